@@ -1,0 +1,76 @@
+package config
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Patterns are compiled once per process (Load runs on every Argo CD refresh).
+var (
+	reDNSLabel      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	reDNSSubdomain  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	reEnvName       = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
+	reSemver        = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+	reManifestName  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$`)
+	reSecretRef     = reManifestName
+	reProductName   = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+	reDBTName       = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
+	reOCIRef        = regexp.MustCompile(`^oci://[a-zA-Z0-9][a-zA-Z0-9.-]*(:[0-9]+)?(/[a-zA-Z0-9._-]+)+:[A-Za-z0-9._-]+$`)
+	reRegistryURI   = regexp.MustCompile(`^oci://[a-zA-Z0-9][a-zA-Z0-9.-]*(:[0-9]+)?(/[a-zA-Z0-9._-]+)*$`)
+	reArtifactRepo  = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+	reCPU           = regexp.MustCompile(`^[0-9]+m?$`)
+	reMemory        = regexp.MustCompile(`^[0-9]+(Mi|Gi|Ki)$`)
+	reDate          = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	reURL           = regexp.MustCompile(`^https?://[^\s/]+`)
+	reNonSlugChars  = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+	reNonDBTNameChr = regexp.MustCompile(`[^A-Za-z0-9_]`)
+)
+
+// Slug is SPEC §0 S: every run of characters outside [A-Za-z0-9_] replaced by one "_",
+// leading and trailing "_" stripped; "product" when nothing is left.
+func Slug(p string) string {
+	s := strings.Trim(reNonSlugChars.ReplaceAllString(p, "_"), "_")
+	if s == "" {
+		return "product"
+	}
+	return s
+}
+
+// DBTName is SPEC §0 D: each character outside [A-Za-z0-9_] replaced by "_", leading and
+// trailing "_" stripped; "floe" when nothing is left.
+func DBTName(p string) string {
+	s := strings.Trim(reNonDBTNameChr.ReplaceAllString(p, "_"), "_")
+	if s == "" {
+		return "floe"
+	}
+	return s
+}
+
+// reservedManifestNames may not be used as a Manifest metadata.name (case-insensitive).
+var reservedManifestNames = map[string]bool{"default": true, "system": true, "floe": true, "admin": true, "root": true}
+
+// forbiddenSpecKeys are FloeSpec's environment-specific keys (C004/FR-014), lower-cased.
+var forbiddenSpecKeys = map[string]bool{
+	"database": true, "schema": true, "host": true, "port": true, "username": true,
+	"password": true, "credentials": true, "connection_string": true, "endpoint": true,
+	"access_key": true, "secret_key": true, "token": true, "api_key": true,
+}
+
+func isForbiddenSpecKey(k string) bool { return forbiddenSpecKeys[strings.ToLower(k)] }
+
+// manifestEnvKeys are root keys rejected in Manifests (environment-specific).
+var manifestEnvKeys = map[string]bool{
+	"env_overrides": true, "environments": true, "environment": true, "env": true, "dev": true,
+	"staging": true, "prod": true, "production": true, "target_env": true, "floe_env": true,
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+func enumList(allowed []string) string { return strings.Join(allowed, ", ") }
