@@ -22,8 +22,8 @@ func num(f float64) *float64 { return &f }
 func obj(fields map[string]*shape, required ...string) *shape {
 	return &shape{kind: "object", fields: fields, required: required}
 }
-func listOf(s *shape) *shape       { return &shape{kind: "list", item: s} }
-func enumOf(v ...string) *shape    { return &shape{kind: "string", enum: v} }
+func listOf(s *shape) *shape        { return &shape{kind: "list", item: s} }
+func enumOf(v ...string) *shape     { return &shape{kind: "string", enum: v} }
 func rangeOf(lo, hi float64) *shape { return &shape{kind: "number", min: num(lo), max: num(hi)} }
 
 var (
