@@ -1,0 +1,273 @@
+package kustomize
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// HelmPostRenderFilenameAnnotation is stamped by Helm 4 on every document it
+// hands to a post-renderer; Helm splits the output back into files by it, so
+// it must survive (ParseStream copies it onto the items of a List).
+const HelmPostRenderFilenameAnnotation = "postrenderer.helm.sh/postrender-filename"
+
+// ParseStream reads a multi-document YAML manifest stream ("---" separated,
+// comments allowed). Empty and comment-only documents are dropped; the items
+// of List objects (kind List, or a *List kind whose items are objects) take
+// the List's place; YAML anchors and aliases are expanded. No annotations are
+// added. Every document must be a mapping. Errors name the document (1-based,
+// counting "---" separators) and the line in the stream.
+func ParseStream(data []byte) ([]*yaml.RNode, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []*yaml.RNode
+	for {
+		doc := &yaml.Node{}
+		err := dec.Decode(doc)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, streamError(data, err)
+		}
+		if len(doc.Content) == 0 || ynIsNull(doc.Content[0]) {
+			continue // empty or comment-only document
+		}
+		n := doc.Content[0]
+		if n.Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("document %d (line %d): not a Kubernetes object but a YAML %s",
+				documentAt(data, n.Line), n.Line, kindName(n.Kind))
+		}
+		if doc.HeadComment != "" {
+			n.HeadComment = joinComments(doc.HeadComment, n.HeadComment)
+		}
+		if doc.FootComment != "" {
+			n.FootComment = joinComments(n.FootComment, doc.FootComment)
+		}
+		out = appendObject(out, n)
+	}
+	if bytes.IndexByte(data, '*') >= 0 && bytes.IndexByte(data, '&') >= 0 {
+		for _, rn := range out {
+			if err := rn.DeAnchor(); err != nil {
+				return nil, fmt.Errorf("%s: %w", objectID(rn.YNode()), err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// appendObject appends n, or the items of n when it is a List.
+func appendObject(out []*yaml.RNode, n *yaml.Node) []*yaml.RNode {
+	items, ok := listItems(n)
+	if !ok {
+		return append(out, yaml.NewRNode(n))
+	}
+	file := ynScalar(ynPath(n, "metadata", "annotations", HelmPostRenderFilenameAnnotation))
+	for _, it := range items {
+		if file != "" {
+			md := ynChildMap(it, "metadata", true)
+			if annos := ynChildMap(md, "annotations", true); annos != nil && ynGet(annos, HelmPostRenderFilenameAnnotation) == nil {
+				ynAppend(annos, ynKey(HelmPostRenderFilenameAnnotation), ynStr(file))
+			}
+		}
+		out = appendObject(out, it)
+	}
+	return out
+}
+
+// listItems returns the items of a List object: kind List, or a kind ending
+// in "List" whose items are all objects (have a kind).
+func listItems(n *yaml.Node) ([]*yaml.Node, bool) {
+	kind := ynScalar(ynGet(n, "kind"))
+	if !strings.HasSuffix(kind, "List") {
+		return nil, false
+	}
+	items := ynGet(n, "items")
+	if ynIsNull(items) && kind == "List" {
+		return nil, true
+	}
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return nil, false
+	}
+	if kind != "List" {
+		for _, it := range items.Content {
+			if !ynIsMap(it) || ynScalar(ynGet(it, "kind")) == "" {
+				return nil, false
+			}
+		}
+	}
+	for _, it := range items.Content {
+		if !ynIsMap(it) {
+			return nil, false
+		}
+	}
+	return items.Content, true
+}
+
+// streamError rewrites a yaml.v3 error as "document N (line L): message".
+func streamError(data []byte, err error) error {
+	msg := err.Error()
+	const pfx = "yaml: line "
+	if rest, ok := strings.CutPrefix(msg, pfx); ok {
+		if num, tail, ok := strings.Cut(rest, ":"); ok {
+			if line, e := strconv.Atoi(num); e == nil {
+				return fmt.Errorf("document %d (line %d): malformed YAML:%s", documentAt(data, line), line, tail)
+			}
+		}
+	}
+	return fmt.Errorf("malformed YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+}
+
+// documentAt returns the 1-based number of the document holding line: each
+// "---" line starts a document; text before the first one counts as a
+// document only when it holds more than blanks and comments.
+func documentAt(data []byte, line int) int {
+	doc, cur := 0, 1
+	preambleBlank := true
+	for start := 0; start < len(data) && cur <= line; cur++ {
+		end := bytes.IndexByte(data[start:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += start
+		}
+		l := data[start:end]
+		if isSeparator(l) {
+			doc++
+		} else if doc == 0 {
+			if t := bytes.TrimSpace(l); len(t) > 0 && t[0] != '#' {
+				preambleBlank = false
+			}
+		}
+		start = end + 1
+	}
+	if !preambleBlank || doc == 0 {
+		doc++
+	}
+	return doc
+}
+
+// isSeparator reports whether a line is a "---" document marker.
+func isSeparator(l []byte) bool {
+	return bytes.HasPrefix(l, []byte("---")) && (len(l) == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r')
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "node"
+}
+
+func joinComments(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	return a + "\n" + b
+}
+
+// internalAnnotation reports whether an annotation is bookkeeping added by
+// kyaml readers or kio.Pipeline, never meant for the cluster.
+func internalAnnotation(k string) bool {
+	return strings.HasPrefix(k, "internal.config.kubernetes.io/") ||
+		k == "config.kubernetes.io/index" || k == "config.kubernetes.io/path" || k == "config.k8s.io/id"
+}
+
+// stripInternal removes internal annotations (and an annotations map left
+// empty by that) from obj.
+func stripInternal(obj *yaml.Node) {
+	md := ynGet(obj, "metadata")
+	annos := ynGet(md, "annotations")
+	if !ynIsMap(annos) {
+		return
+	}
+	removed := false
+	for i := 0; i+1 < len(annos.Content); {
+		if internalAnnotation(annos.Content[i].Value) {
+			annos.Content = append(annos.Content[:i], annos.Content[i+2:]...)
+			removed = true
+			continue
+		}
+		i += 2
+	}
+	if removed && len(annos.Content) == 0 {
+		ynDel(md, "annotations")
+	}
+}
+
+// EmitStream writes nodes as a "---" separated stream in the order given
+// (apply Canonical first for the canonical order), 2-space indented with
+// compact sequences, ending in a newline. Internal kyaml annotations
+// (config.kubernetes.io/index, internal.config.kubernetes.io/*, …) are
+// removed from the nodes. No nodes yield no bytes.
+func EmitStream(nodes []*yaml.RNode) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(nodes) * 1024)
+	enc := yaml.NewEncoder(&buf)
+	for _, rn := range nodes {
+		n := rn.YNode()
+		if n == nil {
+			continue
+		}
+		stripInternal(n)
+		if err := enc.Encode(n); err != nil {
+			return nil, fmt.Errorf("emit %s: %w", objectID(n), err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("emit: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// StreamReader is a kio.Reader over a manifest stream, using ParseStream.
+type StreamReader struct {
+	// Reader supplies the stream.
+	Reader io.Reader
+}
+
+var _ kio.Reader = StreamReader{}
+
+// Read implements kio.Reader.
+func (r StreamReader) Read() ([]*yaml.RNode, error) {
+	if r.Reader == nil {
+		return nil, errors.New("stream reader: no input")
+	}
+	data, err := io.ReadAll(r.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStream(data)
+}
+
+// StreamWriter is a kio.Writer that writes nodes with EmitStream.
+type StreamWriter struct {
+	// Writer receives the stream.
+	Writer io.Writer
+}
+
+var _ kio.Writer = StreamWriter{}
+
+// Write implements kio.Writer.
+func (w StreamWriter) Write(nodes []*yaml.RNode) error {
+	out, err := EmitStream(nodes)
+	if err != nil {
+		return err
+	}
+	_, err = w.Writer.Write(out)
+	return err
+}
