@@ -105,8 +105,12 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 				if pc.manifest == "orchestrator" {
 					continue // E201 below
 				}
+				what := "the category stays unconfigured"
+				if pc.manifest == "telemetry_backend" {
+					what = "telemetry goes to the OTel collector only"
+				}
 				out = append(out, locate(msrc, "plugins", diag.Warning,
-					"X-03: the manifest has no plugins.%s; the contract supports [%s] (treated as absent: collector only)", pc.manifest, strings.Join(ch.AlphaSupported, ", ")))
+					"X-03: the manifest has no plugins.%s while the contract supports [%s]; %s", pc.manifest, strings.Join(ch.AlphaSupported, ", "), what))
 				continue
 			}
 			tp := "plugins." + pc.manifest + ".type"
@@ -185,6 +189,9 @@ func checkCompute(in *Inputs, contractOK bool) diag.List {
 	p, m := in.Product, in.Manifest
 	approved, def := ComputeApproval(in)
 	if def == "" {
+		if m.Plugins.Compute == nil {
+			return nil // reported as E201 Required plugin 'compute'
+		}
 		return append(out, locate(m.Source, "plugins", diag.Error, "E201: No default compute target available"))
 	}
 	from := "the platform manifest"

@@ -110,8 +110,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string, root 
 	seen := map[string]*yaml.Node{} // canonical name -> key node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := deref(n.Content[i]), n.Content[i+1]
-		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-			d.errAt(k, path, "unsupported key %s (merge keys and complex keys are not allowed)", describe(k))
+		if !d.plainKey(k, path) {
 			continue
 		}
 		if k.Tag != "!!str" {
@@ -252,10 +251,22 @@ func (d *decoder) decodeValue(n *yaml.Node, v reflect.Value, path string) {
 	}
 }
 
+// plainKey refuses merge keys and complex (non-scalar) keys.
+func (d *decoder) plainKey(k *yaml.Node, path string) bool {
+	switch {
+	case k.Kind == yaml.ScalarNode && k.Tag == "!!merge":
+		d.errAt(k, path, "YAML merge keys (<<) are not supported; write the fields out")
+		return false
+	case k.Kind != yaml.ScalarNode:
+		d.errAt(k, path, "a key must be a plain string, got %s", describe(k))
+		return false
+	}
+	return true
+}
+
 // mapKey checks a key of a free-form mapping: a plain string, not duplicated.
 func (d *decoder) mapKey(k *yaml.Node, path string, seen map[string]*yaml.Node) bool {
-	if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
-		d.errAt(k, path, "unsupported key %s (merge keys and complex keys are not allowed)", describe(k))
+	if !d.plainKey(k, path) {
 		return false
 	}
 	if k.Tag != "!!str" {

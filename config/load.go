@@ -211,7 +211,8 @@ func Load(root Root, contractRel, productRel string) (*Inputs, diag.List) {
 		in.Manifest = m
 	}
 
-	if productOK {
+	if product != nil {
+		// cross-document rules also run on a product with errors: every problem is reported
 		in.Product = product
 		all = append(all, crossCheck(in, contractOK, manifestOK)...)
 	}
