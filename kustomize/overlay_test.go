@@ -1,0 +1,603 @@
+package kustomize
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/golden"
+	"github.com/google/go-cmp/cmp"
+	sigyaml "gopkg.in/yaml.v3"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// overlayGoldenCase is golden/overlays/<case>/case.yaml. The case's root tree is root/;
+// the rendered objects are input.yaml there, else kustomize/testdata/overlays/rendered.yaml.
+// The result is expected.yaml, or error.txt when error is true.
+type overlayGoldenCase struct {
+	Overlays []string `yaml:"overlays"`
+	Error    bool     `yaml:"error"`
+	// Symlinks are created in the copied root before the run: root-relative link → target,
+	// where a target starting with "OUTSIDE/" points into a directory outside the root.
+	Symlinks map[string]string `yaml:"symlinks"`
+}
+
+func TestOverlayGolden(t *testing.T) {
+	dir := filepath.Join(golden.Dir(t), "overlays")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		n++
+		caseDir := filepath.Join(dir, e.Name())
+		t.Run(e.Name(), func(t *testing.T) {
+			var c overlayGoldenCase
+			overlayReadYAML(t, filepath.Join(caseDir, "case.yaml"), &c)
+			if len(c.Overlays) == 0 {
+				t.Fatal("case.yaml lists no overlays")
+			}
+			root := overlayCaseRoot(t, caseDir, c.Symlinks)
+			input := filepath.Join(caseDir, "input.yaml")
+			if _, err := os.Stat(input); err != nil {
+				input = filepath.Join("testdata", "overlays", "rendered.yaml")
+			}
+			objs := overlayReadObjects(t, input)
+			got, err := ApplyOverlays(root, c.Overlays, objs)
+			if c.Error {
+				if err == nil {
+					t.Fatalf("want an error, got %d objects", len(got))
+				}
+				if got != nil {
+					t.Errorf("objects returned with an error")
+				}
+				golden.Assert(t, filepath.Join(caseDir, "error.txt"), []byte(err.Error()+"\n"))
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, filepath.Join(caseDir, "expected.yaml"), overlayEncode(t, got))
+		})
+	}
+	if n < 10 {
+		t.Fatalf("only %d golden overlay cases found in %s", n, dir)
+	}
+}
+
+// TestOverlayIdentity: an empty kustomization returns the input objects: same order,
+// same values, nothing added. The only differences kustomize makes are dropping an empty
+// or null metadata.annotations and writing annotation keys sorted.
+func TestOverlayIdentity(t *testing.T) {
+	for _, kust := range []string{"", "{}\n", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"} {
+		root := overlayMapRoot{"ov/kustomization.yaml": kust}
+		in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+		before := overlayEncode(t, in)
+		got, err := ApplyOverlays(root, []string{"ov"}, in)
+		if err != nil {
+			t.Fatalf("%q: %v", kust, err)
+		}
+		if after := overlayEncode(t, in); string(after) != string(before) {
+			t.Fatalf("input objects were modified:\n%s", golden.Diff(string(before), string(after)))
+		}
+		if len(got) != len(in) {
+			t.Fatalf("%q: %d objects, want %d", kust, len(got), len(in))
+		}
+		for i := range in {
+			want, have := overlayValue(t, in[i]), overlayValue(t, got[i])
+			overlayDropEmptyAnnotations(want)
+			if d := cmp.Diff(want, have); d != "" {
+				t.Errorf("%q: object %d differs (-input +output):\n%s", kust, i, d)
+			}
+			if in[i].MustString() != got[i].MustString() && in[i].GetName() != "customer-360-user-code" && in[i].GetName() != "customer-360-dbt" {
+				// Only the two objects with annotations may differ in layout.
+				t.Errorf("%q: object %d changed layout:\n%s", kust, i, golden.Diff(in[i].MustString(), got[i].MustString()))
+			}
+			for k := range got[i].GetAnnotations() {
+				if strings.HasPrefix(k, "internal.config.kubernetes.io/") || k == "config.kubernetes.io/origin" {
+					t.Errorf("object %d keeps kustomize annotation %s", i, k)
+				}
+			}
+		}
+		// Head comments (Helm's "# Source:") survive.
+		if !strings.HasPrefix(got[1].MustString(), "# Source: floe-jobs/templates/job.yaml\n") {
+			t.Errorf("head comment lost:\n%s", got[1].MustString())
+		}
+	}
+}
+
+// TestOverlayStripsKustomizeAnnotations: bookkeeping annotations from kio/kustomize never
+// reach the output, user annotations in the same namespace do.
+func TestOverlayStripsKustomizeAnnotations(t *testing.T) {
+	in := overlayParse(t, `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: a
+  annotations:
+    internal.config.kubernetes.io/path: a.yaml
+    config.kubernetes.io/index: "0"
+    config.kubernetes.io/depends-on: /namespaces/x/Secret/y
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: b
+  annotations:
+    internal.config.kubernetes.io/index: "1"
+`)
+	root := overlayMapRoot{"ov/kustomization.yaml": "commonAnnotations:\n  team: data\n"}
+	got, err := ApplyOverlays(root, []string{"ov"}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]string{
+		{"config.kubernetes.io/depends-on": "/namespaces/x/Secret/y", "team": "data"},
+		{"team": "data"},
+	}
+	for i, n := range got {
+		if d := cmp.Diff(want[i], n.GetAnnotations()); d != "" {
+			t.Errorf("object %d annotations (-want +got):\n%s", i, d)
+		}
+	}
+
+	// The strip step itself, on annotations kustomize adds with buildMetadata.
+	n := overlayParse(t, `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+  annotations:
+    config.kubernetes.io/origin: "path: x"
+    alpha.config.kubernetes.io/transformations: "[]"
+    kustomize.config.k8s.io/id: "1"
+`)[0]
+	if err := overlayStripAnnotations(n); err != nil {
+		t.Fatal(err)
+	}
+	if s := n.MustString(); strings.Contains(s, "annotations") {
+		t.Errorf("annotations left:\n%s", s)
+	}
+}
+
+// TestOverlayDataNodes applies floe's data-nodes component and checks every workload's
+// pod spec, independently of the golden file.
+func TestOverlayDataNodes(t *testing.T) {
+	root := overlayMapRoot{"platform/overlays/data-nodes/kustomization.yaml": "components:\n- floe:data-nodes\n"}
+	in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+	got, err := ApplyOverlays(root, []string{"platform/overlays/data-nodes"}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	podSpec := map[string][]string{
+		"Deployment": {"spec", "template", "spec"},
+		"Job":        {"spec", "template", "spec"},
+		"CronJob":    {"spec", "jobTemplate", "spec", "template", "spec"},
+	}
+	workloads := 0
+	for _, n := range got {
+		p, ok := podSpec[n.GetKind()]
+		if !ok {
+			if s := n.MustString(); strings.Contains(s, "floe.dev/pool") {
+				t.Errorf("%s/%s was patched:\n%s", n.GetKind(), n.GetName(), s)
+			}
+			continue
+		}
+		workloads++
+		spec, err := n.Pipe(yaml.Lookup(p...))
+		if err != nil || spec == nil {
+			t.Fatalf("%s/%s: no pod spec", n.GetKind(), n.GetName())
+		}
+		sel := map[string]any{}
+		if m, _ := spec.Pipe(yaml.Lookup("nodeSelector")); m != nil {
+			sel, _ = m.Map()
+		}
+		if sel["floe.dev/pool"] != "data" {
+			t.Errorf("%s/%s: nodeSelector %v", n.GetKind(), n.GetName(), sel)
+		}
+		if n.GetKind() == "Deployment" && sel["kubernetes.io/os"] != "linux" {
+			t.Errorf("Deployment lost its own nodeSelector: %v", sel)
+		}
+		tol, _ := spec.Pipe(yaml.Lookup("tolerations"))
+		if tol == nil {
+			t.Fatalf("%s/%s: no tolerations", n.GetKind(), n.GetName())
+		}
+		want := "- key: floe.dev/pool\n  operator: Equal\n  value: data\n  effect: NoSchedule\n"
+		if s := tol.MustString(); s != want {
+			t.Errorf("%s/%s tolerations:\n%s", n.GetKind(), n.GetName(), golden.Diff(want, s))
+		}
+	}
+	if workloads != 3 {
+		t.Fatalf("%d workloads checked, want 3", workloads)
+	}
+}
+
+// TestOverlayDeterministic: the same inputs give the same bytes across runs and
+// GOMAXPROCS settings.
+func TestOverlayDeterministic(t *testing.T) {
+	root := overlayMapRoot{
+		"ov2/kustomization.yaml": "components: [floe:data-nodes]\nnamePrefix: p-\n",
+		"ov/kustomization.yaml": `components: [floe:data-nodes, floe:image-pull-secret]
+labels:
+- pairs: {team: sales, tier: data}
+  includeTemplates: true
+commonAnnotations: {b: "2", a: "1", c: "3"}
+images:
+- name: ghcr.io/floe-dev/customer-360
+  newTag: 1.3.0
+configMapGenerator:
+- name: extra
+  literals: [z=1, a=2, m=3]
+`,
+	}
+	in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+	var first []byte
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for i, procs := range []int{1, 4, 1, 8, 2} {
+		runtime.GOMAXPROCS(procs)
+		got, err := ApplyOverlays(root, []string{"ov", "ov2"}, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := overlayEncode(t, got)
+		if i == 0 {
+			first = b
+			continue
+		}
+		if string(b) != string(first) {
+			t.Fatalf("run %d (GOMAXPROCS=%d) differs:\n%s", i, procs, golden.Diff(string(first), string(b)))
+		}
+	}
+}
+
+// TestOverlayPanic: a panic inside kustomize becomes an error naming the overlay.
+func TestOverlayPanic(t *testing.T) {
+	root := overlayMapRoot{"platform/overlays/data-nodes/kustomization.yaml": "{}\n"}
+	boom := func(filesys.FileSystem, string) (resmap.ResMap, error) { panic("index out of range") }
+	got, err := applyOverlays(root, []string{"platform/overlays/data-nodes"}, nil, boom)
+	want := "overlay platform/overlays/data-nodes: kustomize panicked: index out of range"
+	if err == nil || err.Error() != want || got != nil {
+		t.Fatalf("got %v, %v; want %q", got, err, want)
+	}
+	// The lock is released after a panic: a real build still runs.
+	if _, err := ApplyOverlays(root, []string{"platform/overlays/data-nodes"}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOverlayErrorsKeepChain: a kustomize error message names root-relative paths and
+// the original error stays reachable.
+func TestOverlayErrorsKeepChain(t *testing.T) {
+	sentinel := errors.New("sentinel")
+	root := overlayMapRoot{"a/b/kustomization.yaml": "{}\n"}
+	build := func(filesys.FileSystem, string) (resmap.ResMap, error) {
+		return nil, fmt.Errorf("reading /_floe/root/a/b/x.yaml and /_floe/components/data-nodes: %w", sentinel)
+	}
+	_, err := applyOverlays(root, []string{"a/b"}, nil, build)
+	if !errors.Is(err, sentinel) {
+		t.Fatalf("chain lost: %v", err)
+	}
+	if want := "overlay a/b: reading a/b/x.yaml and floe:data-nodes: sentinel"; err.Error() != want {
+		t.Fatalf("got %q, want %q", err, want)
+	}
+}
+
+func TestOverlayNoDirs(t *testing.T) {
+	in := overlayParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+	got, err := ApplyOverlays(overlayMapRoot{}, nil, in)
+	if err != nil || len(got) != 1 || got[0] != in[0] {
+		t.Fatalf("got %v, %v", got, err)
+	}
+	// No objects, one overlay that adds one: the base is empty, the resource stays.
+	root := overlayMapRoot{
+		"ov/kustomization.yaml": "resources: [cm.yaml]\n",
+		"ov/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: added\n",
+	}
+	got, err = ApplyOverlays(root, []string{"ov"}, nil)
+	if err != nil || len(got) != 1 || got[0].GetName() != "added" {
+		t.Fatalf("got %v, %v", got, err)
+	}
+}
+
+// TestOverlayReadsOnlyReferenced: floe reads the overlay directory and what its
+// kustomization references, nothing else in root.
+func TestOverlayReadsOnlyReferenced(t *testing.T) {
+	root := &overlayRecordingRoot{overlayMapRoot: overlayMapRoot{
+		"platform/overlays/x/kustomization.yaml": "resources: [netpol.yaml]\ncomponents: [../../components/team]\npatches:\n- path: patch.yaml\n",
+		"platform/overlays/x/netpol.yaml":        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n",
+		"platform/overlays/x/patch.yaml":         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: customer-360-dbt\n  namespace: floe-sales\nspec:\n  backoffLimit: 1\n",
+		"platform/components/team/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonLabels:\n  team: sales\n",
+		"platform/components/other/kustomization.yaml": "kind: Component\n",
+		"platform/pec-dev.yaml":                        "secret: do-not-read\n",
+		"products/a/floe.yaml":                         "x: 1\n",
+	}}
+	in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+	if _, err := ApplyOverlays(root, []string{"platform/overlays/x"}, in); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range root.reads {
+		if !strings.HasPrefix(p, "platform/overlays/x") && !strings.HasPrefix(p, "platform/components/team") {
+			t.Errorf("read %s", p)
+		}
+	}
+	if len(root.reads) == 0 {
+		t.Fatal("nothing recorded")
+	}
+}
+
+// FuzzOverlayKustomization: whatever the kustomization says, floe never asks the root for
+// a path that is absolute or leaves it, and every directory reference it hands kustomize
+// resolves inside the in-memory tree.
+func FuzzOverlayKustomization(f *testing.F) {
+	for _, s := range []string{
+		"", "{}", "resources: [a.yaml]", "resources: [../../../etc]", "components: [floe:data-nodes]",
+		"resources: [https://github.com/x/y?ref=v1]", "patches:\n- path: p.yaml\n  target: {kind: Job}",
+		"transformers:\n- |\n  apiVersion: builtin\n  kind: LabelTransformer\n  metadata: {name: x}",
+		"generators: [gen]", "configMapGenerator:\n- name: x\n  files: [k=../f]\n  envs: [e.env]",
+		"resources: [sub]\ncomponents: [../c]", "helmCharts: [{name: x}]", "- a\n- b", "resources: x",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, kust string) {
+		root := &overlayRecordingRoot{overlayMapRoot: overlayMapRoot{
+			"o/v/kustomization.yaml":     kust,
+			"o/v/a.yaml":                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+			"o/v/sub/kustomization.yaml": "resources: [../a.yaml]\n",
+			"o/c/kustomization.yaml":     "kind: Component\n",
+			"o/v/gen/kustomization.yaml": "resources: [g.yaml]\n",
+			"o/v/gen/g.yaml":             "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: g}\n",
+		}}
+		build := func(mfs filesys.FileSystem, dir string) (resmap.ResMap, error) {
+			return resmap.New(), overlayCheckMemRefs(mfs, dir, map[string]bool{})
+		}
+		_, err := applyOverlays(root, []string{"o/v"}, nil, build)
+		if err != nil && strings.Contains(err.Error(), "escapes the in-memory tree") {
+			t.Fatal(err)
+		}
+		for _, p := range root.reads {
+			if _, err := config.CleanRel(p); err != nil {
+				t.Fatalf("root asked for %q: %v", p, err)
+			}
+		}
+	})
+}
+
+// overlayCheckMemRefs walks the kustomizations kustomize would load from dir and checks
+// that every resources/components entry stays under /_floe.
+func overlayCheckMemRefs(mfs filesys.FileSystem, dir string, seen map[string]bool) error {
+	if seen[dir] {
+		return nil
+	}
+	seen[dir] = true
+	data, err := mfs.ReadFile(path.Join(dir, "kustomization.yaml"))
+	if err != nil {
+		return nil // file entries, or other names: nothing to follow
+	}
+	n, err := yaml.Parse(string(data))
+	if err != nil {
+		return fmt.Errorf("rewritten kustomization does not parse: %v", err)
+	}
+	for _, field := range []string{"resources", "components"} {
+		f := n.Field(field)
+		if f == nil {
+			continue
+		}
+		elems, _ := f.Value.Elements()
+		for _, e := range elems {
+			p := path.Join(dir, e.YNode().Value)
+			if !strings.HasPrefix(p, "/_floe/") {
+				return fmt.Errorf("%s entry %q of %s escapes the in-memory tree", field, e.YNode().Value, dir)
+			}
+			if err := overlayCheckMemRefs(mfs, p, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// overlayMapRoot is an in-memory config.Root: file path → content; directories are
+// implied. It refuses paths that are absolute or leave it, like OSRoot.
+type overlayMapRoot map[string]string
+
+func (m overlayMapRoot) clean(rel string) (string, error) { return config.CleanRel(rel) }
+
+func (m overlayMapRoot) ReadFile(rel string) ([]byte, error) {
+	c, err := m.clean(rel)
+	if err != nil {
+		return nil, err
+	}
+	s, ok := m[c]
+	if !ok {
+		return nil, fmt.Errorf("%s: %w", c, fs.ErrNotExist)
+	}
+	return []byte(s), nil
+}
+
+func (m overlayMapRoot) Stat(rel string) (bool, error) {
+	c, err := m.clean(rel)
+	if err != nil {
+		return false, err
+	}
+	if _, ok := m[c]; ok {
+		return false, nil
+	}
+	for p := range m {
+		if c == "." || strings.HasPrefix(p, c+"/") {
+			return true, nil
+		}
+	}
+	return false, fmt.Errorf("%s: %w", c, fs.ErrNotExist)
+}
+
+func (m overlayMapRoot) ReadDir(rel string) ([]string, error) {
+	c, err := m.clean(rel)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for p := range m {
+		rest, ok := strings.CutPrefix(p, c+"/")
+		if c == "." {
+			rest, ok = p, true
+		}
+		if ok {
+			name, _, _ := strings.Cut(rest, "/")
+			set[name] = true
+		}
+	}
+	if len(set) == 0 {
+		return nil, fmt.Errorf("%s: %w", c, fs.ErrNotExist)
+	}
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func (m overlayMapRoot) Dir() string { return "" }
+
+// overlayRecordingRoot records every path asked for.
+type overlayRecordingRoot struct {
+	overlayMapRoot
+	reads []string
+}
+
+func (r *overlayRecordingRoot) ReadFile(rel string) ([]byte, error) {
+	r.reads = append(r.reads, rel)
+	return r.overlayMapRoot.ReadFile(rel)
+}
+
+func (r *overlayRecordingRoot) Stat(rel string) (bool, error) {
+	r.reads = append(r.reads, rel)
+	return r.overlayMapRoot.Stat(rel)
+}
+
+func (r *overlayRecordingRoot) ReadDir(rel string) ([]string, error) {
+	r.reads = append(r.reads, rel)
+	return r.overlayMapRoot.ReadDir(rel)
+}
+
+// overlayCaseRoot copies caseDir/root to a temp dir, adds the symlinks and opens it.
+func overlayCaseRoot(t *testing.T, caseDir string, links map[string]string) config.Root {
+	t.Helper()
+	tmp := t.TempDir()
+	dst := filepath.Join(tmp, "root")
+	outside := filepath.Join(tmp, "outside")
+	if err := os.MkdirAll(outside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "secret.yaml"), []byte("apiVersion: v1\nkind: Secret\nmetadata:\n  name: stolen\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(caseDir, "root"))); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0, len(links))
+	for k := range links {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, link := range keys {
+		target := links[link]
+		if rest, ok := strings.CutPrefix(target, "OUTSIDE/"); ok {
+			target = filepath.Join(outside, rest)
+		}
+		p := filepath.Join(dst, filepath.FromSlash(link))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := config.OSRoot(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func overlayReadYAML(t *testing.T, file string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sigyaml.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+}
+
+func overlayReadObjects(t *testing.T, file string) []*yaml.RNode {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return overlayParse(t, string(data))
+}
+
+func overlayParse(t *testing.T, s string) []*yaml.RNode {
+	t.Helper()
+	nodes, err := kio.FromBytes([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes
+}
+
+// overlayEncode writes objects as a YAML stream, one document each, in order.
+func overlayEncode(t *testing.T, nodes []*yaml.RNode) []byte {
+	t.Helper()
+	var b strings.Builder
+	for i, n := range nodes {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		s, err := n.String()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(s)
+	}
+	return []byte(b.String())
+}
+
+// overlayValue decodes n into plain Go values.
+func overlayValue(t *testing.T, n *yaml.RNode) map[string]any {
+	t.Helper()
+	m, err := n.Map()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// overlayDropEmptyAnnotations removes an empty or null metadata.annotations.
+func overlayDropEmptyAnnotations(obj map[string]any) {
+	md, ok := obj["metadata"].(map[string]any)
+	if !ok {
+		return
+	}
+	if a, ok := md["annotations"]; ok {
+		if m, isMap := a.(map[string]any); a == nil || (isMap && len(m) == 0) {
+			delete(md, "annotations")
+		}
+	}
+}
