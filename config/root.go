@@ -221,3 +221,24 @@ func RootRel(rootDir, cwd, p string) (string, error) {
 	}
 	return filepath.ToSlash(rel), nil
 }
+
+// DefaultRoot is CLI.md's root when --root is not given. Under Argo CD (getenv
+// ARGOCD_APP_SOURCE_PATH set and cwd ending with it) it is cwd with that suffix taken
+// off; otherwise FindRoot(p) — the nearest ancestor of p holding .git, else cwd.
+func DefaultRoot(cwd, p string, getenv func(string) string) string {
+	if getenv != nil {
+		if sp := strings.Trim(filepath.Clean(getenv("ARGOCD_APP_SOURCE_PATH")), string(filepath.Separator)); sp != "" && sp != "." {
+			c := filepath.Clean(cwd)
+			if strings.HasSuffix(c, string(filepath.Separator)+sp) {
+				return strings.TrimSuffix(c, string(filepath.Separator)+sp)
+			}
+		}
+	}
+	if p != "" && !filepath.IsAbs(p) {
+		p = filepath.Join(cwd, p)
+	}
+	if p == "" {
+		p = cwd
+	}
+	return FindRoot(p)
+}

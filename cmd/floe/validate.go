@@ -1,18 +1,153 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
 )
 
-// TODO(issue): placeholder until the owning issue lands.
+type validateOptions struct {
+	contract, root, output string
+}
+
+// newValidateCmd is `floe validate [--contract FILE] [--root DIR] [--output text|json] PRODUCT`.
+//
+// text: warnings on stderr, a one-line "ok" summary on stdout; on failure every
+// diagnostic on stderr and nothing on stdout. json: on success
+// {"valid":true,"diagnostics":[…warnings]} on stdout; on failure stdout stays empty and
+// the same document with "valid":false goes to stderr. Exit 0 valid, 2 invalid.
 func newValidateCmd(s *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:    "validate",
-		Hidden: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("validate: not implemented yet")
+	o := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate [--contract FILE] [--root DIR] [--output text|json] PRODUCT",
+		Short: "Check a product (and its contract and platform Manifest) without rendering",
+		Long: `Validate loads PRODUCT (a directory holding floe.yaml, or the file), the contract given
+with --contract and the platform Manifest the contract names, and reports every problem as
+file:line:col: field.path: message. Without --contract only the product is checked, plus
+the Manifest its platform.manifest names when that is a local path. Paths on the command
+line are relative to the current directory and must lie inside the root.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runValidate(s, o, args[0])
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file")
+	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of PRODUCT, else the current directory)")
+	f.StringVar(&o.output, "output", "text", "output format: text or json")
+	return cmd
+}
+
+// jsonDiag is one diagnostic in --output json.
+type jsonDiag struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Path     string `json:"path"`
+	Message  string `json:"message"`
+	Severity string `json:"severity"`
+}
+
+type jsonReport struct {
+	Valid       bool       `json:"valid"`
+	Diagnostics []jsonDiag `json:"diagnostics"`
+}
+
+func report(valid bool, ds diag.List) []byte {
+	r := jsonReport{Valid: valid, Diagnostics: []jsonDiag{}}
+	for _, d := range ds {
+		r.Diagnostics = append(r.Diagnostics, jsonDiag{d.File, d.Line, d.Col, d.Path, d.Message, d.Severity.String()})
+	}
+	b, _ := json.MarshalIndent(r, "", "  ") // multi-line, so main prints it unprefixed
+	return append(b, '\n')
+}
+
+// jsonFailure carries the json report to stderr (via main) with exit code 2.
+type jsonFailure struct{ doc []byte }
+
+func (e jsonFailure) Error() string { return strings.TrimRight(string(e.doc), "\n") }
+func (e jsonFailure) ExitCode() int { return 2 }
+
+// resolveRoot applies CLI.md's root rules and turns command-line paths root-relative.
+func resolveRoot(rootFlag, anchor string) (config.Root, string, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, "", err
+	}
+	dir := rootFlag
+	if dir == "" {
+		dir = config.DefaultRoot(cwd, anchor, os.Getenv)
+	}
+	r, err := config.OSRoot(dir)
+	if err != nil {
+		return nil, "", diag.Usage(err)
+	}
+	return r, cwd, nil
+}
+
+func runValidate(s *streams, o *validateOptions, product string) error {
+	if o.output != "text" && o.output != "json" {
+		return diag.Usage(fmt.Errorf("validate: --output %q: want text or json", o.output))
+	}
+	root, cwd, err := resolveRoot(o.root, product)
+	if err != nil {
+		return err
+	}
+	productRel, err := config.RootRel(root.Dir(), cwd, product)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("validate: PRODUCT %w", err))
+	}
+	var contractRel string
+	if o.contract != "" {
+		if contractRel, err = config.RootRel(root.Dir(), cwd, o.contract); err != nil {
+			return diag.Usage(fmt.Errorf("validate: --contract %w", err))
+		}
+	}
+	in, ds := config.Load(root, contractRel, productRel)
+	if ds.HasErrors() {
+		if o.output == "json" {
+			return jsonFailure{report(false, ds)}
+		}
+		return ds
+	}
+	if o.output == "json" {
+		s.Out.Write(report(true, ds))
+		return nil
+	}
+	for _, w := range ds.Warnings() {
+		fmt.Fprintln(s.Err, w.String())
+	}
+	fmt.Fprintln(s.Out, summary(in, contractRel))
+	return nil
+}
+
+func summary(in *config.Inputs, contractRel string) string {
+	p := in.Product
+	var b strings.Builder
+	fmt.Fprintf(&b, "ok: %s (%s %s)", p.Source.Path, p.Metadata.Name, p.Metadata.Version)
+	if contractRel != "" {
+		fmt.Fprintf(&b, ", contract %s", in.Contract.Source.Path)
+	}
+	switch m := in.Manifest; {
+	case m != nil && len(m.Chain) > 1:
+		paths := make([]string, len(m.Chain))
+		for i, c := range m.Chain {
+			paths[i] = c.Source.Path
+		}
+		fmt.Fprintf(&b, ", manifest %s", strings.Join(paths, " → "))
+	case m != nil:
+		fmt.Fprintf(&b, ", manifest %s", m.Source.Path)
+	case p.Platform != nil && p.Platform.Manifest != "":
+		fmt.Fprintf(&b, ", manifest %s not checked (not a local path)", p.Platform.Manifest)
+	}
+	if n := len(in.Warnings); n > 0 {
+		fmt.Fprintf(&b, ", %d warning(s)", n)
+	}
+	return b.String()
 }
