@@ -1,0 +1,315 @@
+// Package render is floe's main job: Platform Environment Contract + platform Manifest +
+// a product's floe.yaml → the product's Kubernetes objects for the Dagster or the
+// floe-jobs runtime, with OpenTelemetry and OpenLineage wired into every workload.
+//
+// # Pipeline
+//
+// One pipeline, in this order (Engine.Render is plain code calling the stages in turn):
+//
+//  1. load      config.Load: contract, Manifest (inheritance resolved) and floe.yaml,
+//     strictly validated and cross-checked; every problem as a located diagnostic.
+//  2. resolve   config.ValidateRuntime, then every derived value (resolve.go): runtime,
+//     S and D, namespace, environment class (P-29), mode and lineage namespace
+//     (P-11, P-30), image <registry>/<P>:<sha12> (P-26), resource preset (P-25),
+//     telemetry env (P-28, telemetry.go), labels and annotations (P-31), dbt
+//     profiles (§2.6, P-13), writable directories, source hash (§2.10).
+//  3. values    the chart values (values.go); the charts' own defaults are dropped so
+//     nothing but computed values reaches the templates.
+//  4. helm      Helm v3's engine in process on the embedded chart (package charts),
+//     parsed once per Engine; no helm CLI, no cluster, no lookup.
+//  5. parse     kustomize.ParseStream.
+//  6. overlays  kustomize.ApplyOverlays, when the contract names overlays.
+//  7. filters   kio filters of package kustomize, AFTER the overlays so an overlay can
+//     never remove what floe guarantees: namespace, labels/annotations, service
+//     account, image, restricted pod security, resources, telemetry env (+ the
+//     Dagster container context), then the canonical order (SPEC §6).
+//  8. gate      the policy Gate, when the Engine has one: it sees the exact canonical
+//     bytes; a deny fails the render (exit 1) and nothing is written.
+//  9. emit      kustomize.EmitStream (canonical YAML); Result.JSON for --format json.
+//
+// Nothing reads a clock, the process environment or map order except where an Options
+// field injects it (Now, ImageTag; ARGOCD_APP_REVISION only when ImageTag is empty), so
+// the output is byte-for-byte reproducible.
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/charts"
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/kustomize"
+)
+
+// Options select one render.
+type Options struct {
+	Root         config.Root
+	ContractPath string // root-relative
+	ProductPath  string // root-relative: a directory holding floe.yaml, or the file
+	// Runtime is dagster or floe-jobs; "" = the contract's runtime.recommendedAlphaSpine.
+	Runtime string
+	// ImageTag is the git commit SHA (7–40 hex); "" = ResolveImageTag(Root, "", os.Getenv).
+	ImageTag string
+	// Enforcement is the policy level (off, warn, strict); it may raise, never lower, the
+	// Manifest's. Used by the gate.
+	Enforcement string
+	// Annotations are extra provenance annotations for every object (e.g. Argo CD's).
+	Annotations map[string]string
+	// Now is the render time recorded in the evidence and given to the gate (exception
+	// expiry); zero = not recorded.
+	Now time.Time
+	// FloeVersion is recorded in the evidence ("dev" when empty).
+	FloeVersion string
+}
+
+// Result is one rendered product.
+type Result struct {
+	Objects  []*yaml.RNode // canonical order
+	YAML     []byte        // canonical stream
+	Warnings diag.List
+	Evidence *Evidence
+	Runtime  string
+	Image    string
+}
+
+// Engine renders products. It parses the embedded charts once and is safe for
+// concurrent use, so a batch of products pays the chart cost once.
+type Engine struct {
+	charts   map[string]*chart.Chart // defaults removed: only computed values are used
+	versions []ChartVersion
+	gate     Gate
+}
+
+// EngineOption configures an Engine.
+type EngineOption func(*Engine)
+
+// WithGate makes g the policy gate of every render.
+func WithGate(g Gate) EngineOption { return func(e *Engine) { e.gate = g } }
+
+// NewEngine loads the embedded charts.
+func NewEngine(opts ...EngineOption) (*Engine, error) {
+	e := &Engine{charts: map[string]*chart.Chart{}}
+	for _, name := range charts.Names() {
+		c, err := charts.Load(name)
+		if err != nil {
+			return nil, err
+		}
+		stripped := *c
+		stripped.Values = map[string]any{}
+		e.charts[name] = &stripped
+		e.versions = append(e.versions, ChartVersion{Name: name, Version: c.Metadata.Version})
+	}
+	for _, o := range opts {
+		o(e)
+	}
+	return e, nil
+}
+
+var (
+	defaultOnce   sync.Once
+	defaultEngine *Engine
+	defaultErr    error
+)
+
+// Render renders one product with a process-wide Engine (no policy gate).
+func Render(ctx context.Context, opts Options) (*Result, error) {
+	defaultOnce.Do(func() { defaultEngine, defaultErr = NewEngine() })
+	if defaultErr != nil {
+		return nil, defaultErr
+	}
+	return defaultEngine.Render(ctx, opts)
+}
+
+// Render runs the pipeline for one product. Input problems are a diag.List (exit 2), a
+// policy denial is diag.No (exit 1); on error the Result is nil.
+func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Root == nil {
+		return nil, diag.Usage(errors.New("render: no root"))
+	}
+	if opts.ContractPath == "" {
+		return nil, diag.Usage(errors.New("render: --contract is required"))
+	}
+
+	// 1. load
+	in, ds := config.Load(opts.Root, opts.ContractPath, opts.ProductPath)
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	warnings := append(diag.List(nil), in.Warnings...)
+
+	// 2. resolve
+	runtime := opts.Runtime
+	if runtime == "" {
+		runtime = in.Contract.Runtime.RecommendedAlphaSpine
+	}
+	rs := config.ValidateRuntime(in, runtime)
+	if rs.HasErrors() {
+		return nil, rs
+	}
+	warnings = append(warnings, rs.Warnings()...)
+	tag := opts.ImageTag
+	if tag == "" {
+		t, err := ResolveImageTag(opts.Root, "", os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		tag = t
+	}
+	r, err := resolve(in, runtime, tag, opts.Annotations)
+	if err != nil {
+		return nil, err
+	}
+	if runtime == RuntimeDagster && r.cron != "" {
+		src := in.Product.Source
+		line, col := src.Pos("schedule.cron")
+		warnings = append(warnings, diag.Diagnostic{File: src.Path, Line: line, Col: col, Path: "schedule.cron", Severity: diag.Warning,
+			Message: "SCHED-DAGSTER-UNWIRED: Dagster does not run floe schedules yet (P-21); the schedule is only recorded in floe.dev/schedule* annotations"})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// 3. values, 4. helm, 5. parse
+	objs, err := e.helm(r)
+	if err != nil {
+		return nil, err
+	}
+
+	// 6. overlays
+	if dirs := in.Contract.Overlays; len(dirs) > 0 {
+		objs, err = kustomize.ApplyOverlays(opts.Root, dirs, objs)
+		if err != nil {
+			return nil, diag.Usage(fmt.Errorf("%s: overlays: %w", in.Contract.Source.Path, err))
+		}
+	}
+
+	// 7. filters
+	for _, f := range r.filters() {
+		if objs, err = f.Filter(objs); err != nil {
+			return nil, fmt.Errorf("render %s: %w", r.P, err)
+		}
+	}
+	out, err := kustomize.EmitStream(objs)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", r.P, err)
+	}
+
+	// 8. gate
+	var report *PolicyReport
+	if e.gate != nil {
+		report, err = e.gate.Check(ctx, GateInput{Objects: objs, YAML: out, Contract: in.Contract, Manifest: in.Manifest,
+			Product: in.Product, Runtime: runtime, Enforcement: opts.Enforcement, Now: opts.Now})
+		if err != nil {
+			return nil, fmt.Errorf("policy gate: %w", err)
+		}
+		if report.Denied {
+			return nil, diag.No(denial(report))
+		}
+	}
+
+	// 9. emit (already canonical) + evidence
+	version := opts.FloeVersion
+	if version == "" {
+		version = "dev"
+	}
+	var used []ChartVersion
+	for _, cv := range e.versions {
+		if cv.Name == chartName(runtime) {
+			used = append(used, cv)
+		}
+	}
+	ev := newEvidence(r, version, used, opts.Now)
+	ev.finish(in.Contract.Promotion.RequiredEvidence, out, len(objs), report, opts.Enforcement)
+	warnings.Sort()
+	return &Result{Objects: objs, YAML: out, Warnings: warnings, Evidence: ev, Runtime: runtime, Image: r.image}, nil
+}
+
+// helm renders the runtime's chart with r's values and parses the result.
+func (e *Engine) helm(r *resolved) ([]*yaml.RNode, error) {
+	c := e.charts[chartName(r.runtime)]
+	vals, err := chartutil.ToRenderValues(c, r.values(),
+		chartutil.ReleaseOptions{Name: r.P, Namespace: r.NS, Revision: 1, IsInstall: true}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
+	}
+	files, err := engine.Engine{Strict: true}.Render(c, vals)
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		if strings.HasSuffix(n, ".yaml") || strings.HasSuffix(n, ".yml") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString("---\n")
+		b.WriteString(files[n])
+		b.WriteString("\n")
+	}
+	objs, err := kustomize.ParseStream([]byte(b.String()))
+	if err != nil {
+		return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
+	}
+	return objs, nil
+}
+
+// filters are stage 7, one small kio.Filter per concern, then the canonical order. They
+// run in a plain loop rather than a kio.Pipeline, which would stamp and reconcile kyaml's
+// internal annotations around every filter (work EmitStream would only strip again).
+func (r *resolved) filters() []kio.Filter {
+	enforce := make([]kustomize.EnvVar, len(r.env))
+	for i, v := range r.env {
+		enforce[i] = kustomize.EnvVar{Name: v.Name, Value: v.Value}
+	}
+	tel := kustomize.Telemetry{Enforce: enforce}
+	if r.runtime == RuntimeDagster {
+		tel.ConfigMapName = r.P + "-telemetry"
+	}
+	fs := append([]kio.Filter(nil),
+		kustomize.Namespace{Namespace: r.NS},
+		kustomize.Labels{Labels: r.labels, Annotations: r.annotations, PodLabels: r.podLabels, Overwrite: true},
+		kustomize.ServiceAccount{Name: r.serviceAcct},
+		kustomize.Image{Image: r.image, PullPolicy: "IfNotPresent"},
+		kustomize.PodSecurity{},
+		kustomize.Resources{
+			Requests: map[string]string{"cpu": r.resources.Requests.CPU, "memory": r.resources.Requests.Memory},
+			Limits:   map[string]string{"cpu": r.resources.Limits.CPU, "memory": r.resources.Limits.Memory},
+		},
+		tel,
+	)
+	if r.runtime == RuntimeFloeJobs && r.cron != "" {
+		fs = append(fs, kustomize.CronJobTimeZone{TimeZone: r.timezone})
+	}
+	return append(fs, kustomize.DropTestHooks{}, kustomize.Canonical{})
+}
+
+// emitOne is one object in canonical YAML.
+func emitOne(o *yaml.RNode) ([]byte, error) { return kustomize.EmitStream([]*yaml.RNode{o}) }
+
+// denial summarises a denying policy report as an error.
+func denial(p *PolicyReport) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "policy denied the render (%d deny, %d warn):", p.Summary.Deny, p.Summary.Warn)
+	for _, f := range p.Findings {
+		if f.Severity == "deny" && !f.Excepted {
+			fmt.Fprintf(&b, "\n  %s %s: %s", f.Rule, f.Resource, f.Message)
+		}
+	}
+	return errors.New(b.String())
+}

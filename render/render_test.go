@@ -1,0 +1,120 @@
+package render
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/golden"
+)
+
+// testTag is the commit every golden render is tagged with.
+const testTag = "0123456789abcdef0123456789abcdef01234567"
+
+// testNow is the injected render time.
+var testNow = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// goldenCase is one golden/render/<case>/ directory: contract.yaml, the manifest(s) it
+// names, product/floe.yaml, case.yaml (runtime), and the expected outputs.
+type goldenCase struct {
+	Runtime string `yaml:"runtime"`
+}
+
+func caseDirs(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(golden.Dir(t), "render", "*", "case.yaml"))
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no golden render cases: %v", err)
+	}
+	for i := range dirs {
+		dirs[i] = filepath.Dir(dirs[i])
+	}
+	return dirs
+}
+
+func loadCase(t *testing.T, dir string) (goldenCase, config.Root) {
+	t.Helper()
+	var c goldenCase
+	b, err := os.ReadFile(filepath.Join(dir, "case.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
+	}
+	root, err := config.OSRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, root
+}
+
+func caseOptions(c goldenCase, root config.Root) Options {
+	return Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product", Runtime: c.Runtime,
+		ImageTag: testTag, Now: testNow, FloeVersion: "test"}
+}
+
+// expectFor derives the expectations of a render from its inputs.
+func expectFor(t *testing.T, root config.Root, runtime string) expect {
+	t.Helper()
+	in, ds := config.Load(root, "contract.yaml", "product")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	p := in.Product
+	e := expect{
+		product: p.Metadata.Name, version: p.Metadata.Version,
+		namespace: in.Contract.Environment.Kubernetes.Namespace, serviceAccount: in.Contract.Access.ServiceAccount,
+		registry: in.Contract.Runtime.ArtifactRegistry, tag12: testTag[:12], runtime: runtime,
+		lineageNamespace: p.Metadata.Name,
+		forbidden:        []string{"demo-secret", "client_secret"},
+	}
+	if in.Manifest.Scope == "domain" {
+		e.lineageNamespace = p.Metadata.Labels["domain"] + "." + p.Metadata.Name
+	}
+	if s := p.Schedule; s != nil && s.Cron != "" {
+		e.cron, e.timezone, e.enabled = s.Cron, s.TZ(), s.ScheduleEnabled()
+	}
+	pl := in.Manifest.Plugins
+	for _, s := range []*config.PluginSelection{pl.Compute, pl.Orchestrator, pl.Catalog, pl.Storage, pl.LineageBackend} {
+		if s != nil && s.ConnectionSecretRef != "" && !slices.Contains(e.secretRefs, s.ConnectionSecretRef) {
+			e.secretRefs = append(e.secretRefs, s.ConnectionSecretRef)
+		}
+	}
+	return e
+}
+
+func TestGolden(t *testing.T) {
+	eng, err := NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range caseDirs(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			c, root := loadCase(t, dir)
+			res, err := eng.Render(context.Background(), caseOptions(c, root))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, filepath.Join(dir, "expected.yaml"), res.YAML)
+			ev, err := res.Evidence.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, filepath.Join(dir, "evidence.json"), ev)
+			var w strings.Builder
+			for _, d := range res.Warnings {
+				w.WriteString(d.String() + "\n")
+			}
+			golden.Assert(t, filepath.Join(dir, "warnings.txt"), []byte(w.String()))
+			checkStream(t, res.YAML, expectFor(t, root, c.Runtime))
+		})
+	}
+}
