@@ -98,4 +98,3 @@ func MarshalAnnouncements(as []Announcement) ([]byte, error) {
 	}
 	return append(b, '\n'), nil
 }
-

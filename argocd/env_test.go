@@ -153,7 +153,7 @@ func TestFromEnv(t *testing.T) {
 			}),
 		},
 		"scp-like address with a password is dropped": {
-			env: map[string]string{EnvSourceRepoURL: "bot:s3cr3t@github.com:example/data.git"},
+			env:  map[string]string{EnvSourceRepoURL: "bot:s3cr3t@github.com:example/data.git"},
 			want: with(func(o *Options) { delete(o.Annotations, AnnotationSourceRepo) }),
 		},
 		"no app name: no app annotation": {
