@@ -197,10 +197,8 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	// 7. filters
-	for _, f := range r.filters() {
-		if objs, err = f.Filter(objs); err != nil {
-			return nil, fmt.Errorf("render %s: %w", r.P, err)
-		}
+	if objs, err = kustomize.Pipeline(r.filters()...).Filter(objs); err != nil {
+		return nil, fmt.Errorf("render %s: %w", r.P, err)
 	}
 	out, err := kustomize.EmitStream(objs)
 	if err != nil {
@@ -270,8 +268,8 @@ func (e *Engine) helm(r *resolved) ([]*yaml.RNode, error) {
 }
 
 // filters are stage 7, one small kio.Filter per concern, then the canonical order. They
-// run in a plain loop rather than a kio.Pipeline, which would stamp and reconcile kyaml's
-// internal annotations around every filter (work EmitStream would only strip again).
+// run through kustomize.Pipeline rather than kio.Pipeline, which would stamp and reconcile
+// kyaml's internal annotations around every filter (work EmitStream would only strip).
 func (r *resolved) filters() []kio.Filter {
 	enforce := make([]kustomize.EnvVar, len(r.env))
 	for i, v := range r.env {

@@ -2,17 +2,176 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/render"
 )
 
-// TODO(issue): placeholder until the owning issue lands.
+type renderOptions struct {
+	contract, runtime, imageTag, root, output, format, evidence string
+}
+
+// newRenderCmd is `floe render --contract FILE [--runtime dagster|floe-jobs]
+// [--image-tag SHA] [--root DIR] [-o|--output -|DIR] [--format yaml|json]
+// [--evidence FILE] PRODUCT`.
 func newRenderCmd(s *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:    "render",
-		Hidden: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("render: not implemented yet")
+	o := &renderOptions{}
+	cmd := &cobra.Command{
+		Use:   "render --contract FILE [--runtime dagster|floe-jobs] [--image-tag SHA] [--root DIR] [-o -|DIR] [--format yaml|json] [--evidence FILE] PRODUCT",
+		Short: "Render a data product into Kubernetes manifests",
+		Long: `Render loads PRODUCT (a directory holding floe.yaml, or the file), the contract and the
+platform Manifest the contract names, and writes the product's Kubernetes objects for the
+Dagster or the floe-jobs runtime, with OpenTelemetry and OpenLineage wired into every
+workload. Output is canonical (SPEC §6) and byte-for-byte reproducible.
+
+--output - (default) writes one YAML stream (or, with --format json, a v1 List) to stdout;
+--output DIR writes one NN-kind-name.yaml file per object, all or nothing (an existing
+DIR is replaced only if it holds nothing but such files). --evidence FILE writes the
+render's promotion-evidence record (JSON). --contract and PRODUCT are relative to the
+current directory (or, if not found there, to the root) and must lie inside the root.
+The image tag is --image-tag, else ARGOCD_APP_REVISION, else the commit .git/HEAD names.
+On any failure nothing is written and stdout stays empty.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRender(cmd, s, o, args[0])
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file (required)")
+	f.StringVar(&o.runtime, "runtime", "", "dagster or floe-jobs (default: the contract's runtime.recommendedAlphaSpine)")
+	f.StringVar(&o.imageTag, "image-tag", "", "git commit SHA of the product image (7-40 hex digits)")
+	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of PRODUCT, else the current directory)")
+	f.StringVarP(&o.output, "output", "o", "-", "- for stdout, or a directory to write one file per object into")
+	f.StringVar(&o.format, "format", "yaml", "stdout format: yaml or json")
+	f.StringVar(&o.evidence, "evidence", "", "write the evidence record (JSON) to this file")
+	return cmd
+}
+
+func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string) error {
+	if o.contract == "" {
+		return diag.Usage(errors.New("render: --contract is required"))
+	}
+	if o.format != "yaml" && o.format != "json" {
+		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
+	}
+	if o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs {
+		return diag.Usage(fmt.Errorf("render: --runtime %q: want dagster or floe-jobs", o.runtime))
+	}
+	if o.output != "-" && o.format == "json" {
+		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))
+	}
+	root, cwd, err := resolveRoot(o.root, product)
+	if err != nil {
+		return err
+	}
+	productRel, err := cliPath(root, cwd, product)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("render: PRODUCT %w", err))
+	}
+	contractRel, err := cliPath(root, cwd, o.contract)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("render: --contract %w", err))
+	}
+	tag, err := render.ResolveImageTag(root, o.imageTag, os.Getenv)
+	if err != nil {
+		return err
+	}
+	res, err := render.Render(cmd.Context(), render.Options{
+		Root: root, ContractPath: contractRel, ProductPath: productRel,
+		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion(),
+	})
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(s.Err, w.String())
+	}
+
+	// The evidence file is staged first and committed last, so a failure anywhere leaves
+	// neither it nor the output directory half-written.
+	var commitEvidence func() error
+	if o.evidence != "" {
+		b, err := res.Evidence.JSON()
+		if err != nil {
+			return err
+		}
+		commit, abort, err := stageFile(o.evidence, b)
+		if err != nil {
+			return fmt.Errorf("render: --evidence: %w", err)
+		}
+		defer abort()
+		commitEvidence = commit
+	}
+	switch {
+	case o.output != "-":
+		if err := render.WriteDir(o.output, res.Objects); err != nil {
+			return fmt.Errorf("render: %w", err)
+		}
+	case o.format == "json":
+		b, err := res.JSON()
+		if err != nil {
+			return err
+		}
+		s.Out.Write(b)
+	default:
+		s.Out.Write(res.YAML)
+	}
+	if commitEvidence != nil {
+		if err := commitEvidence(); err != nil {
+			s.Out.Reset()
+			return fmt.Errorf("render: --evidence: %w", err)
+		}
+	}
+	return nil
+}
+
+// cliPath makes a command-line path root-relative: relative to the current directory
+// when it exists there, else relative to the root (so `--root examples/demo --contract
+// platform/pec-dev.yaml` works from anywhere). Either way it must stay inside the root.
+func cliPath(root config.Root, cwd, p string) (string, error) {
+	rel, err := config.RootRel(root.Dir(), cwd, p)
+	if filepath.IsAbs(p) {
+		return rel, err
+	}
+	if _, serr := os.Stat(filepath.Join(cwd, p)); serr == nil {
+		return rel, err
+	}
+	if r, cerr := config.CleanRel(filepath.ToSlash(p)); cerr == nil {
+		if _, serr := root.Stat(r); serr == nil {
+			return r, nil
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("%s: no such file in the current directory or in the root %s", p, root.Dir())
+	}
+	return rel, nil // inside the root but missing: the loader reports it with context
+}
+
+// stageFile writes data to a temporary file next to name; commit renames it into place,
+// abort (a no-op after commit) removes it.
+func stageFile(name string, data []byte) (commit func() error, abort func(), err error) {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".floe-")
+	if err != nil {
+		return nil, nil, err
+	}
+	tmp := f.Name()
+	abort = func() { os.Remove(tmp) }
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err != nil {
+		abort()
+		return nil, nil, err
+	}
+	return func() error { return os.Rename(tmp, name) }, abort, nil
 }
