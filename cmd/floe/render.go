@@ -111,7 +111,7 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	switch {
 	case o.output != "-":
 		if err := render.WriteDir(o.output, res.Objects); err != nil {
-			return fmt.Errorf("render: %w", err)
+			return diag.Usage(fmt.Errorf("render: --output: %w", err))
 		}
 	case o.format == "json":
 		b, err := res.JSON()
