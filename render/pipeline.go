@@ -238,8 +238,10 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 // helm renders the runtime's chart with r's values and parses the result.
 func (e *Engine) helm(r *resolved) ([]*yaml.RNode, error) {
 	c := e.charts[chartName(r.runtime)]
-	vals, err := chartutil.ToRenderValues(c, r.values(),
-		chartutil.ReleaseOptions{Name: r.P, Namespace: r.NS, Revision: 1, IsInstall: true}, nil)
+	// values.schema.json is not re-checked per product (it costs a tenth of a render):
+	// the values are computed here, and TestValuesMatchSchema holds them to the schema.
+	vals, err := chartutil.ToRenderValuesWithSchemaValidation(c, r.values(),
+		chartutil.ReleaseOptions{Name: r.P, Namespace: r.NS, Revision: 1, IsInstall: true}, nil, true)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+	"helm.sh/helm/v3/pkg/chartutil"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/golden"
@@ -39,7 +40,7 @@ func caseDirs(t *testing.T) []string {
 	return dirs
 }
 
-func loadCase(t *testing.T, dir string) (goldenCase, config.Root) {
+func loadCase(t testing.TB, dir string) (goldenCase, config.Root) {
 	t.Helper()
 	var c goldenCase
 	b, err := os.ReadFile(filepath.Join(dir, "case.yaml"))
@@ -115,6 +116,40 @@ func TestGolden(t *testing.T) {
 			}
 			golden.Assert(t, filepath.Join(dir, "warnings.txt"), []byte(w.String()))
 			checkStream(t, res.YAML, expectFor(t, root, c.Runtime))
+		})
+	}
+}
+
+// TestValuesMatchSchema holds the values of every golden case (and both runtimes of a
+// generated product) to the chart's values.schema.json, which Render skips per product.
+func TestValuesMatchSchema(t *testing.T) {
+	eng, err := NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range caseDirs(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			c, root := loadCase(t, dir)
+			in, ds := config.Load(root, "contract.yaml", "product")
+			if ds.HasErrors() {
+				t.Fatal(ds)
+			}
+			r, err := resolve(in, c.Runtime, testTag, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ch := eng.charts[chartName(c.Runtime)]
+			if len(ch.Schema) == 0 {
+				t.Fatal("chart has no values.schema.json")
+			}
+			if err := chartutil.ValidateAgainstSchema(ch, r.values()); err != nil {
+				t.Errorf("values do not match %s/values.schema.json: %v", ch.Name(), err)
+			}
+			bad := r.values()
+			bad["imagePullSecrets"] = []any{"x"}
+			if err := chartutil.ValidateAgainstSchema(ch, bad); err == nil {
+				t.Errorf("schema accepted an unknown key")
+			}
 		})
 	}
 }

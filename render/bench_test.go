@@ -1,0 +1,45 @@
+package render
+
+import (
+	"context"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/floe-dev/floe/golden"
+)
+
+// BenchmarkRender is one product through the whole pipeline in process, with a reused
+// Engine: load, resolve, values, helm, parse, filters, emit, evidence. Besides ns/op
+// (wall time, inflated when the machine is busy) it reports cpu-ns/op, the process's
+// user+system CPU time per render, which is what a batch of products on N cores costs.
+func BenchmarkRender(b *testing.B) {
+	eng, err := NewEngine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range []string{"customer-360-dagster", "customer-360-floe-jobs"} {
+		b.Run(name, func(b *testing.B) {
+			c, root := loadCase(b, filepath.Join(golden.Dir(b), "render", name))
+			opts := caseOptions(c, root)
+			b.ReportAllocs()
+			start := cpuTime()
+			for b.Loop() {
+				if _, err := eng.Render(context.Background(), opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// cpuTime is the process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
