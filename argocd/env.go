@@ -65,13 +65,30 @@ type Options struct {
 	Annotations  map[string]string // provenance, stamped on every object
 }
 
-var fullSHA = regexp.MustCompile(`^(?:[0-9a-f]{40}|[0-9a-f]{64})$`)
+var fullSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// ErrNoContract: neither the contract parameter, FLOE_CONTRACT nor a plugin.yaml default
+// names a contract.
+var ErrNoContract = fmt.Errorf("no contract: set the Application's plugin parameter %s or its plugin env FLOE_CONTRACT (a repository-relative path)", ParamContract)
 
 // FromEnv turns the environment of a CMP command into render options. env looks a
 // variable up ("" when unset); cwd is the working directory Argo CD ran floe in (the
 // Application's directory inside the unpacked repository). Every problem found is
-// reported, joined; no value that could be a secret is echoed.
+// reported, joined; no value that could be a secret is echoed. A contract is required.
 func FromEnv(env func(string) string, cwd string) (Options, error) {
+	o, err := ReadEnv(env, cwd)
+	if err == nil && o.ContractPath == "" {
+		err = ErrNoContract
+	}
+	if err != nil {
+		return Options{}, err
+	}
+	return o, nil
+}
+
+// ReadEnv is FromEnv without requiring a contract (ContractPath may be ""): the dynamic
+// parameter announcement works before one is configured.
+func ReadEnv(env func(string) string, cwd string) (Options, error) {
 	var o Options
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -90,7 +107,7 @@ func FromEnv(env func(string) string, cwd string) (Options, error) {
 	// Image tag: the commit Argo CD resolved.
 	if rev := env(EnvAppRevision); rev != "" {
 		if !fullSHA.MatchString(strings.ToLower(rev)) {
-			fail("%s %s is not a full hex commit SHA (floe renders git sources only)", EnvAppRevision, shown(rev))
+			fail("%s %s is not a full 40-hex git commit SHA (floe renders git sources only)", EnvAppRevision, shown(rev))
 		} else {
 			o.ImageTag = strings.ToLower(rev)
 		}
@@ -113,7 +130,6 @@ func FromEnv(env func(string) string, cwd string) (Options, error) {
 			v, from = staticDefault(name), "plugin.yaml default of "+name
 		}
 		if v == "" && name == ParamContract {
-			fail("no contract: set the Application's plugin parameter %s or its plugin env FLOE_CONTRACT (a repository-relative path)", ParamContract)
 			return ""
 		}
 		if err := check(v); err != nil {

@@ -1,6 +1,7 @@
 package argocd
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -126,13 +127,6 @@ func TestFromEnv(t *testing.T) {
 			env:  map[string]string{EnvAppRevision: strings.ToUpper(sha)},
 			want: base,
 		},
-		"sha256 repository revision": {
-			env: map[string]string{EnvAppRevision: strings.Repeat("ab", 32)},
-			want: with(func(o *Options) {
-				o.ImageTag = strings.Repeat("ab", 32)
-				o.Annotations[AnnotationSourceRevision] = o.ImageTag
-			}),
-		},
 		"no revision: no image tag (generate refuses later)": {
 			env: map[string]string{EnvAppRevision: "<unset>"},
 			want: with(func(o *Options) {
@@ -228,6 +222,10 @@ func TestFromEnvErrors(t *testing.T) {
 			env:  map[string]string{EnvFloeContract: "<unset>"},
 			want: []string{"no contract: set the Application's plugin parameter contract or its plugin env FLOE_CONTRACT"},
 		},
+		"no contract, and another problem": {
+			env:  map[string]string{EnvFloeContract: "<unset>", EnvFloeRuntime: "spark"},
+			want: []string{`ARGOCD_ENV_FLOE_RUNTIME: "spark"`},
+		},
 		"broken parameter JSON": {
 			env:  map[string]string{EnvAppParameters: `[{"name":"runtime","string":"dagster"}`},
 			want: []string{"ARGOCD_APP_PARAMETERS"},
@@ -253,11 +251,15 @@ func TestFromEnvErrors(t *testing.T) {
 		},
 		"revision is not a commit": {
 			env:  map[string]string{EnvAppRevision: "v1.2.3"},
-			want: []string{`ARGOCD_APP_REVISION "v1.2.3" is not a full hex commit SHA`},
+			want: []string{`ARGOCD_APP_REVISION "v1.2.3" is not a full 40-hex git commit SHA`},
 		},
 		"short revision": {
 			env:  map[string]string{EnvAppRevision: sha[:12]},
-			want: []string{"is not a full hex commit SHA"},
+			want: []string{"is not a full 40-hex git commit SHA"},
+		},
+		"sha256 repository revision (the image tag is at most 40 hex)": {
+			env:  map[string]string{EnvAppRevision: strings.Repeat("ab", 32)},
+			want: []string{"is not a full 40-hex git commit SHA"},
 		},
 		"every problem is reported": {
 			env: map[string]string{
@@ -294,5 +296,19 @@ func TestFromEnvErrors(t *testing.T) {
 				t.Errorf("options returned with an error:\n%s", d)
 			}
 		})
+	}
+}
+
+// TestReadEnvWithoutContract: the announcement works before a contract is configured.
+func TestReadEnvWithoutContract(t *testing.T) {
+	o, err := ReadEnv(argoEnv(map[string]string{EnvFloeContract: "<unset>"}), cwd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ContractPath != "" || o.Root != "/tmp/_cmp_server/123" {
+		t.Fatalf("got %+v", o)
+	}
+	if _, err := FromEnv(argoEnv(map[string]string{EnvFloeContract: "<unset>"}), cwd); !errors.Is(err, ErrNoContract) {
+		t.Fatalf("FromEnv error %v, want ErrNoContract", err)
 	}
 }

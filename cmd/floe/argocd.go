@@ -1,18 +1,164 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/argocd"
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/render"
 )
 
-// TODO(issue): placeholder until the owning issue lands.
+// newArgoCDCmd is `floe argocd generate|parameters`: the commands floe's Argo CD config
+// management plugin (argocd/plugin.yaml) runs inside the CMP sidecar.
 func newArgoCDCmd(s *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:    "argocd",
-		Hidden: true,
+	cmd := &cobra.Command{
+		Use:   "argocd",
+		Short: "Argo CD config management plugin commands (run by the floe CMP sidecar)",
+		Long: `The floe sidecar's plugin.yaml runs these in the Application's directory. They are
+configured only from the environment Argo CD sets: ARGOCD_APP_NAME, ARGOCD_APP_REVISION,
+ARGOCD_APP_SOURCE_PATH, ARGOCD_APP_SOURCE_REPO_URL, the plugin parameters contract,
+runtime and enforcement (ARGOCD_APP_PARAMETERS, PARAM_*) and the plugin env
+FLOE_CONTRACT, FLOE_RUNTIME, FLOE_ENFORCEMENT (ARGOCD_ENV_FLOE_*) as defaults.`,
+		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("argocd: not implemented yet")
+			return diag.Usage(errors.New("argocd: want a subcommand: generate or parameters"))
 		},
 	}
+	cmd.AddCommand(
+		&cobra.Command{
+			Use:   "generate",
+			Short: "Render and policy-check the Application's data product (CMP generate)",
+			Long: `generate renders the floe.yaml in the working directory with the contract the
+plugin parameters name, passes the result through the policy gate and prints the
+manifests. The root is the working directory with ARGOCD_APP_SOURCE_PATH taken off its
+end; the image tag is ARGOCD_APP_REVISION. On any failure — bad parameters, invalid
+input, a policy denial, an empty render, SIGTERM — it exits non-zero and prints
+nothing, so Argo CD never syncs (or prunes to) a partial or empty manifest set.`,
+			Args: exactArgs(0),
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return runArgoCDGenerate(cmd.Context(), s, os.Getenv)
+			},
+		},
+		&cobra.Command{
+			Use:   "parameters",
+			Short: "Print the dynamic parameter announcement (CMP parameters.dynamic)",
+			Args:  exactArgs(0),
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return runArgoCDParameters(s, os.Getenv)
+			},
+		},
+	)
+	return cmd
+}
+
+// argoCDGate builds the policy gate generate renders through. It stays nil until the
+// policies package provides a render.Gate; generate refuses to run without one (an
+// unchecked render must never reach a cluster through Argo CD).
+//
+// TODO(lead): set it once the gate adapter lands, e.g.
+//
+//	argoCDGate = func(ctx context.Context) (render.Gate, error) { return policies.NewGate(ctx, …) }
+var argoCDGate func(ctx context.Context) (render.Gate, error)
+
+func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) string) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("argocd generate: %w", err)
+	}
+	o, err := argocd.FromEnv(getenv, cwd)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("argocd generate: %w", err))
+	}
+	if o.ImageTag == "" {
+		return diag.Usage(fmt.Errorf("argocd generate: %s is not set (Argo CD sets it to the commit being rendered)", argocd.EnvAppRevision))
+	}
+	root, err := config.OSRoot(o.Root)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("argocd generate: %w", err))
+	}
+	if argoCDGate == nil {
+		return errors.New("argocd generate: this floe build has no policy gate; refusing to hand Argo CD unchecked manifests")
+	}
+	gate, err := argoCDGate(ctx)
+	if err != nil {
+		return fmt.Errorf("argocd generate: policy gate: %w", err)
+	}
+	engine, err := render.NewEngine(render.WithGate(gate))
+	if err != nil {
+		return fmt.Errorf("argocd generate: %w", err)
+	}
+	res, err := engine.Render(ctx, render.Options{
+		Root:         root,
+		ContractPath: o.ContractPath,
+		ProductPath:  o.ProductPath,
+		Runtime:      o.Runtime,
+		ImageTag:     o.ImageTag,
+		Enforcement:  o.Enforcement,
+		Annotations:  o.Annotations,
+		Now:          time.Now(),
+		FloeVersion:  floeVersion(),
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(res.YAML)) == 0 {
+		// With auto-prune, an empty manifest set deletes every resource of the app.
+		return fmt.Errorf("argocd generate: %s rendered no objects; refusing to print an empty manifest set", o.ProductPath)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(s.Err, w.String())
+	}
+	s.Out.Write(res.YAML)
+	return nil
+}
+
+func runArgoCDParameters(s *streams, getenv func(string) string) error {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return fmt.Errorf("argocd parameters: %w", err)
+	}
+	o, err := argocd.ReadEnv(getenv, cwd)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("argocd parameters: %w", err))
+	}
+	var info *argocd.ContractInfo
+	if o.ContractPath != "" {
+		root, err := config.OSRoot(o.Root)
+		if err != nil {
+			return diag.Usage(fmt.Errorf("argocd parameters: %w", err))
+		}
+		c, ds := config.LoadContract(root, o.ContractPath)
+		if ds.HasErrors() {
+			return ds
+		}
+		info = &argocd.ContractInfo{
+			Name:        c.Metadata.Name,
+			Environment: c.Environment.Name,
+			Namespace:   c.Environment.Kubernetes.Namespace,
+			Runtime:     c.Runtime.RecommendedAlphaSpine,
+		}
+		if cc := c.Plugins.Compute; cc != nil {
+			info.DefaultCompute = cc.Default
+			for _, a := range cc.Approved {
+				info.Compute = append(info.Compute, a.Name)
+			}
+		}
+	}
+	b, err := argocd.MarshalAnnouncements(argocd.Parameters(o, info))
+	if err != nil {
+		return err
+	}
+	s.Out.Write(b)
+	return nil
 }
