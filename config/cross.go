@@ -81,6 +81,8 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 				}
 			} else if !contractOK && serr != nil {
 				out = append(out, locate(psrc, "platform.manifest", diag.Error, "%v", serr))
+			} else if !contractOK && in.Manifest == nil {
+				out = append(out, locate(psrc, "platform.manifest", diag.Error, "%s is a directory, not a manifest file", rel))
 			}
 		}
 	}

@@ -199,7 +199,9 @@ func Load(root Root, contractRel, productRel string) (*Inputs, diag.List) {
 		}
 	} else if productOK && product.Platform != nil && !isOCI(product.Platform.Manifest) {
 		if rel, err := JoinRel(in.ProductDir, product.Platform.Manifest); err == nil {
-			manifestRel = rel
+			if isDir, err := root.Stat(rel); err == nil && !isDir {
+				manifestRel = rel // otherwise crossCheck reports it at platform.manifest
+			}
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // P-06: IANA zones without relying on the host's zoneinfo
 
@@ -324,8 +325,15 @@ func checkTimezone(tz string) error {
 	if strings.EqualFold(tz, "local") || tz == "Local" {
 		return fmt.Errorf("%q is not an IANA time zone", tz)
 	}
+	if _, ok := knownZones.Load(tz); ok {
+		return nil
+	}
 	if _, err := time.LoadLocation(tz); err != nil {
 		return fmt.Errorf("%q is not an IANA time zone (e.g. UTC, Europe/Berlin)", tz)
 	}
+	knownZones.Store(tz, true) // bounded: only real zone names are cached
 	return nil
 }
+
+// knownZones caches valid zone names (LoadLocation reads zoneinfo on every call).
+var knownZones sync.Map
