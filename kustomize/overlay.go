@@ -20,6 +20,7 @@ package kustomize
 // references, `openapi` and `buildMetadata` are refused before kustomize runs.
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -273,8 +274,64 @@ func (b *overlayBuilder) copyFile(rel string) error {
 	if err != nil {
 		return err
 	}
+	if err := overlayBounded(rel, data); err != nil {
+		return err
+	}
 	b.copied[rel] = true
 	return b.write(path.Join(overlayMemRoot, rel), data)
+}
+
+// overlayMaxNodes bounds the YAML nodes a file or inline document may expand to once its
+// aliases are resolved (kustomize resolves them; an alias "bomb" would stall it).
+const overlayMaxNodes = 100_000
+
+// overlayBounded refuses YAML whose aliases expand past overlayMaxNodes. Data that is
+// not YAML (a .properties file for a generator) is left to kustomize.
+func overlayBounded(where string, data []byte) error {
+	if !bytes.Contains(data, []byte("*")) {
+		return nil // no aliases: at most as many nodes as bytes, which Root bounds
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	memo := map[*yaml.Node]int{}
+	total := 0
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil {
+			return nil // end of stream, or not YAML: kustomize reports it
+		}
+		total += overlayNodeCount(&doc, memo, 0)
+		if total > overlayMaxNodes {
+			return fmt.Errorf("%s: YAML aliases expand to more than %d nodes", where, overlayMaxNodes)
+		}
+	}
+}
+
+// overlayNodeCount is the number of nodes n expands to, aliases resolved (capped just
+// above overlayMaxNodes).
+func overlayNodeCount(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if n == nil {
+		return 0
+	}
+	if c, ok := memo[n]; ok {
+		return c
+	}
+	if depth > 1000 {
+		return overlayMaxNodes + 1
+	}
+	memo[n] = overlayMaxNodes + 1 // an alias cycle counts as too big
+	c := 1
+	if n.Kind == yaml.AliasNode {
+		c += overlayNodeCount(n.Alias, memo, depth+1)
+	}
+	for _, ch := range n.Content {
+		c += overlayNodeCount(ch, memo, depth+1)
+		if c > overlayMaxNodes {
+			c = overlayMaxNodes + 1
+			break
+		}
+	}
+	memo[n] = c
+	return c
 }
 
 // copyDir copies a root-relative directory tree (skipping .git) into the in-memory root.
@@ -399,7 +456,11 @@ func (b *overlayBuilder) kustomization(dir string, top, plugins bool) error {
 	}
 	for _, field := range []string{"generators", "transformers", "validators"} {
 		err := k.eachString(field, func(n *yaml.RNode, where, entry string) error {
-			if docs, ok := overlayInline(entry); ok {
+			docs, ok, err := overlayInline(k.at(n, where), entry)
+			if err != nil {
+				return err
+			}
+			if ok {
 				return overlayCheckPluginConfigs(k.at(n, where), docs)
 			}
 			rel, isDir, err := b.ref(k, n, where, entry)
@@ -520,8 +581,9 @@ func (b *overlayBuilder) fileRefs(k *overlayKust) error {
 		}
 	}
 	err := k.eachString("patchesStrategicMerge", func(n *yaml.RNode, where, entry string) error {
-		if _, ok := overlayInline(entry); ok {
-			return nil
+		_, ok, err := overlayInline(k.at(n, where), entry)
+		if ok || err != nil {
+			return err
 		}
 		return file(n, where, entry)
 	})
@@ -544,6 +606,11 @@ func (b *overlayBuilder) fileRefs(k *overlayKust) error {
 				keys = []string{"files", "envs", "env"}
 			default:
 				keys = []string{"path"}
+			}
+			if p := item.Field("patch"); p != nil && p.Value.YNode().Kind == yaml.ScalarNode {
+				if err := overlayBounded(k.at(p.Value, where+".patch"), []byte(p.Value.YNode().Value)); err != nil {
+					return err
+				}
 			}
 			for _, key := range keys {
 				f := item.Field(key)
@@ -670,17 +737,20 @@ func overlayRemote(s string) bool {
 
 // overlayInline parses entry as inline YAML objects (kustomize accepts inline
 // generator/transformer configs and strategic-merge patches); ok is false for a path.
-func overlayInline(entry string) ([]*yaml.RNode, bool) {
+func overlayInline(where, entry string) ([]*yaml.RNode, bool, error) {
+	if err := overlayBounded(where, []byte(entry)); err != nil {
+		return nil, false, err
+	}
 	docs, err := kio.FromBytes([]byte(entry))
 	if err != nil || len(docs) == 0 {
-		return nil, false
+		return nil, false, nil
 	}
 	for _, d := range docs {
 		if d.YNode().Kind != yaml.MappingNode {
-			return nil, false
+			return nil, false, nil
 		}
 	}
-	return docs, true
+	return docs, true, nil
 }
 
 // checkPluginFile checks a generator/transformer/validator configuration file.

@@ -316,10 +316,10 @@ func TestOverlayNoDirs(t *testing.T) {
 // kustomization references, nothing else in root.
 func TestOverlayReadsOnlyReferenced(t *testing.T) {
 	root := &overlayRecordingRoot{overlayMapRoot: overlayMapRoot{
-		"platform/overlays/x/kustomization.yaml": "resources: [netpol.yaml]\ncomponents: [../../components/team]\npatches:\n- path: patch.yaml\n",
-		"platform/overlays/x/netpol.yaml":        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n",
-		"platform/overlays/x/patch.yaml":         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: customer-360-dbt\n  namespace: floe-sales\nspec:\n  backoffLimit: 1\n",
-		"platform/components/team/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonLabels:\n  team: sales\n",
+		"platform/overlays/x/kustomization.yaml":       "resources: [netpol.yaml]\ncomponents: [../../components/team]\npatches:\n- path: patch.yaml\n",
+		"platform/overlays/x/netpol.yaml":              "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n",
+		"platform/overlays/x/patch.yaml":               "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: customer-360-dbt\n  namespace: floe-sales\nspec:\n  backoffLimit: 1\n",
+		"platform/components/team/kustomization.yaml":  "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonLabels:\n  team: sales\n",
 		"platform/components/other/kustomization.yaml": "kind: Component\n",
 		"platform/pec-dev.yaml":                        "secret: do-not-read\n",
 		"products/a/floe.yaml":                         "x: 1\n",
@@ -599,5 +599,42 @@ func overlayDropEmptyAnnotations(obj map[string]any) {
 		if m, isMap := a.(map[string]any); a == nil || (isMap && len(m) == 0) {
 			delete(md, "annotations")
 		}
+	}
+}
+
+// TestOverlayAliasBound: YAML aliases are bounded in copied files and in inline documents
+// of a kustomization; modest anchors still work.
+func TestOverlayAliasBound(t *testing.T) {
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
+		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	indent := func(s, pad string) string {
+		return pad + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n"+pad) + "\n"
+	}
+	for _, tc := range []struct {
+		name, kust, want string
+	}{
+		{"kustomization", bomb, "ov/kustomization.yaml: YAML aliases expand to more than 100000 nodes"},
+		{"inline patch", "patches:\n- patch: |\n" + indent(bomb, "    "),
+			"ov/kustomization.yaml:2:10: patches[0].patch: YAML aliases expand to more than 100000 nodes"},
+		{"inline strategic merge", "patchesStrategicMerge:\n- |\n" + indent(bomb, "  "),
+			"ov/kustomization.yaml:2:3: patchesStrategicMerge[0]: YAML aliases expand to more than 100000 nodes"},
+		{"inline transformer", "transformers:\n- |\n" + indent(bomb, "  "),
+			"ov/kustomization.yaml:2:3: transformers[0]: YAML aliases expand to more than 100000 nodes"},
+		{"modest anchors", "commonLabels: &l {team: sales}\ncommonAnnotations: *l\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := overlayParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+			_, err := ApplyOverlays(overlayMapRoot{"ov/kustomization.yaml": tc.kust}, []string{"ov"}, in)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || err.Error() != "overlay ov: "+tc.want {
+				t.Fatalf("got %v\nwant overlay ov: %s", err, tc.want)
+			}
+		})
 	}
 }
