@@ -126,6 +126,19 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 		}
 	}
 
+	// P-25: a contract preset override must name a Manifest preset.
+	if contractOK && k.Runtime.ResourcePreset != "" {
+		if _, ok := m.ResourcePresets[k.Runtime.ResourcePreset]; !ok {
+			names := make([]string, 0, len(m.ResourcePresets))
+			for n := range m.ResourcePresets {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			out = append(out, locate(k.Source, "runtime.resourcePreset", diag.Error,
+				"preset %q is not defined in the platform manifest's resource_presets: [%s]", k.Runtime.ResourcePreset, strings.Join(names, ", ")))
+		}
+	}
+
 	// E201: compilation needs compute and orchestrator.
 	for _, cat := range []string{"compute", "orchestrator"} {
 		if sel, msrc := manifestSel(m, cat); sel == nil {
