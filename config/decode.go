@@ -151,6 +151,10 @@ func (d *decoder) wrongType(n *yaml.Node, path, want string) {
 	d.bad[path] = true
 	got := describe(n)
 	if want == "a string" && n.Kind == yaml.ScalarNode {
+		if reSecretName.MatchString(path) || len(n.Value) > 40 {
+			d.errAt(n, path, "expected a string, got %s (quote the value)", got)
+			return
+		}
 		d.errAt(n, path, "expected a string, got %s %s (quote it: \"%s\")", got, n.Value, n.Value)
 		return
 	}
@@ -319,7 +323,7 @@ func (d *decoder) anyValue(n *yaml.Node, path string) (any, bool) {
 				return n.Value, true
 			}
 			if err := n.Decode(&x); err != nil {
-				d.errAt(n, path, "cannot read value %q: %v", n.Value, err)
+				d.errAt(n, path, "cannot read the %s value", describe(n))
 				return nil, false
 			}
 			return x, true

@@ -2,7 +2,9 @@ package config
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Patterns are compiled once per process (Load runs on every Argo CD refresh).
@@ -24,6 +26,7 @@ var (
 	reURL           = regexp.MustCompile(`^https?://[^\s/]+`)
 	reNonSlugChars  = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 	reNonDBTNameChr = regexp.MustCompile(`[^A-Za-z0-9_]`)
+	reSecretName    = regexp.MustCompile(`(?i)(password|secret|token|api[_-]?key|access[_-]?key|credential)[^.\[]*$`)
 )
 
 // Slug is SPEC §0 S: every run of characters outside [A-Za-z0-9_] replaced by one "_",
@@ -74,3 +77,26 @@ func oneOf(v string, allowed ...string) bool {
 }
 
 func enumList(allowed []string) string { return strings.Join(allowed, ", ") }
+
+// reUserinfo finds credentials in URL-like values (scheme://user:pass@host, user:pass@host).
+var reUserinfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@\s]+@`)
+
+// show quotes a user-supplied value for a message: credentials before an "@" are masked
+// and long values are cut, so no secret or flood reaches the terminal (CLI.md).
+func show(v string) string {
+	if loc := reUserinfo.FindStringSubmatchIndex(v); loc != nil {
+		scheme := ""
+		if loc[2] >= 0 {
+			scheme = v[loc[2]:loc[3]]
+		}
+		v = scheme + "***@" + v[loc[1]:]
+	}
+	if len(v) > 80 {
+		cut := 77
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		v = v[:cut] + "..."
+	}
+	return strconv.Quote(v)
+}

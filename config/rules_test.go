@@ -225,3 +225,28 @@ func TestDefaultRoot(t *testing.T) {
 	}
 	_ = os.Getenv
 }
+
+func TestShowRedacts(t *testing.T) {
+	for in, want := range map[string]string{
+		"grpc://user:hunter2@otel:4317":  `"grpc://***@otel:4317"`,
+		"admin:hunter2@registry.example": `"***@registry.example"`,
+		"@daily":                         `"@daily"`,
+		"plain":                          `"plain"`,
+		strings.Repeat("x", 100):         `"` + strings.Repeat("x", 77) + `..."`,
+	} {
+		if got := show(in); got != want {
+			t.Errorf("show(%q) = %s, want %s", in, got, want)
+		}
+	}
+	// a secret-looking field never echoes its value in a type error
+	_, ds := ParseSource("m.yaml", []byte("a: 1\n"))
+	_ = ds
+	d := newDecoder("m.yaml")
+	var m Manifest
+	src, _ := ParseSource("m.yaml", []byte("metadata:\n  name: 12345678\nplugins:\n  catalog:\n    type: polaris\n    connection_secret_ref: 987654321\n"))
+	d.decodeDoc(src.Node, &m)
+	out := d.diags.Error()
+	if strings.Contains(out, "987654321") || !strings.Contains(out, "12345678") {
+		t.Errorf("secret echo rule:\n%s", out)
+	}
+}

@@ -88,7 +88,7 @@ func (c *checker) check(p string, v any, s *shape) {
 			return
 		}
 		if s.enum != nil && !oneOf(str, s.enum...) {
-			c.errorf(p, "%q is not one of: %s", str, enumList(s.enum))
+			c.errorf(p, "%s is not one of: %s", show(str), enumList(s.enum))
 		}
 	case "bool":
 		if _, ok := v.(bool); !ok {

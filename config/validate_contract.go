@@ -19,7 +19,7 @@ func (c *checker) enum(p, v string, allowed []string) bool {
 	if v == "" || oneOf(v, allowed...) {
 		return true
 	}
-	c.errorf(p, "%q is not one of: %s", v, enumList(allowed))
+	c.errorf(p, "%s is not one of: %s", show(v), enumList(allowed))
 	return false
 }
 
@@ -27,7 +27,7 @@ func (c *checker) pattern(p, v string, re interface{ MatchString(string) bool },
 	if v == "" || re.MatchString(v) {
 		return true
 	}
-	c.errorf(p, "%q is not %s", v, what)
+	c.errorf(p, "%s is not %s", show(v), what)
 	return false
 }
 
@@ -50,7 +50,7 @@ func (c *checker) section(p string) bool {
 
 func (c *checker) literal(p, v, want string) {
 	if c.required(p, v) && v != want {
-		c.errorf(p, "must be %q, got %q", want, v)
+		c.errorf(p, "must be %q, got %s", want, show(v))
 	}
 }
 
@@ -255,11 +255,11 @@ func (c *checker) choice(p string, ch *Choice) {
 func (c *checker) registry(p, v string) {
 	switch {
 	case strings.Contains(v, "://"):
-		c.errorf(p, "%q must not have a scheme (write registry.example.com/path)", v)
+		c.errorf(p, "%s must not have a scheme (write registry.example.com/path)", show(v))
 	case strings.Contains(v, "@"):
-		c.errorf(p, "%q must not carry a digest; floe appends the tag per image", v)
+		c.errorf(p, "%s must not carry a digest; floe appends the tag per image", show(v))
 	case strings.Contains(v[strings.LastIndex(v, "/")+1:], ":") && strings.Contains(v, "/"):
-		c.errorf(p, "%q must not carry a tag; floe appends the tag per image", v)
+		c.errorf(p, "%s must not carry a tag; floe appends the tag per image", show(v))
 	default:
 		c.pattern(p, v, reArtifactRepo, "an image repository prefix (host[:port]/path, lower case)")
 	}
@@ -276,14 +276,14 @@ func (c *checker) policy(pol *ContractPolicy, root Root) {
 		for j, r := range e.Resources {
 			rp := fmt.Sprintf("%s.resources[%d]", p, j)
 			if c.required(rp, r) && !strings.Contains(r, "/") {
-				c.errorf(rp, "%q is not a Kind/name glob", r)
+				c.errorf(rp, "%s is not a Kind/name glob", show(r))
 			}
 		}
 		c.required(p+".reason", e.Reason)
 		c.required(p+".approvedBy", e.ApprovedBy)
 		if c.required(p+".expires", e.Expires) {
 			if _, err := time.Parse("2006-01-02", e.Expires); err != nil || !reDate.MatchString(e.Expires) {
-				c.errorf(p+".expires", "%q is not a date YYYY-MM-DD", e.Expires)
+				c.errorf(p+".expires", "%s is not a date YYYY-MM-DD", show(e.Expires))
 			}
 		}
 	}

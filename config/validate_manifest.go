@@ -248,7 +248,7 @@ func (c *checker) governance(g *Governance) {
 		c.required(p+".reason", o.Reason)
 		if o.Expires != "" {
 			if _, err := time.Parse("2006-01-02", o.Expires); err != nil {
-				c.errorf(p+".expires", "%q is not a date YYYY-MM-DD", o.Expires)
+				c.errorf(p+".expires", "%s is not a date YYYY-MM-DD", show(o.Expires))
 			}
 		}
 		for j, t := range o.PolicyTypes {
@@ -385,7 +385,7 @@ func (c *checker) endpoint(p, v string) {
 	}
 	scheme, rest, ok := strings.Cut(v, "://")
 	if !ok || (scheme != "http" && scheme != "https") || rest == "" {
-		c.errorf(p, "%q is not an http(s) URL", v)
+		c.errorf(p, "%s is not an http(s) URL", show(v))
 		return
 	}
 	if privateHost(rest) {

@@ -24,7 +24,7 @@ func validateProduct(c *checker, p *FloeSpec) {
 
 	c.literal("apiVersion", p.APIVersion, "floe.dev/v1")
 	if c.required("kind", p.Kind) && p.Kind != "FloeSpec" {
-		c.errorf("kind", "must be %q, got %q", "FloeSpec", p.Kind)
+		c.errorf("kind", "must be %q, got %s", "FloeSpec", show(p.Kind))
 	}
 
 	if c.section("metadata") {
@@ -55,7 +55,7 @@ func validateProduct(c *checker, p *FloeSpec) {
 		if strings.TrimSpace(s.Cron) == "" {
 			c.warnf("schedule", "schedule has no cron: the product is unscheduled (P-07)")
 		} else if err := CheckCron(s.Cron); err != nil {
-			c.errorf("schedule.cron", "%q: %v", s.Cron, err)
+			c.errorf("schedule.cron", "%s: %v", show(s.Cron), err)
 		}
 		if s.Timezone != "" || c.src.Has("schedule.timezone") {
 			if err := checkTimezone(s.Timezone); err != nil {
@@ -323,13 +323,13 @@ func checkTimezone(tz string) error {
 		return fmt.Errorf("must not be empty (omit it for UTC)")
 	}
 	if strings.EqualFold(tz, "local") || tz == "Local" {
-		return fmt.Errorf("%q is not an IANA time zone", tz)
+		return fmt.Errorf("%s is not an IANA time zone", show(tz))
 	}
 	if _, ok := knownZones.Load(tz); ok {
 		return nil
 	}
 	if _, err := time.LoadLocation(tz); err != nil {
-		return fmt.Errorf("%q is not an IANA time zone (e.g. UTC, Europe/Berlin)", tz)
+		return fmt.Errorf("%s is not an IANA time zone (e.g. UTC, Europe/Berlin)", show(tz))
 	}
 	knownZones.Store(tz, true) // bounded: only real zone names are cached
 	return nil
