@@ -265,7 +265,7 @@ func TestNoRepositoryProgramRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	t.Setenv("GIT_DIR", t.TempDir())       // would point git elsewhere
+	t.Setenv("GIT_DIR", t.TempDir())      // would point git elsewhere
 	t.Setenv("GIT_EXTERNAL_DIFF", script) // would run on diffs
 	t.Setenv("GIT_PAGER", script)
 	root := open(t, filepath.Join(r.dir, "sub"), first)
