@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -72,7 +73,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 		} else if rel, err := JoinRel(in.ProductDir, ref); err != nil {
 			out = append(out, locate(psrc, "platform.manifest", diag.Error, "%v", err))
 		} else {
-			if _, serr := in.Root.Stat(rel); serr != nil && strings.Contains(serr.Error(), ErrOutsideRoot.Error()) {
+			if _, serr := in.Root.Stat(rel); serr != nil && errors.Is(serr, ErrOutsideRoot) {
 				out = append(out, locate(psrc, "platform.manifest", diag.Error, "%v", serr))
 			} else if contractOK && k.Environment.PlatformManifest.Source == "git" {
 				if want, _ := CleanRel(k.Environment.PlatformManifest.Path); want != rel {
