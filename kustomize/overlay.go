@@ -139,6 +139,9 @@ func applyOverlay(root config.Root, dir string, objs []*yaml.RNode, build overla
 	if err != nil {
 		return nil, err
 	}
+	if m == nil {
+		return nil, nil
+	}
 	nodes := m.ToRNodeSlice()
 	for _, n := range nodes {
 		if err := overlayStripAnnotations(n); err != nil {

@@ -638,3 +638,23 @@ func TestOverlayAliasBound(t *testing.T) {
 		})
 	}
 }
+
+// TestOverlayFilterInPipeline: OverlayFilter runs as a kio.Filter between kyaml's own
+// reader and writer (whose index annotations kustomize drops) and keeps document order.
+func TestOverlayFilterInPipeline(t *testing.T) {
+	root := overlayMapRoot{"ov/kustomization.yaml": "namePrefix: team-\n"}
+	var out strings.Builder
+	err := kio.Pipeline{
+		Inputs: []kio.Reader{&kio.ByteReader{Reader: strings.NewReader(
+			"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")}},
+		Filters: []kio.Filter{OverlayFilter{Root: root, Dirs: []string{"ov"}}},
+		Outputs: []kio.Writer{kio.ByteWriter{Writer: &out}},
+	}.Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-a\n"
+	if out.String() != want {
+		t.Fatalf("pipeline output:\n%s", golden.Diff(want, out.String()))
+	}
+}
