@@ -12,8 +12,16 @@ import (
 	"strings"
 )
 
-// ErrOutsideRoot is wrapped by every error about a path that leaves the root.
+// ErrOutsideRoot matches (errors.Is) every error about a path that leaves the root.
 var ErrOutsideRoot = errors.New("outside the root")
+
+// outside is an error about a path leaving the root; its message reads on its own.
+type outside string
+
+func (e outside) Error() string        { return string(e) }
+func (e outside) Is(target error) bool { return target == ErrOutsideRoot }
+
+func outsidef(format string, args ...any) error { return outside(fmt.Sprintf(format, args...)) }
 
 // CleanRel checks a root-relative, slash-separated path and returns it cleaned. An empty
 // path, an absolute path or one whose ".." climbs out of the root is an error.
@@ -22,14 +30,14 @@ func CleanRel(rel string) (string, error) {
 		return "", errors.New("empty path")
 	}
 	if strings.HasPrefix(rel, "/") || filepath.IsAbs(rel) || filepath.VolumeName(rel) != "" {
-		return "", fmt.Errorf("path %q is absolute; paths must be relative to the root: %w", rel, ErrOutsideRoot)
+		return "", outsidef("path %q is absolute; paths must be relative to the root", rel)
 	}
 	if strings.ContainsRune(rel, 0) {
 		return "", fmt.Errorf("path %q contains a NUL byte", rel)
 	}
 	c := path.Clean(rel)
 	if c == ".." || strings.HasPrefix(c, "../") {
-		return "", fmt.Errorf("path %q climbs out of the root with \"..\": %w", rel, ErrOutsideRoot)
+		return "", outsidef("path %q climbs out of the root with \"..\"", rel)
 	}
 	return c, nil
 }
@@ -38,7 +46,7 @@ func CleanRel(rel string) (string, error) {
 // platform.manifest relative to the floe.yaml directory) and checks it stays inside root.
 func JoinRel(dir, ref string) (string, error) {
 	if strings.HasPrefix(ref, "/") || filepath.IsAbs(ref) {
-		return "", fmt.Errorf("path %q is absolute; paths must be relative: %w", ref, ErrOutsideRoot)
+		return "", outsidef("path %q is absolute; paths must be relative", ref)
 	}
 	if ref == "" {
 		return "", errors.New("empty path")
@@ -97,7 +105,7 @@ func (r *osRoot) resolve(rel string) (string, error) {
 		return "", fmt.Errorf("%s: %w", c, err)
 	}
 	if real != r.dir && !strings.HasPrefix(real, r.pref) {
-		return "", fmt.Errorf("%s: a symlink resolves outside the root: %w", c, ErrOutsideRoot)
+		return "", outsidef("%s: a symlink resolves outside the root", c)
 	}
 	return real, nil
 }
@@ -217,7 +225,7 @@ func RootRel(rootDir, cwd, p string) (string, error) {
 	}
 	rel, err := filepath.Rel(realRoot, abs)
 	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s is outside the root %s: %w", p, rootDir, ErrOutsideRoot)
+		return "", outsidef("%s is outside the root %s", p, rootDir)
 	}
 	return filepath.ToSlash(rel), nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -134,8 +135,12 @@ func TestCleanRel(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "/etc/passwd", "..", "../x", "a/../../x"} {
-		if _, err := CleanRel(bad); err == nil {
+		_, err := CleanRel(bad)
+		if err == nil {
 			t.Errorf("CleanRel(%q) accepted", bad)
+		}
+		if bad != "" && !errors.Is(err, ErrOutsideRoot) {
+			t.Errorf("CleanRel(%q): %v is not ErrOutsideRoot", bad, err)
 		}
 	}
 	if got, err := JoinRel("demo/customer-360", "../manifest.yaml"); err != nil || got != "demo/manifest.yaml" {
