@@ -107,7 +107,7 @@ func canonicalize(n *yaml.Node) {
 		switch n.Tag {
 		case yaml.NodeTagString:
 			n.Style = 0
-			if yaml.IsValueNonString(n.Value) {
+			if yaml11NonString(n.Value) {
 				n.Style = yaml.DoubleQuotedStyle
 			}
 		case yaml.NodeTagInt, yaml.NodeTagBool, yaml.NodeTagFloat, yaml.NodeTagNull:

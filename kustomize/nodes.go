@@ -3,6 +3,7 @@ package kustomize
 import (
 	"maps"
 	"slices"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -65,27 +66,58 @@ func ynStr(v string) *yaml.Node {
 
 // yaml11NonString reports whether a YAML 1.1 reader (the one behind
 // kubectl and the API server's YAML path) would take the unquoted v for
-// something other than a string. Values made only of letters, digits and
-// "_./-" that start with a letter other than the y/n/t/f/o of yes, no, true,
-// false, on, off, null take a fast path; the rest ask kyaml.
+// something other than a string, where yaml.v3 (YAML 1.2) would write it
+// plain: yes/no/on/off/y/n in any case, 1:20 (base 60), 1_000 and the like.
+// Only short values made of letters, digits and "_.:+-" can be such a
+// keyword or number; anything else is either a string in both versions or
+// quoted by yaml.v3 itself, so kyaml's (costly) check runs only on those.
 func yaml11NonString(v string) bool {
-	if v == "" {
+	if v == "" || len(v) > 64 {
 		return false
 	}
-	switch v[0] {
-	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
-		return yaml.IsValueNonString(v)
-	}
-	if c := v[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/') {
-		return yaml.IsValueNonString(v)
-	}
-	for i := 1; i < len(v); i++ {
+	letters := true
+	for i := 0; i < len(v); i++ {
 		c := v[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '/' || c == '-') {
-			return yaml.IsValueNonString(v)
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case c >= '0' && c <= '9' || c == '_' || c == '.' || c == ':' || c == '+' || c == '-':
+			letters = false
+		default:
+			return false
 		}
 	}
-	return false
+	if letters {
+		// the only all-letter non-strings are the bool and null keywords
+		switch strings.ToLower(v) {
+		case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+			return true
+		}
+		return false
+	}
+	c := v[0]
+	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' {
+		return false // numbers start with a digit, a sign or a dot
+	}
+	digits := true
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= '0' && c <= '9':
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			switch c {
+			case 'e', 'E', 'x', 'X', 'o', 'O', 'b', 'B', 'a', 'A', 'c', 'C', 'd', 'D', 'f', 'F', 'i', 'I', 'n', 'N':
+				// exponent, radix prefixes, hex digits, .inf/.nan: ask kyaml
+			default:
+				return false // e.g. quantities such as 100m, 256Mi
+			}
+			digits = false
+		default:
+			digits = false
+		}
+	}
+	if digits {
+		return true // a decimal integer
+	}
+	return yaml.IsValueNonString(v)
 }
 
 // ynKey builds a mapping key scalar.

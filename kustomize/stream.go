@@ -111,17 +111,40 @@ func listItems(n *yaml.Node) ([]*yaml.Node, bool) {
 }
 
 // streamError rewrites a yaml.v3 error as "document N (line L): message".
+// yaml.v3 numbers lines from 0 for parser (as opposed to scanner) errors and
+// leaves the line out when that is 0; both are corrected here.
 func streamError(data []byte, err error) error {
-	msg := err.Error()
-	const pfx = "yaml: line "
-	if rest, ok := strings.CutPrefix(msg, pfx); ok {
-		if num, tail, ok := strings.Cut(rest, ":"); ok {
-			if line, e := strconv.Atoi(num); e == nil {
-				return fmt.Errorf("document %d (line %d): malformed YAML:%s", documentAt(data, line), line, tail)
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	line := 0
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if num, tail, ok := strings.Cut(rest, ": "); ok {
+			if n, e := strconv.Atoi(num); e == nil {
+				line, msg = n, tail
 			}
 		}
 	}
-	return fmt.Errorf("malformed YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	if parserProblems[msg] {
+		line++
+	}
+	if line == 0 {
+		return fmt.Errorf("malformed YAML: %s", msg)
+	}
+	return fmt.Errorf("document %d (line %d): malformed YAML: %s", documentAt(data, line), line, msg)
+}
+
+// parserProblems are the messages of yaml.v3's parser (parserc.go), whose
+// line numbers are 0-based.
+var parserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
 }
 
 // documentAt returns the 1-based number of the document holding line: each
@@ -187,24 +210,22 @@ func internalAnnotation(k string) bool {
 		k == "config.kubernetes.io/index" || k == "config.kubernetes.io/path" || k == "config.k8s.io/id"
 }
 
-// stripInternal removes internal annotations (and an annotations map left
-// empty by that) from obj.
+// stripInternal removes internal annotations, and an annotations map that is
+// then empty, from obj.
 func stripInternal(obj *yaml.Node) {
 	md := ynGet(obj, "metadata")
 	annos := ynGet(md, "annotations")
 	if !ynIsMap(annos) {
 		return
 	}
-	removed := false
 	for i := 0; i+1 < len(annos.Content); {
 		if internalAnnotation(annos.Content[i].Value) {
 			annos.Content = append(annos.Content[:i], annos.Content[i+2:]...)
-			removed = true
 			continue
 		}
 		i += 2
 	}
-	if removed && len(annos.Content) == 0 {
+	if len(annos.Content) == 0 {
 		ynDel(md, "annotations")
 	}
 }
@@ -212,24 +233,35 @@ func stripInternal(obj *yaml.Node) {
 // EmitStream writes nodes as a "---" separated stream in the order given
 // (apply Canonical first for the canonical order), 2-space indented with
 // compact sequences, ending in a newline. Internal kyaml annotations
-// (config.kubernetes.io/index, internal.config.kubernetes.io/*, …) are
-// removed from the nodes. No nodes yield no bytes.
+// (config.kubernetes.io/index, internal.config.kubernetes.io/*, …) and empty
+// annotations maps are removed from the nodes. No nodes yield no bytes.
 func EmitStream(nodes []*yaml.RNode) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(nodes) * 1024)
-	enc := yaml.NewEncoder(&buf)
+	buf.Grow(len(nodes) * 1536)
+	count := 0
 	for _, rn := range nodes {
 		n := rn.YNode()
 		if n == nil {
 			continue
 		}
 		stripInternal(n)
+		if count > 0 {
+			buf.WriteString("---\n")
+		}
+		// One encoder per document: a yaml.v3 emitter keeps every event of
+		// its stream until Close, which makes one long-lived encoder cost
+		// quadratic memory traffic on big streams.
+		enc := yaml.NewEncoder(&buf)
 		if err := enc.Encode(n); err != nil {
 			return nil, fmt.Errorf("emit %s: %w", objectID(n), err)
 		}
+		if err := enc.Close(); err != nil {
+			return nil, fmt.Errorf("emit %s: %w", objectID(n), err)
+		}
+		count++
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("emit: %w", err)
+	if count == 0 {
+		return nil, nil
 	}
 	return buf.Bytes(), nil
 }

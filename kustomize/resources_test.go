@@ -1,0 +1,141 @@
+package kustomize
+
+import "testing"
+
+func TestResources(t *testing.T) {
+	small := Resources{
+		Requests: map[string]string{"cpu": "100m", "memory": "256Mi"},
+		Limits:   map[string]string{"cpu": "1", "memory": "1Gi"},
+	}
+	fltRun(t, map[string]fltCase{
+		"fills every container and initContainer": {
+			f: small,
+			in: `
+kind: StatefulSet
+metadata:
+  name: s
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: init
+      containers:
+      - name: c
+        resources: {}
+`,
+			want: `
+kind: StatefulSet
+metadata:
+  name: s
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: init
+        resources:
+          requests:
+            cpu: 100m
+            memory: 256Mi
+          limits:
+            cpu: "1"
+            memory: 1Gi
+      containers:
+      - name: c
+        resources:
+          requests:
+            cpu: 100m
+            memory: 256Mi
+          limits:
+            cpu: "1"
+            memory: 1Gi
+`,
+		},
+		"existing values kept, bounds respected": {
+			f: small,
+			in: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: low-limit
+    resources:
+      limits:
+        cpu: 50m
+  - name: high-request
+    resources:
+      requests:
+        memory: 2Gi
+  - name: explicit
+    resources:
+      requests:
+        cpu: 1
+        memory: 1Gi
+      limits:
+        cpu: 2
+        memory: 2Gi
+`,
+			want: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: low-limit
+    resources:
+      limits:
+        cpu: 50m
+        memory: 1Gi
+      requests:
+        cpu: 50m
+        memory: 256Mi
+  - name: high-request
+    resources:
+      requests:
+        memory: 2Gi
+        cpu: 100m
+      limits:
+        cpu: "1"
+        memory: 2Gi
+  - name: explicit
+    resources:
+      requests:
+        cpu: 1
+        memory: 1Gi
+      limits:
+        cpu: 2
+        memory: 2Gi
+`,
+		},
+		"requests only": {
+			f: Resources{Requests: map[string]string{"ephemeral-storage": "1Gi"}},
+			in: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: c
+`,
+			want: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: c
+    resources:
+      requests:
+        ephemeral-storage: 1Gi
+`,
+		},
+		"bad quantity":             {f: Resources{Limits: map[string]string{"cpu": "lots"}}, in: "kind: Pod\n", err: `resources: limits.cpu: "lots"`},
+		"request above limit":      {f: Resources{Requests: map[string]string{"cpu": "2"}, Limits: map[string]string{"cpu": "1"}}, in: "kind: Pod\n", err: "request 2 exceeds limit 1"},
+		"container resources list": {f: small, in: "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: [1]}]}\n", err: `Pod/p: container "c": resources is not a mapping`},
+		"existing quantity broken": {
+			f:   small,
+			in:  "kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: {limits: {cpu: much}}}]}\n",
+			err: `container "c": limits.cpu`,
+		},
+	})
+}
