@@ -717,14 +717,20 @@ func overlayRootPath(dir, entry string) (string, error) {
 		return "", errors.New("empty path")
 	}
 	if strings.HasPrefix(entry, "/") || strings.HasPrefix(entry, `\`) {
-		return "", fmt.Errorf("absolute path %q refused: paths are relative to the kustomization", entry)
+		return "", overlayOutside(fmt.Sprintf("absolute path %q refused: paths are relative to the kustomization", entry))
 	}
 	rel := path.Clean(path.Join(dir, entry))
 	if rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", fmt.Errorf("path %q leaves root", entry)
+		return "", overlayOutside(fmt.Sprintf("path %q leaves root", entry))
 	}
 	return rel, nil
 }
+
+// overlayOutside is an error about a path leaving root; it matches config.ErrOutsideRoot.
+type overlayOutside string
+
+func (e overlayOutside) Error() string        { return string(e) }
+func (e overlayOutside) Is(target error) bool { return target == config.ErrOutsideRoot }
 
 // overlayRemote reports entries that look like URLs or go-getter/git references.
 func overlayRemote(s string) bool {

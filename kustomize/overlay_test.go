@@ -28,6 +28,8 @@ import (
 type overlayGoldenCase struct {
 	Overlays []string `yaml:"overlays"`
 	Error    bool     `yaml:"error"`
+	// Outside: the error must match config.ErrOutsideRoot.
+	Outside bool `yaml:"outside"`
 	// Symlinks are created in the copied root before the run: root-relative link → target,
 	// where a target starting with "OUTSIDE/" points into a directory outside the root.
 	Symlinks map[string]string `yaml:"symlinks"`
@@ -65,6 +67,9 @@ func TestOverlayGolden(t *testing.T) {
 				}
 				if got != nil {
 					t.Errorf("objects returned with an error")
+				}
+				if c.Outside && !errors.Is(err, config.ErrOutsideRoot) {
+					t.Errorf("error does not match config.ErrOutsideRoot: %v", err)
 				}
 				golden.Assert(t, filepath.Join(caseDir, "error.txt"), []byte(err.Error()+"\n"))
 				return
@@ -656,5 +661,24 @@ func TestOverlayFilterInPipeline(t *testing.T) {
 	want := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-a\n"
 	if out.String() != want {
 		t.Fatalf("pipeline output:\n%s", golden.Diff(want, out.String()))
+	}
+}
+
+// BenchmarkOverlayDataNodes measures one overlay (floe:data-nodes plus labels) over the
+// shared rendered objects.
+func BenchmarkOverlayDataNodes(b *testing.B) {
+	root := overlayMapRoot{"ov/kustomization.yaml": "components: [floe:data-nodes]\nlabels:\n- pairs: {team: sales}\n"}
+	data, err := os.ReadFile(filepath.Join("testdata", "overlays", "rendered.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, err := kio.FromBytes(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := ApplyOverlays(root, []string{"ov"}, in); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
