@@ -1,8 +1,11 @@
 package diff
 
 import (
+	"bytes"
+	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pmezard/go-difflib/difflib"
 
@@ -192,6 +195,17 @@ func (o *objectWalk) diff(c at, a, b any) {
 		if y, ok := b.([]any); ok {
 			o.diffLists(c, x, y)
 			return
+		}
+	case string:
+		// Two JSON documents held in strings (Dagster's container context, an
+		// annotation) are compared field by field: path "….value(json).k8s.env[name=X]".
+		if y, ok := b.(string); ok && x != y {
+			if ja, ok := embeddedJSON(x); ok {
+				if jb, ok := embeddedJSON(y); ok {
+					o.diff(at{path: c.path + "(json)", depth: c.depth + 1, secret: c.secret}, ja, jb)
+					return
+				}
+			}
 		}
 	}
 	if equal(a, b) {
@@ -423,4 +437,50 @@ func anySecret(v any) bool {
 		return false
 	}
 	return looksSecret(v)
+}
+
+// maxEmbeddedJSON bounds the strings that are parsed as JSON documents.
+const maxEmbeddedJSON = 1 << 20
+
+// embeddedJSON parses s when it holds one JSON object or array, into the values Parse
+// produces (integers as int64, other numbers as float64).
+func embeddedJSON(s string) (any, bool) {
+	t := strings.TrimSpace(s)
+	if len(t) < 2 || len(t) > maxEmbeddedJSON || (t[0] != '{' && t[0] != '[') {
+		return nil, false
+	}
+	dec := json.NewDecoder(strings.NewReader(t))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return nil, false
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, false // trailing data
+	}
+	return fromJSON(v), true
+}
+
+func fromJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = fromJSON(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = fromJSON(e)
+		}
+		return x
+	case json.Number:
+		if !bytes.ContainsAny([]byte(x), ".eE") {
+			if n, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+				return n
+			}
+		}
+		f, _ := strconv.ParseFloat(string(x), 64)
+		return f
+	}
+	return v
 }

@@ -265,3 +265,42 @@ func TestCompareErrorsFromBothStreams(t *testing.T) {
 		t.Fatalf("error =\n%v\nwant\n%s", err, want)
 	}
 }
+
+func TestEmbeddedJSON(t *testing.T) {
+	ctx := func(domain, pw string) string {
+		return deploy("d", "      - name: dagster\n        env:\n        - name: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT\n          value: '{\"k8s\":{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\""+pw+"\"},{\"name\":\"A\",\"value\":\"1\"}],\"env_secrets\":[],\"automount_service_account_token\":false,\"labels\":{\"floe.dev/domain\":\""+domain+"\"},\"replicas\":1}}'\n")
+	}
+	got := textOf(t, ctx("retail", "pw-old-1234"), ctx("retail-eu", "pw-new-5678"))
+	want := `~ Deployment ns/d (apps/v1): changed, 2 fields
+    ~ spec.template.spec.containers[name=dagster].env[name=DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT].value(json).k8s.env[name=DB_PASSWORD].value: changed (11 bytes → 11 bytes)
+    ~ spec.template.spec.containers[name=dagster].env[name=DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT].value(json).k8s.labels["floe.dev/domain"]: "retail" → "retail-eu"
+
+0 added, 0 removed, 1 changed, 0 renamed, 0 unchanged
+`
+	if got != want {
+		t.Errorf("text differs:\n%s", golden.Diff(want, got))
+	}
+	// Not JSON on one side: compared as strings.
+	got = textOf(t, cm("data: {a: '{\"x\": 1}'}\n"), cm("data: {a: '{\"x\": 1} trailing'}\n"))
+	if !strings.Contains(got, `~ data.a: "{\"x\": 1}" → "{\"x\": 1} trailing"`) {
+		t.Errorf("want a string change, got:\n%s", got)
+	}
+}
+
+func TestAssignedValues(t *testing.T) {
+	for s, want := range map[string]bool{
+		"--password=hunter22":                     true,
+		"token: abcdefgh":                         true,
+		`{"api_key":"abc123xyz"}`:                 true,
+		"--token=$(TOKEN)":                        false,
+		"password: ${DB_PASSWORD}":                false,
+		`{"env_secrets":[],"x":1}`:                false,
+		`"automount_service_account_token":false`: false,
+		"secretName: <set-me>":                    false,
+		"tokens are rotated daily":                false,
+	} {
+		if got := looksSecret(s); got != want {
+			t.Errorf("looksSecret(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

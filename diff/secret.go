@@ -11,7 +11,7 @@ var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|api[_-]?k
 // secretLooking matches values that are key material whatever field holds them. Each
 // pattern has a cheap guard: a substring any match must contain.
 var secretLooking = []struct {
-	guard string // "" for the assignment pattern, guarded by ':' or '='
+	guard string
 	re    *regexp.Regexp
 }{
 	{"-----BEGIN ", regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*-----`)},                              // PEM block
@@ -22,9 +22,11 @@ var secretLooking = []struct {
 	{"xox", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},                                  // Slack tokens
 	{"eyJ", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)}, // JWT
 	{"@", regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`)},                                            // URL with a password
-	// password=…, --api-key=…, token: … inside a value (command lines, embedded config files)
-	{"", regexp.MustCompile(`(?i)(password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?[^\s"'$]`)},
 }
+
+// secretAssignment finds "password=…", "--api-key=…", "token: …" inside a value
+// (command lines, embedded configuration); group 2 is the assigned value.
+var secretAssignment = regexp.MustCompile(`(?i)(password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?([^\s"',;]*)`)
 
 // looksSecret reports whether a leaf value must not be printed whatever its field.
 func looksSecret(v any) bool {
@@ -33,18 +35,32 @@ func looksSecret(v any) bool {
 		return false
 	}
 	for _, p := range secretLooking {
-		if p.guard == "" {
-			if !strings.ContainsAny(s, ":=") {
-				continue
-			}
-		} else if !strings.Contains(s, p.guard) {
-			continue
-		}
-		if p.re.MatchString(s) {
+		if strings.Contains(s, p.guard) && p.re.MatchString(s) {
 			return true
 		}
 	}
+	if strings.ContainsAny(s, ":=") {
+		for _, m := range secretAssignment.FindAllStringSubmatch(s, -1) {
+			if assignedSecret(m[2]) {
+				return true
+			}
+		}
+	}
 	return false
+}
+
+// assignedSecret reports whether the value assigned to a secret-named key could be a
+// secret: not empty, not a literal, a reference or a structure.
+func assignedSecret(v string) bool {
+	v = strings.TrimRight(v, "}])")
+	if v == "" || strings.ContainsAny(v[:1], "$[{(<%*") {
+		return false // empty, ${VAR}, $(VAR), a list, an object, <placeholder>, %s, ***
+	}
+	switch strings.ToLower(v) {
+	case "true", "false", "null", "none", "nil", "yes", "no", "on", "off", "~":
+		return false
+	}
+	return true
 }
 
 // secretEnv reports whether v is an env entry ({name, value}) whose name says secret.
