@@ -223,7 +223,7 @@ func cleanSourcePath(p string) (string, error) {
 // rootOf takes src ("." or a clean relative slash path) off the end of cwd.
 func rootOf(cwd, src string) (string, error) {
 	if !filepath.IsAbs(cwd) {
-		return "", fmt.Errorf("working directory %s is not absolute", shown(cwd))
+		return "", fmt.Errorf("working directory %q is not absolute", cwd)
 	}
 	cwd = filepath.Clean(cwd)
 	if src == "." {
@@ -231,9 +231,9 @@ func rootOf(cwd, src string) (string, error) {
 	}
 	suffix := string(filepath.Separator) + filepath.FromSlash(src)
 	if !strings.HasSuffix(cwd, suffix) {
-		return "", fmt.Errorf("working directory %s does not end with %s %s; "+
+		return "", fmt.Errorf("working directory %q does not end with %s %q; "+
 			"the repository root must be sent to the plugin (check argocd.argoproj.io/manifest-generate-paths)",
-			shown(cwd), EnvSourcePath, shown(src))
+			cwd, EnvSourcePath, src)
 	}
 	root := strings.TrimSuffix(cwd, suffix)
 	if root == "" {

@@ -84,14 +84,15 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	if err != nil {
 		return diag.Usage(fmt.Errorf("argocd generate: %w", err))
 	}
-	if argoCDGate == nil {
-		return errors.New("argocd generate: this floe build has no policy gate; refusing to hand Argo CD unchecked manifests")
+	var opts []render.EngineOption
+	if argoCDGate != nil {
+		gate, err := argoCDGate(ctx)
+		if err != nil {
+			return fmt.Errorf("argocd generate: policy gate: %w", err)
+		}
+		opts = append(opts, render.WithGate(gate))
 	}
-	gate, err := argoCDGate(ctx)
-	if err != nil {
-		return fmt.Errorf("argocd generate: policy gate: %w", err)
-	}
-	engine, err := render.NewEngine(render.WithGate(gate))
+	engine, err := render.NewEngine(opts...)
 	if err != nil {
 		return fmt.Errorf("argocd generate: %w", err)
 	}
@@ -111,6 +112,10 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if argoCDGate == nil {
+		// Input errors were reported above; an unchecked render is never printed.
+		return errors.New("argocd generate: this floe build has no policy gate; refusing to hand Argo CD unchecked manifests")
 	}
 	if len(bytes.TrimSpace(res.YAML)) == 0 {
 		// With auto-prune, an empty manifest set deletes every resource of the app.

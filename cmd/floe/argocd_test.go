@@ -186,6 +186,10 @@ func TestArgoCDGenerateFails(t *testing.T) {
 			gate: nilGate{},
 			code: 3, stderr: "no policy gate",
 		},
+		"input errors come before the missing gate": {
+			src: "broken", gate: nilGate{},
+			code: 2, stderr: "broken/floe.yaml",
+		},
 		"terminated": {
 			cancel: true,
 			code:   130, stderr: "interrupted",
