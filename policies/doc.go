@@ -1,0 +1,12 @@
+// Package policies is floe's policy gate (SPEC §5.5, CLI.md `floe check`): the rego
+// policies that rendered manifests must pass before anything syncs, an engine that
+// compiles them once per process and evaluates a whole object stream in one query,
+// enforcement levels and contract-owned exceptions, and text, JSON and SARIF reports.
+//
+// Policies live in this directory, one file per concern (`package floe.<concern>`), each
+// declaring its rules' metadata in `rules[ID] := {title, severity, remediation}` and its
+// findings in `violation contains {"rule": ID, "i": <object index>, "msg": …}` (optional
+// "severity" overrides the rule's). Expected values come from data.floe.params, so one
+// compiled engine serves every product. Platform bundles (contract `policy.bundles`)
+// follow the same convention and are compiled in next to the built-in policies.
+package policies

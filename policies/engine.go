@@ -1,0 +1,295 @@
+package policies
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// Severity of a rule or finding.
+const (
+	Deny = "deny" // fails the gate at level strict
+	Warn = "warn" // reported, never fails the gate
+)
+
+// Rule is one policy's metadata, read from its package's `rules` object.
+type Rule struct {
+	ID          string // e.g. POL-SEC-04
+	Title       string
+	Severity    string // Deny or Warn: the default severity of its findings
+	Remediation string
+	Package     string // rego package, e.g. floe.rootfs
+}
+
+// Finding is one rule violated by one object.
+type Finding struct {
+	Rule            string
+	Title           string
+	Severity        string // Deny or Warn (after the gate's level: Warn at level warn)
+	Resource        string // Kind/name
+	Namespace       string
+	File            string
+	Line            int
+	Message         string // never contains a secret value
+	Remediation     string
+	Excepted        bool   // a live contract exception covers it; not counted
+	ExceptionReason string // the exception's reason when Excepted
+}
+
+// Params are the expected values the policies compare against (data.floe.params).
+// An empty field switches off the checks that need it.
+type Params struct {
+	Namespace        string    `json:"namespace"`      // contract environment.kubernetes.namespace
+	ServiceAccount   string    `json:"serviceAccount"` // contract access.serviceAccount
+	Registry         string    `json:"registry"`       // contract runtime.artifactRegistry
+	TagPolicy        string    `json:"tagPolicy"`      // contract runtime.imageTagPolicy
+	Environment      string    `json:"environment"`    // contract environment.name
+	Product          string    `json:"product"`        // floe.yaml metadata.name
+	ProductVersion   string    `json:"productVersion"` // floe.yaml metadata.version
+	Mode             string    `json:"mode"`           // simple | centralized | mesh
+	LineageEnabled   bool      `json:"lineageEnabled"`
+	LineageNamespace string    `json:"lineageNamespace"`
+	Schedule         *Schedule `json:"schedule,omitempty"` // the product's schedule, when it has one
+}
+
+// Schedule is the product schedule POL-CJ-01 compares CronJobs with.
+type Schedule struct {
+	Timezone string `json:"timezone"`
+	Enabled  bool   `json:"enabled"`
+}
+
+// Options configure an Engine.
+type Options struct {
+	// ExtraBundles are platform policy modules (contract policy.bundles), read by the
+	// caller through the root. `*_test.rego` files among them are ignored.
+	ExtraBundles []Module
+}
+
+// Engine is the compiled policy set: build it once per process with New, then Check
+// any number of streams (safe for concurrent use).
+type Engine struct {
+	query rego.PreparedEvalQuery
+	rules map[string]Rule
+	order []Rule
+}
+
+// The query gathers every violation of every floe.* package in one evaluation, with
+// the parameters of this check mounted at data.floe.params.
+const violationQuery = `vs := [[pkg, v] | v := data.floe[pkg].violation[_]] with data.floe.params as input.params`
+
+const rulesQuery = `r := data.floe[pkg].rules[id]`
+
+var ruleID = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
+
+// New compiles the built-in policies and opts.ExtraBundles and reads the rule metadata.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	modules := map[string]*ast.Module{}
+	all := append(Builtin(), opts.ExtraBundles...)
+	for _, m := range all {
+		if isTest(m.Path) {
+			continue
+		}
+		if _, dup := modules[m.Path]; dup {
+			return nil, fmt.Errorf("policy %s: given twice", m.Path)
+		}
+		mod, err := ast.ParseModuleWithOpts(m.Path, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, fmt.Errorf("policy %w", err)
+		}
+		modules[m.Path] = mod
+	}
+	compiler := ast.NewCompiler()
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
+	}
+	e := &Engine{rules: map[string]Rule{}}
+	if err := e.readRules(ctx, compiler); err != nil {
+		return nil, err
+	}
+	q, err := rego.New(rego.Compiler(compiler), rego.Query(violationQuery), rego.StrictBuiltinErrors(false)).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("preparing the policy query: %w", err)
+	}
+	e.query = q
+	return e, nil
+}
+
+func (e *Engine) readRules(ctx context.Context, compiler *ast.Compiler) error {
+	rs, err := rego.New(rego.Compiler(compiler), rego.Query(rulesQuery)).Eval(ctx)
+	if err != nil {
+		return fmt.Errorf("reading rule metadata: %w", err)
+	}
+	var errs []error
+	for _, r := range rs {
+		pkg, _ := r.Bindings["pkg"].(string)
+		id, _ := r.Bindings["id"].(string)
+		meta, _ := r.Bindings["r"].(map[string]any)
+		rule := Rule{ID: id, Package: "floe." + pkg}
+		rule.Title, _ = meta["title"].(string)
+		rule.Severity, _ = meta["severity"].(string)
+		rule.Remediation, _ = meta["remediation"].(string)
+		switch {
+		case !ruleID.MatchString(id):
+			errs = append(errs, fmt.Errorf("package %s: rule ID %q is not like POL-SEC-01", rule.Package, id))
+		case rule.Title == "" || rule.Remediation == "":
+			errs = append(errs, fmt.Errorf("package %s: rule %s needs a title and a remediation", rule.Package, id))
+		case rule.Severity != Deny && rule.Severity != Warn:
+			errs = append(errs, fmt.Errorf("package %s: rule %s: severity %q is not deny or warn", rule.Package, id, rule.Severity))
+		}
+		if prev, dup := e.rules[id]; dup {
+			errs = append(errs, fmt.Errorf("rule %s is declared by both %s and %s", id, prev.Package, rule.Package))
+			continue
+		}
+		e.rules[id] = rule
+	}
+	if len(e.rules) == 0 {
+		errs = append(errs, errors.New("no policy rules found (packages floe.* declare rules[ID])"))
+	}
+	for _, r := range e.rules {
+		e.order = append(e.order, r)
+	}
+	sortRules(e.order)
+	return errors.Join(errs...)
+}
+
+// Rules returns every rule's metadata, sorted by ID.
+func (e *Engine) Rules() []Rule { return append([]Rule(nil), e.order...) }
+
+// Rule returns the metadata of one rule.
+func (e *Engine) Rule(id string) (Rule, bool) { r, ok := e.rules[id]; return r, ok }
+
+// Check evaluates every policy over the whole stream in one query and returns the raw
+// findings (each with its rule's severity, none excepted), sorted by file, line, rule.
+func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding, error) {
+	input, err := inputValue(objs, p)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluating policies: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
+	}
+	vs, _ := rs[0].Bindings["vs"].([]any)
+	seen := map[Finding]bool{}
+	out := make([]Finding, 0, len(vs))
+	for _, pv := range vs {
+		f, err := e.finding(pv, objs)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+func (e *Engine) finding(pv any, objs []Object) (Finding, error) {
+	pair, _ := pv.([]any)
+	if len(pair) != 2 {
+		return Finding{}, fmt.Errorf("evaluating policies: malformed result %v", pv)
+	}
+	pkg, _ := pair[0].(string)
+	v, _ := pair[1].(map[string]any)
+	id, _ := v["rule"].(string)
+	msg, _ := v["msg"].(string)
+	rule, ok := e.rules[id]
+	if !ok {
+		return Finding{}, fmt.Errorf("policy package floe.%s: violation of undeclared rule %q", pkg, id)
+	}
+	n, ok := v["i"].(json.Number)
+	i, err := n.Int64()
+	if !ok || err != nil || i < 0 || int(i) >= len(objs) {
+		return Finding{}, fmt.Errorf("policy package floe.%s: rule %s: violation has no valid object index \"i\"", pkg, id)
+	}
+	if msg == "" {
+		return Finding{}, fmt.Errorf("policy package floe.%s: rule %s: violation has no message \"msg\"", pkg, id)
+	}
+	sev := rule.Severity
+	if s, ok := v["severity"].(string); ok {
+		if s != Deny && s != Warn {
+			return Finding{}, fmt.Errorf("policy package floe.%s: rule %s: severity %q is not deny or warn", pkg, id, s)
+		}
+		sev = s
+	}
+	o := objs[i]
+	return Finding{
+		Rule: id, Title: rule.Title, Severity: sev, Remediation: rule.Remediation,
+		Resource: o.Resource(), Namespace: o.Namespace(), File: o.File, Line: o.Line,
+		Message: msg,
+	}, nil
+}
+
+// SortFindings orders findings by file, line, rule, resource and message.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		return a.Message < b.Message
+	})
+}
+
+// inputValue builds the rego input {"objects": [{object, file, line, doc}], "params"}.
+func inputValue(objs []Object, p Params) (ast.Value, error) {
+	items := make([]*ast.Term, len(objs))
+	for i, o := range objs {
+		v, err := ast.InterfaceToValue(o.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", location(o), o.Resource(), err)
+		}
+		items[i] = ast.ObjectTerm(
+			ast.Item(ast.StringTerm("object"), ast.NewTerm(v)),
+			ast.Item(ast.StringTerm("file"), ast.StringTerm(o.File)),
+			ast.Item(ast.StringTerm("line"), ast.IntNumberTerm(o.Line)),
+			ast.Item(ast.StringTerm("doc"), ast.IntNumberTerm(o.Doc)),
+		)
+	}
+	pj, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	var pm map[string]any
+	if err := json.Unmarshal(pj, &pm); err != nil {
+		return nil, err
+	}
+	pv, err := ast.InterfaceToValue(pm)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewObject(
+		ast.Item(ast.StringTerm("objects"), ast.ArrayTerm(items...)),
+		ast.Item(ast.StringTerm("params"), ast.NewTerm(pv)),
+	), nil
+}
+
+func location(o Object) string {
+	if o.Line > 0 {
+		return fmt.Sprintf("%s:%d", o.File, o.Line)
+	}
+	return o.File
+}
+
+func sortRules(rs []Rule) { sort.Slice(rs, func(i, j int) bool { return rs[i].ID < rs[j].ID }) }

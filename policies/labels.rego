@@ -1,0 +1,80 @@
+# Package floe.labels: product objects and pod templates carry the P-31 label set and
+# the labels platform NetworkPolicies select on (POL-LBL-01, POL-NET-01; SPEC §4.4).
+# These rules need a product: they do not fire when params.product is empty.
+package floe.labels
+
+import data.floe.lib
+
+rules["POL-LBL-01"] := {
+	"title": "Product objects and pod templates carry the floe labels",
+	"severity": "deny",
+	"remediation": "Label every product object and pod template with app.kubernetes.io/{name,instance,version,managed-by,part-of,component} and floe.dev/{product,environment,mode} (pod templates also floe.dev/job-type: data-pipeline), with valid label values; floe render and floe post-render add them.",
+}
+
+rules["POL-NET-01"] := {
+	"title": "Job pods carry the labels platform NetworkPolicies select on",
+	"severity": "deny",
+	"remediation": "Label Job and CronJob pod templates app.kubernetes.io/part-of: floe-jobs; the floe-platform NetworkPolicy admits job pods to Polaris only by that label.",
+}
+
+# required maps each label key to its expected value ("" = any non-empty value).
+required := {
+	"app.kubernetes.io/name": "",
+	"app.kubernetes.io/instance": lib.param("product"),
+	"app.kubernetes.io/version": object.get(data.floe.params, "productVersion", ""),
+	"app.kubernetes.io/managed-by": "",
+	"app.kubernetes.io/part-of": "",
+	"app.kubernetes.io/component": "",
+	"floe.dev/product": lib.param("product"),
+	"floe.dev/environment": object.get(data.floe.params, "environment", ""),
+	"floe.dev/mode": object.get(data.floe.params, "mode", ""),
+}
+
+pod_required := object.union(required, {"floe.dev/job-type": "data-pipeline"})
+
+violation contains {"rule": "POL-LBL-01", "i": i, "msg": sprintf("metadata %s", [problem])} if {
+	lib.product_known
+	some i, o in input.objects
+	some problem in label_problems(object.get(o.object, ["metadata", "labels"], {}), false)
+}
+
+violation contains {"rule": "POL-LBL-01", "i": p.i, "msg": sprintf("pod template %s", [problem])} if {
+	lib.product_known
+	some p in lib.pods
+	some problem in label_problems(object.get(p.meta, "labels", {}), true)
+}
+
+# label_problems lists what is wrong with one label set (cached: the objects of a
+# product share their labels).
+label_problems(labels, pod) := array.concat(array.concat(
+	[sprintf("lacks label(s) %s", [concat(", ", missing)]) |
+		missing := sort([k | some k, _ in wanted(pod); object.get(lib.object_or(labels), k, "") in {"", null}])
+		count(missing) > 0
+	],
+	[sprintf("label %s is %q (want %q)", [k, got, want]) |
+		some k, want in wanted(pod)
+		want != ""
+		got := lib.object_or(labels)[k]
+		not got in {"", null}
+		got != want
+	],
+), [sprintf("label %s has an invalid value (63 characters at most, alphanumeric at both ends, -_. inside)", [k]) |
+	some k, v in lib.object_or(labels)
+	not regex.match(label_value, v)
+])
+
+wanted(false) := required
+
+wanted(true) := pod_required
+
+# label_value is the Kubernetes label-value grammar, 63 characters at most.
+label_value := `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$`
+
+violation contains {"rule": "POL-NET-01", "i": p.i, "msg": msg} if {
+	lib.product_known
+	some p in lib.pods
+	p.kind in {"Job", "CronJob"}
+	got := object.get(p.meta, ["labels", "app.kubernetes.io/part-of"], "")
+	got != "floe-jobs"
+	msg := sprintf("pod template label app.kubernetes.io/part-of is %q (want \"floe-jobs\")", [got])
+}

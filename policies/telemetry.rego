@@ -1,0 +1,88 @@
+# Package floe.telemetry: every workload container is wired to OpenTelemetry and, when
+# lineage is on, to OpenLineage (POL-OTEL-01, POL-OL-01; SPEC §4.1 P-28, §4.3 P-30).
+package floe.telemetry
+
+import data.floe.lib
+
+rules["POL-OTEL-01"] := {
+	"title": "Workload containers are wired to OpenTelemetry",
+	"severity": "deny",
+	"remediation": "Set OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME=<product> and OTEL_RESOURCE_ATTRIBUTES with floe.namespace, floe.product.name and floe.product.version on every container (floe render and floe post-render inject them).",
+}
+
+rules["POL-OL-01"] := {
+	"title": "Workload containers are wired to OpenLineage when lineage is on",
+	"severity": "deny",
+	"remediation": "Set OPENLINEAGE_URL (the Marquez base URL) and OPENLINEAGE_NAMESPACE=<lineage namespace> on every container, or turn lineage off in the platform Manifest (observability.lineage.enabled: false).",
+}
+
+otel_vars := ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"]
+
+ol_vars := ["OPENLINEAGE_URL", "OPENLINEAGE_NAMESPACE"]
+
+resource_keys := ["floe.namespace", "floe.product.name", "floe.product.version"]
+
+# expected resource attributes and the parameter giving their value.
+attribute_params := {"floe.product.name": "product", "floe.product.version": "productVersion", "floe.namespace": "lineageNamespace"}
+
+violation contains v if {
+	some x in lib.app_containers
+	some p in env_problems(object.get(x.c, "env", []))
+	v := {"rule": p[0], "i": x.i, "msg": sprintf("%s: %s", [lib.label(x.field, x.name), p[1]])}
+}
+
+# env_problems lists [rule, message] pairs for one env list (cached: the containers of
+# a product share their env).
+env_problems(env) := array.concat(otel_problems(env), ol_problems(env))
+
+otel_problems(env) := array.concat(
+	[["POL-OTEL-01", sprintf("env %s not set", [concat(", ", missing)])] |
+		missing := [n | some n in otel_vars; not n in lib.env_names(env)]
+		count(missing) > 0
+	],
+	[["POL-OTEL-01", msg] | some msg in otel_value_problems(lib.literals(env))],
+)
+
+otel_value_problems(lit) := array.concat(
+	[sprintf("OTEL_RESOURCE_ATTRIBUTES lacks %s", [concat(", ", missing)]) |
+		attrs := attributes(lit.OTEL_RESOURCE_ATTRIBUTES)
+		missing := [k | some k in resource_keys; not attrs[k]]
+		count(missing) > 0
+	],
+	array.concat(
+		[sprintf("OTEL_RESOURCE_ATTRIBUTES has %s=%s (want %s)", [key, got, want]) |
+			attrs := attributes(lit.OTEL_RESOURCE_ATTRIBUTES)
+			some key, param in attribute_params
+			want := lib.param(param)
+			got := attrs[key]
+			got != want
+		],
+		[sprintf("OTEL_SERVICE_NAME is %q (want %q)", [lit.OTEL_SERVICE_NAME, want]) |
+			want := lib.param("product")
+			lit.OTEL_SERVICE_NAME != want
+		],
+	),
+)
+
+lineage_on if data.floe.params.lineageEnabled == true
+
+ol_problems(env) := [] if {
+	not lineage_on
+} else := array.concat(
+	[["POL-OL-01", sprintf("env %s not set", [concat(", ", missing)])] |
+		missing := [n | some n in ol_vars; not n in lib.env_names(env)]
+		count(missing) > 0
+	],
+	[["POL-OL-01", sprintf("OPENLINEAGE_NAMESPACE is %q (want %q)", [got, want])] |
+		want := lib.param("lineageNamespace")
+		got := lib.literals(env).OPENLINEAGE_NAMESPACE
+		got != want
+	],
+)
+
+# attributes parses "k1=v1,k2=v2" (W3C baggage-like, as the OTel SDK reads it).
+attributes(s) := {trim_space(kv[0]): trim_space(concat("=", array.slice(kv, 1, count(kv)))) |
+	some pair in split(s, ",")
+	kv := split(pair, "=")
+	count(kv) >= 2
+}
