@@ -1,18 +1,277 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/diff"
+	"github.com/floe-dev/floe/internal/gitroot"
+	"github.com/floe-dev/floe/render"
 )
 
-// TODO(issue): placeholder until the owning issue lands.
+type diffOptions struct {
+	contract, imageTag, runtime, root string
+	base, againstContract             string
+	from, to                          string
+	format                            string
+	exitCode                          bool
+}
+
+// maxStreamSize bounds a manifest stream read from --from, --to or --check.
+const maxStreamSize = 64 << 20
+
+// stdoutIsTerminal reports whether stdout is a terminal (text output is coloured only
+// then, and only without NO_COLOR). A variable so that tests can choose.
+var stdoutIsTerminal = func() bool {
+	fi, err := os.Stdout.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func useColor(format diff.Format) bool {
+	return format == diff.Text && os.Getenv("NO_COLOR") == "" && stdoutIsTerminal()
+}
+
+// newDiffCmd is
+//
+//	floe diff --contract FILE [--image-tag SHA] [--runtime R] [--root DIR]
+//	          (--base REV | --against-contract FILE) [--format text|markdown|json] [--exit-code] PRODUCT
+//	floe diff --from FILE --to FILE [--format text|markdown|json] [--exit-code]
 func newDiffCmd(s *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:    "diff",
-		Hidden: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("diff: not implemented yet")
+	o := &diffOptions{}
+	cmd := &cobra.Command{
+		Use: "diff --contract FILE (--base REV | --against-contract FILE) [--format text|markdown|json] [--exit-code] PRODUCT\n" +
+			"  floe diff --from FILE --to FILE [--format text|markdown|json] [--exit-code]",
+		Short: "Show what a change does to the rendered manifests",
+		Long: `Diff compares two renders object by object (API group, kind, namespace, name), finds
+renamed objects by their content, and lists every changed field as a path such as
+spec.template.spec.containers[name=dbt].env[name=OTEL_SERVICE_NAME].value.
+
+--base REV renders PRODUCT twice: as it is in the working tree, and as it was in commit
+REV (contract, platform Manifest and product all read from REV through git, nothing
+checked out). --against-contract FILE renders the working tree twice: with FILE (the old
+side) and with --contract (the new side). Both renders use the same image tag
+(--image-tag, else ARGOCD_APP_REVISION, else the working tree's HEAD), so the diff shows
+what the inputs change. --from FILE --to FILE compares two manifest streams ("-" is stdin).
+
+Secret values are never printed: Secret data, secret-named env values and ConfigMap keys
+and anything that looks like key material are shown only by size. --format markdown is
+meant for pull-request comments; json is {"summary":{…},"objects":[…]}. Text is coloured
+on a terminal unless NO_COLOR is set. Exit 0, or with --exit-code 1 when the renders
+differ; 2 on invalid input, with nothing on stdout.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runDiff(cmd.Context(), s, o, args)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file (the new side with --against-contract)")
+	f.StringVar(&o.imageTag, "image-tag", "", "git commit SHA of the product image, used for both renders (7-40 hex digits)")
+	f.StringVar(&o.runtime, "runtime", "", "dagster or floe-jobs (default: each contract's runtime.recommendedAlphaSpine)")
+	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of PRODUCT, else the current directory)")
+	f.StringVar(&o.base, "base", "", "git revision to compare the working tree with")
+	f.StringVar(&o.againstContract, "against-contract", "", "contract to compare --contract with (the old side)")
+	f.StringVar(&o.from, "from", "", "old manifest stream (a file, or - for stdin)")
+	f.StringVar(&o.to, "to", "", "new manifest stream (a file, or - for stdin)")
+	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
+	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when the renders differ")
+	return cmd
+}
+
+func runDiff(ctx context.Context, s *streams, o *diffOptions, args []string) error {
+	format, err := diff.ParseFormat(o.format)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("diff: --format: %w", err))
+	}
+	var (
+		res  *diff.Result
+		what string
+	)
+	if o.from != "" || o.to != "" {
+		res, err = diffFiles(s, o, args)
+		what = "the manifests differ"
+	} else {
+		res, err = diffRenders(ctx, s, o, args)
+		what = "the renders differ"
+	}
+	if err != nil {
+		return err
+	}
+	if err := diff.Write(s.Out, res, format, useColor(format)); err != nil {
+		return err
+	}
+	if o.exitCode && res.Differs() {
+		return diag.No(errors.New("diff: " + what))
+	}
+	return nil
+}
+
+// diffFiles is the --from/--to mode.
+func diffFiles(s *streams, o *diffOptions, args []string) (*diff.Result, error) {
+	switch {
+	case o.from == "" || o.to == "":
+		return nil, diag.Usage(errors.New("diff: --from and --to go together"))
+	case len(args) > 0:
+		return nil, diag.Usage(errors.New("diff: --from/--to compare two files and take no PRODUCT"))
+	case o.contract != "" || o.base != "" || o.againstContract != "" || o.imageTag != "" || o.runtime != "" || o.root != "":
+		return nil, diag.Usage(errors.New("diff: --from/--to do not render: --contract, --base, --against-contract, --image-tag, --runtime and --root do not apply"))
+	case o.from == "-" && o.to == "-":
+		return nil, diag.Usage(errors.New("diff: only one of --from and --to can be stdin"))
+	}
+	from, err := readStream(s, o.from)
+	if err != nil {
+		return nil, err
+	}
+	to, err := readStream(s, o.to)
+	if err != nil {
+		return nil, err
+	}
+	return diff.Compare(streamName(o.from), from, streamName(o.to), to)
+}
+
+func streamName(p string) string {
+	if p == "-" {
+		return "<stdin>"
+	}
+	return p
+}
+
+// readStream reads a manifest stream named on the command line (a user's file, not an
+// input inside the root), or stdin for "-".
+func readStream(s *streams, p string) ([]byte, error) {
+	var r io.Reader
+	if p == "-" {
+		r = s.In
+	} else {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, diag.Usage(err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return nil, diag.Usage(fmt.Errorf("%s: is a directory", p))
+		}
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxStreamSize+1))
+	if err != nil {
+		return nil, diag.Usage(fmt.Errorf("%s: %w", streamName(p), err))
+	}
+	if len(b) > maxStreamSize {
+		return nil, diag.Usage(fmt.Errorf("%s: larger than the %d MiB limit", streamName(p), maxStreamSize>>20))
+	}
+	return b, nil
+}
+
+// diffRenders is the --base and --against-contract mode: two renders of PRODUCT.
+func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string) (*diff.Result, error) {
+	switch {
+	case len(args) != 1:
+		return nil, diag.Usage(fmt.Errorf("diff: want one PRODUCT, got %d argument(s) (or --from FILE --to FILE)", len(args)))
+	case o.contract == "":
+		return nil, diag.Usage(errors.New("diff: --contract is required (or --from FILE --to FILE)"))
+	case (o.base == "") == (o.againstContract == ""):
+		return nil, diag.Usage(errors.New("diff: give exactly one of --base REV and --against-contract FILE"))
+	case o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs:
+		return nil, diag.Usage(fmt.Errorf("diff: --runtime %q: want dagster or floe-jobs", o.runtime))
+	}
+	product := args[0]
+	root, cwd, err := resolveRoot(o.root, product)
+	if err != nil {
+		return nil, err
+	}
+	productRel, err := cliPath(root, cwd, product)
+	if err != nil {
+		return nil, diag.Usage(fmt.Errorf("diff: PRODUCT %w", err))
+	}
+	contractRel, err := cliPath(root, cwd, o.contract)
+	if err != nil {
+		return nil, diag.Usage(fmt.Errorf("diff: --contract %w", err))
+	}
+	tag, err := render.ResolveImageTag(root, o.imageTag, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	opts := render.Options{Root: root, ContractPath: contractRel, ProductPath: productRel,
+		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion()}
+	newRes, err := render.Render(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range newRes.Warnings {
+		fmt.Fprintln(s.Err, w.String())
+	}
+
+	var old []byte
+	var oldName string
+	if o.base != "" {
+		groot, err := gitroot.Open(ctx, root.Dir(), o.base)
+		if err != nil {
+			return nil, diag.Usage(fmt.Errorf("diff: --base: %w", err))
+		}
+		defer groot.Close()
+		oldName = o.base + ":" + productRel
+		if _, err := groot.Stat(productRel); errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(s.Err, "floe: diff: %s does not exist at %s: every object is new\n", productRel, o.base)
+		} else {
+			baseOpts := opts
+			baseOpts.Root = groot
+			oldRes, err := render.Render(ctx, baseOpts)
+			if err != nil {
+				return nil, fmt.Errorf("diff: rendering %s as of %s (commit %.12s):\n%w", productRel, o.base, groot.Commit(), err)
+			}
+			old = oldRes.YAML
+		}
+	} else {
+		againstRel, err := cliPath(root, cwd, o.againstContract)
+		if err != nil {
+			return nil, diag.Usage(fmt.Errorf("diff: --against-contract %w", err))
+		}
+		oldOpts := opts
+		oldOpts.ContractPath = againstRel
+		oldRes, err := render.Render(ctx, oldOpts)
+		if err != nil {
+			return nil, fmt.Errorf("diff: rendering %s with %s:\n%w", productRel, againstRel, err)
+		}
+		old, oldName = oldRes.YAML, againstRel
+	}
+	res, err := diff.Compare(oldName, old, "render of "+productRel, newRes.YAML)
+	if err != nil {
+		return nil, fmt.Errorf("diff: a render is not a manifest stream (a bug): %w", err)
+	}
+	return res, nil
+}
+
+// checkRender implements `floe render --check FILE`: rendered (the fresh output, in the
+// same format as FILE) is compared with FILE, a file named on the command line. The same
+// bytes: nil (exit 0), nothing printed. Otherwise the difference is written to s.Out as
+// text and the answer is no (exit 1) — also when FILE is missing, is not a manifest
+// stream, or holds the same objects written differently (it is stale either way).
+func checkRender(s *streams, file string, rendered []byte) error {
+	committed, err := readStream(s, file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return diag.No(fmt.Errorf("render --check: %s does not exist; write it with floe render", file))
+	}
+	if err != nil {
+		return err
+	}
+	if string(committed) == string(rendered) {
+		return nil
+	}
+	res, err := diff.Compare(file, committed, "render", rendered)
+	if err != nil {
+		return diag.No(fmt.Errorf("render --check: %s is not a manifest stream, so it differs from the render:\n%w", file, err))
+	}
+	if !res.Differs() {
+		return diag.No(fmt.Errorf("render --check: %s holds the same objects but not in floe's canonical form; rewrite it with floe render", file))
+	}
+	if err := diff.WriteText(s.Out, res, useColor(diff.Text)); err != nil {
+		return err
+	}
+	return diag.No(fmt.Errorf("render --check: %s is stale; rewrite it with floe render", file))
 }
