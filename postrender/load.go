@@ -1,0 +1,112 @@
+package postrender
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/policies"
+)
+
+// Inputs are the loaded documents of one post-render.
+type Inputs struct {
+	Contract *config.Contract
+	Manifest *config.Manifest // nil when the contract names none reachable in root
+	Product  *config.FloeSpec // nil without --product
+	Bundles  []policies.Module
+	Warnings diag.List
+}
+
+// Load reads the contract, the platform Manifest it names and, when productRel is
+// set, the product (all root-relative), plus the contract's policy bundles.
+func Load(root config.Root, contractRel, productRel string) (*Inputs, error) {
+	in := &Inputs{}
+	if productRel != "" {
+		all, ds := config.Load(root, contractRel, productRel)
+		if ds.HasErrors() {
+			return nil, ds
+		}
+		in.Contract, in.Manifest, in.Product, in.Warnings = all.Contract, all.Manifest, all.Product, all.Warnings
+	} else {
+		c, ds := config.LoadContract(root, contractRel)
+		if ds.HasErrors() {
+			return nil, ds
+		}
+		in.Contract, in.Warnings = c, ds.Warnings()
+		if pm := c.Environment.PlatformManifest; pm.Source != "oci" && pm.Path != "" {
+			m, ds := config.LoadManifest(root, pm.Path)
+			if ds.HasErrors() {
+				return nil, ds
+			}
+			in.Manifest = m
+			in.Warnings = append(in.Warnings, ds.Warnings()...)
+		}
+	}
+	if in.Contract.Policy != nil {
+		for _, dir := range in.Contract.Policy.Bundles {
+			mods, err := readBundle(root, dir)
+			if err != nil {
+				return nil, diag.Errorf(in.Contract.Source.Path, "policy.bundles", "%v", err)
+			}
+			in.Bundles = append(in.Bundles, mods...)
+		}
+	}
+	return in, nil
+}
+
+// readBundle reads the *.rego files of one root-relative directory (tests skipped).
+func readBundle(root config.Root, dir string) ([]policies.Module, error) {
+	dir, err := config.CleanRel(dir)
+	if err != nil {
+		return nil, err
+	}
+	names, err := root.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []policies.Module
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".rego") || strings.HasSuffix(n, "_test.rego") {
+			continue
+		}
+		p := path.Join(dir, n)
+		b, err := root.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, policies.Module{Path: p, Source: b})
+	}
+	return out, nil
+}
+
+// LogPath is where a failed post-render also leaves its diagnostics, because Helm 4
+// drops a plugin's stderr: $FLOE_POST_RENDER_LOG, else $TMPDIR/floe-post-render.log.
+func LogPath(getenv func(string) string) string {
+	if p := getenv("FLOE_POST_RENDER_LOG"); p != "" {
+		return p
+	}
+	dir := getenv("TMPDIR")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "floe-post-render.log")
+}
+
+// WriteLog records msg at p (mode 0600); an empty msg removes a stale log. It returns
+// the error of the write, which callers mention but do not fail on.
+func WriteLog(p, msg string) error {
+	if msg == "" {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	if err := os.WriteFile(p, []byte(msg+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing %s: %w", p, err)
+	}
+	return nil
+}

@@ -1,0 +1,327 @@
+package postrender
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/kustomize"
+	"github.com/floe-dev/floe/policies"
+)
+
+// Options configure a Renderer.
+type Options struct {
+	// Contract is required: it owns the telemetry endpoints and the policy exceptions.
+	Contract *config.Contract
+	// Manifest is the contract's platform Manifest (tracing/lineage endpoints, logging,
+	// enforcement level); nil uses the platform defaults.
+	Manifest *config.Manifest
+	// Product, when set, attributes the selected workloads to this floe.yaml.
+	Product *config.FloeSpec
+	// Select is a Kubernetes label selector limiting the objects floe touches and
+	// judges, matched against object or pod-template labels; empty selects all.
+	Select string
+	// Gate is the policy engine; nil skips the policy gate.
+	Gate Gate
+	// Enforcement raises the effective level ("" keeps the Manifest/contract level).
+	Enforcement string
+	// Now is the clock for exception expiry (nil: time.Now).
+	Now func() time.Time
+}
+
+// Renderer is floe's Helm post-renderer: Run has Helm's PostRenderer signature.
+type Renderer struct {
+	opts    Options
+	w       wiring
+	level   string
+	filters []kio.Filter
+}
+
+// New validates opts and prepares the filters.
+func New(opts Options) (*Renderer, error) {
+	if opts.Contract == nil {
+		return nil, errors.New("post-render: a contract is required")
+	}
+	if _, err := kustomize.MatchSelector(opts.Select, yaml.NewMapRNode(nil)); err != nil {
+		return nil, diag.Usage(fmt.Errorf("--select %q: %w", opts.Select, err))
+	}
+	level, err := Level(opts.Contract, opts.Manifest, opts.Enforcement)
+	if err != nil {
+		return nil, diag.Usage(err)
+	}
+	r := &Renderer{opts: opts, w: derive(opts.Contract, opts.Manifest, opts.Product), level: level}
+	attrs := attrsValue(r.w.Attrs)
+	r.filters = []kio.Filter{
+		kustomize.DropTestHooks{},
+		kustomize.Labels{Labels: r.w.Labels, Annotations: r.w.Annos, PodLabels: r.w.PodLabels, Selector: opts.Select},
+		resourceAttrs{Attrs: r.w.Attrs, Selector: opts.Select},
+		kustomize.Telemetry{
+			Enforce:  r.w.Enforce,
+			Defaults: append(append([]kustomize.EnvVar(nil), r.w.Defaults...), kustomize.EnvVar{Name: "OTEL_RESOURCE_ATTRIBUTES", Value: attrs}),
+			Selector: opts.Select,
+		},
+	}
+	return r, nil
+}
+
+// Level is the effective enforcement level of this renderer.
+func (r *Renderer) Level() string { return r.level }
+
+// Run implements Helm's postrender.PostRenderer: the whole stream in, the whole
+// transformed stream out, or an error and no output.
+func (r *Renderer) Run(in *bytes.Buffer) (*bytes.Buffer, error) {
+	out, _, err := r.Render(context.Background(), in.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return bytes.NewBuffer(out), nil
+}
+
+// Render post-renders one stream. It returns the output stream and the gate's report
+// (nil without a gate). On any error the output is nil: input problems are exit-2
+// errors, a policy denial an exit-1 error whose report is still returned.
+func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *Report, error) {
+	if err := checkAliases(in); err != nil {
+		return nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
+	}
+	nodes, err := kustomize.ParseStream(in)
+	if err != nil {
+		return nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
+	}
+	if len(nodes) == 0 {
+		return nil, nil, diag.Usage(errors.New("stdin: no Kubernetes objects in the stream (refusing to answer an empty render with empty output)"))
+	}
+	srcs := make([]source, len(nodes))
+	for i, n := range nodes {
+		if err := checkObject(n); err != nil {
+			return nil, nil, diag.Usage(fmt.Errorf("stdin:%d: %w", n.YNode().Line, err))
+		}
+		srcs[i] = sourceOf(n)
+	}
+	// Filters mutate in place; only built-in kinds are handed to them, so CRDs and
+	// custom resources pass through untouched.
+	owned, ownedSrc, err := r.owned(nodes, srcs)
+	if err != nil {
+		return nil, nil, diag.Usage(err)
+	}
+	kept := owned
+	for _, f := range r.filters {
+		if kept, err = f.Filter(kept); err != nil {
+			return nil, nil, diag.Usage(fmt.Errorf("post-render: %w", err))
+		}
+	}
+	if len(kept) != len(owned) { // test hooks dropped
+		drop := map[*yaml.Node]bool{}
+		for _, n := range owned {
+			drop[n.YNode()] = true
+		}
+		for _, n := range kept {
+			delete(drop, n.YNode())
+		}
+		nodes = without(nodes, drop)
+		var s []source
+		for i, n := range owned {
+			if !drop[n.YNode()] {
+				s = append(s, ownedSrc[i])
+			}
+		}
+		ownedSrc = s
+		if len(nodes) == 0 {
+			return nil, nil, diag.Usage(errors.New("stdin: only Helm test hooks in the stream; nothing left to render"))
+		}
+	}
+	report, err := r.gate(ctx, kept, ownedSrc)
+	if err != nil {
+		return nil, nil, err
+	}
+	if report.Denied() {
+		return nil, report, diag.No(denial{report})
+	}
+	out, err := kustomize.EmitStream(nodes)
+	if err != nil {
+		return nil, report, fmt.Errorf("post-render: %w", err)
+	}
+	return out, report, nil
+}
+
+// owned returns the objects floe touches and judges: selected, and of a built-in kind.
+func (r *Renderer) owned(nodes []*yaml.RNode, srcs []source) ([]*yaml.RNode, []source, error) {
+	var out []*yaml.RNode
+	var outSrc []source
+	for i, n := range nodes {
+		if isCustom(n) {
+			continue
+		}
+		ok, err := kustomize.MatchSelector(r.opts.Select, n)
+		if err != nil {
+			return nil, nil, err
+		}
+		if ok {
+			out = append(out, n)
+			outSrc = append(outSrc, srcs[i])
+		}
+	}
+	return out, outSrc, nil
+}
+
+// gate runs the policy gate over the owned objects.
+func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source) (*Report, error) {
+	if r.opts.Gate == nil || r.level == LevelOff || len(owned) == 0 {
+		return &Report{Level: r.level}, nil
+	}
+	data, err := kustomize.EmitStream(owned)
+	if err != nil {
+		return nil, fmt.Errorf("post-render: %w", err)
+	}
+	objs, err := policies.ParseObjects("stdin", data)
+	if err != nil {
+		return nil, fmt.Errorf("post-render: re-reading the output for the gate: %w", err)
+	}
+	if len(objs) != len(srcs) {
+		return nil, fmt.Errorf("post-render: gate saw %d objects, want %d", len(objs), len(srcs))
+	}
+	for i := range objs {
+		objs[i].File, objs[i].Line, objs[i].Doc = srcs[i].file, srcs[i].line, i
+	}
+	c := r.opts.Contract
+	params := policies.Params{
+		Namespace:        c.Environment.Kubernetes.Namespace,
+		Environment:      c.Environment.Name,
+		Product:          r.w.Product,
+		ProductVersion:   r.w.Version,
+		Mode:             r.w.Mode,
+		LineageEnabled:   r.w.LineageEnabled,
+		LineageNamespace: r.w.LNS,
+	}
+	fs, err := r.opts.Gate.Check(ctx, objs, params)
+	if err != nil {
+		return nil, fmt.Errorf("post-render: %w", err)
+	}
+	now := time.Now
+	if r.opts.Now != nil {
+		now = r.opts.Now
+	}
+	return judge(r.level, fs, c, now()), nil
+}
+
+// denial is the exit-1 error of a denied stream.
+type denial struct{ r *Report }
+
+func (d denial) Error() string {
+	ds := d.r.Diagnostics()
+	n := len(ds.Errors())
+	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s)", ds.Error(), d.r.Level, n)
+}
+
+// source is where an object came from in Helm's output: the chart template (Helm 4's
+// filename annotation or Helm 3's "# Source:" comment) and its line in stdin.
+type source struct {
+	file string
+	line int
+}
+
+func sourceOf(n *yaml.RNode) source {
+	s := source{file: "stdin", line: n.YNode().Line}
+	if f := n.GetAnnotations()[kustomize.HelmPostRenderFilenameAnnotation]; f != "" {
+		s.file = f
+		return s
+	}
+	for _, l := range strings.Split(n.YNode().HeadComment, "\n") {
+		if f, ok := strings.CutPrefix(strings.TrimSpace(l), "# Source: "); ok {
+			s.file = strings.TrimSpace(f)
+		}
+	}
+	return s
+}
+
+// checkObject requires apiVersion, kind and metadata.name: Helm cannot install
+// anything less, and failing here keeps the message located.
+func checkObject(n *yaml.RNode) error {
+	m, err := n.GetMeta()
+	if err != nil && !errors.Is(err, yaml.ErrMissingMetadata) {
+		return err
+	}
+	switch {
+	case m.APIVersion == "":
+		return errors.New("object has no apiVersion")
+	case m.Kind == "":
+		return errors.New("object has no kind")
+	case m.Name == "" && scalar(mapValue(mapValue(n.YNode(), "metadata"), "generateName")) == "":
+		return fmt.Errorf("%s has no metadata.name", m.Kind)
+	}
+	return nil
+}
+
+// isCustom reports whether n is a CustomResourceDefinition or a custom resource: an
+// apiVersion group with a dot that is not a Kubernetes (*.k8s.io) group.
+func isCustom(n *yaml.RNode) bool {
+	m, _ := n.GetMeta()
+	if m.Kind == "CustomResourceDefinition" {
+		return true
+	}
+	group, _, ok := strings.Cut(m.APIVersion, "/")
+	if !ok {
+		return false // core v1
+	}
+	return strings.Contains(group, ".") && !strings.HasSuffix(group, ".k8s.io")
+}
+
+func without(nodes []*yaml.RNode, drop map[*yaml.Node]bool) []*yaml.RNode {
+	out := make([]*yaml.RNode, 0, len(nodes))
+	for _, n := range nodes {
+		if !drop[n.YNode()] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// checkAliases refuses self-referencing YAML aliases (`a: &x {b: *x}`), which would
+// otherwise expand without end. It only runs when the stream has anchors at all.
+func checkAliases(data []byte) error {
+	if !bytes.Contains(data, []byte("&")) || !bytes.Contains(data, []byte("*")) {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for doc := 1; ; doc++ {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			return nil // end of stream, or a syntax error ParseStream reports with its location
+		}
+		if line := cyclic(&n, map[*yaml.Node]bool{}); line > 0 {
+			return fmt.Errorf("document %d (line %d): YAML alias refers to a node that contains it", doc, line)
+		}
+	}
+}
+
+// cyclic returns the line of an alias that points at one of its ancestors, or 0.
+func cyclic(n *yaml.Node, onPath map[*yaml.Node]bool) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		if onPath[n.Alias] {
+			return n.Line
+		}
+		n = n.Alias
+		if n == nil {
+			return 0
+		}
+	}
+	onPath[n] = true
+	defer delete(onPath, n)
+	for _, c := range n.Content {
+		if l := cyclic(c, onPath); l > 0 {
+			return l
+		}
+	}
+	return 0
+}

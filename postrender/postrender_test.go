@@ -1,0 +1,506 @@
+package postrender
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/golden"
+	"github.com/floe-dev/floe/kustomize"
+	"github.com/floe-dev/floe/policies"
+)
+
+// demoInputs loads testdata/demo (a copy of examples/demo).
+func demoInputs(t testing.TB, product string) *Inputs {
+	t.Helper()
+	root, err := config.OSRoot(filepath.Join("testdata", "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := Load(root, "platform/pec-dev.yaml", product)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+func newRenderer(t testing.TB, in *Inputs, sel string, gate Gate) *Renderer {
+	t.Helper()
+	r, err := New(Options{Contract: in.Contract, Manifest: in.Manifest, Product: in.Product, Select: sel, Gate: gate,
+		Now: func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func readFile(t testing.TB, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// tree decodes a node into plain Go values for comparisons.
+func tree(t testing.TB, n *yaml.RNode) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := n.YNode().Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func id(n *yaml.RNode) string {
+	m, _ := n.GetMeta()
+	return m.APIVersion + "/" + m.Kind + "/" + m.Namespace + "/" + m.Name
+}
+
+func parse(t testing.TB, b []byte) []*yaml.RNode {
+	t.Helper()
+	nodes, err := kustomize.ParseStream(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nodes
+}
+
+// subsetExceptMeta reports where want is not contained in got: every key/value of
+// want must be in got unchanged; got may only add keys under metadata.labels and
+// metadata.annotations (of the object or of a pod template).
+func subsetExceptMeta(want, got any, at string) []string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return []string{at + ": type changed"}
+		}
+		var out []string
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok {
+				out = append(out, at+"."+k+": removed")
+				continue
+			}
+			out = append(out, subsetExceptMeta(wv, gv, at+"."+k)...)
+		}
+		if !strings.HasSuffix(at, "metadata.labels") && !strings.HasSuffix(at, "metadata.annotations") && !strings.HasSuffix(at, "metadata") {
+			for k := range g {
+				if _, ok := w[k]; !ok {
+					out = append(out, at+"."+k+": added")
+				}
+			}
+		}
+		return out
+	default:
+		if !reflect.DeepEqual(want, got) {
+			return []string{at + ": changed"}
+		}
+		return nil
+	}
+}
+
+func envOf(t testing.TB, c *yaml.RNode) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	env := mapValue(c.YNode(), "env")
+	if env == nil {
+		return out
+	}
+	for _, e := range env.Content {
+		out[scalar(mapValue(e, "name"))] = scalar(mapValue(e, "value"))
+	}
+	return out
+}
+
+func attrs(s string) map[string]string {
+	out := map[string]string{}
+	for _, p := range strings.Split(s, ",") {
+		k, v, _ := strings.Cut(p, "=")
+		out[k] = v
+	}
+	return out
+}
+
+// TestOrchestratorChart post-renders the test chart's Helm 3 output for customer-360
+// and checks what survives and what is wired.
+func TestOrchestratorChart(t *testing.T) {
+	in := readFile(t, filepath.Join("testdata", "orchestrator.helm3.yaml"))
+	r := newRenderer(t, demoInputs(t, "demo/customer-360"), "", nil)
+	out, _, err := r.Render(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, filepath.Join(golden.Dir(t), "postrender", "orchestrator-customer-360.yaml"), out)
+
+	before, after := parse(t, in), parse(t, out)
+	if len(before) != len(after) {
+		t.Fatalf("%d objects in, %d out", len(before), len(after))
+	}
+	workloads := 0
+	for i := range before {
+		if id(before[i]) != id(after[i]) {
+			t.Fatalf("object %d: %s became %s", i, id(before[i]), id(after[i]))
+		}
+		bt, at := tree(t, before[i]), tree(t, after[i])
+		if isCustom(before[i]) {
+			if !reflect.DeepEqual(bt, at) {
+				t.Errorf("%s: custom resource or CRD changed", id(before[i]))
+			}
+			continue
+		}
+		w, ok := kustomize.FindWorkload(after[i])
+		if !ok {
+			if d := subsetExceptMeta(bt, at, ""); len(d) > 0 {
+				t.Errorf("%s: changed beyond labels/annotations: %v", id(before[i]), d)
+			}
+			labels := after[i].GetLabels()
+			if labels["floe.dev/product"] != "customer-360" || labels["app.kubernetes.io/instance"] != "orch" {
+				t.Errorf("%s: labels %v: want floe.dev/product added and the chart's instance kept", id(before[i]), labels)
+			}
+			continue
+		}
+		workloads++
+		for _, c := range w.Containers() {
+			env := envOf(t, c)
+			name := scalar(mapValue(c.YNode(), "name"))
+			if env["OTEL_EXPORTER_OTLP_ENDPOINT"] != "http://floe-platform-otel:4317" {
+				t.Errorf("%s %s: OTLP endpoint %q", id(after[i]), name, env["OTEL_EXPORTER_OTLP_ENDPOINT"])
+			}
+			if env["OPENLINEAGE_URL"] != "http://floe-platform-marquez:5000" || env["OPENLINEAGE_NAMESPACE"] != "customer-360" {
+				t.Errorf("%s %s: lineage env %q %q", id(after[i]), name, env["OPENLINEAGE_URL"], env["OPENLINEAGE_NAMESPACE"])
+			}
+			a := attrs(env["OTEL_RESOURCE_ATTRIBUTES"])
+			if a["floe.product.name"] != "customer-360" || a["floe.product.version"] != "1.0.0" || a["floe.namespace"] != "customer-360" {
+				t.Errorf("%s %s: resource attributes %q", id(after[i]), name, env["OTEL_RESOURCE_ATTRIBUTES"])
+			}
+			wantSvc := "customer-360"
+			if name == "orders" {
+				wantSvc = "orders-code-server" // the chart's own, kept
+			}
+			if env["OTEL_SERVICE_NAME"] != wantSvc {
+				t.Errorf("%s %s: OTEL_SERVICE_NAME %q, want %q", id(after[i]), name, env["OTEL_SERVICE_NAME"], wantSvc)
+			}
+			if name == "finance" && (a["team"] != "finance" || a["service.version"] != "1.0.0") {
+				t.Errorf("finance: chart attribute lost or floe's not set: %q", env["OTEL_RESOURCE_ATTRIBUTES"])
+			}
+			if name == "orders" && env["ORDERS_BATCH_SIZE"] != "500" {
+				t.Errorf("orders: chart env lost: %v", env)
+			}
+			if ctx, ok := env[kustomize.DagsterGRPCContext]; ok {
+				checkContext(t, id(after[i]), ctx, name == "orders")
+			} else if strings.Contains(after[i].MustString(), "- api\n") {
+				t.Errorf("%s: code server without a container context", id(after[i]))
+			}
+		}
+		if got := w.Template.GetLabels()["floe.dev/job-type"]; got != "data-pipeline" {
+			t.Errorf("%s: pod template label floe.dev/job-type %q", id(after[i]), got)
+		}
+	}
+	if workloads != 5 { // webserver, daemon, three code servers (the hook is a Job too: 6)
+		if workloads != 6 {
+			t.Errorf("%d workloads, want 6 (webserver, daemon, 3 code servers, migrate hook)", workloads)
+		}
+	}
+	// The hook keeps its annotations.
+	for _, n := range after {
+		if n.GetName() == "orch-migrate" {
+			a := n.GetAnnotations()
+			if a["helm.sh/hook"] != "pre-install" || a["helm.sh/hook-weight"] != "-5" || a["helm.sh/hook-delete-policy"] != "before-hook-creation" {
+				t.Errorf("hook annotations: %v", a)
+			}
+		}
+	}
+}
+
+// checkContext asserts a Dagster container context carries the product wiring.
+func checkContext(t *testing.T, obj, raw string, wantCM bool) {
+	t.Helper()
+	var ctx struct {
+		K8s struct {
+			Env []struct {
+				Name, Value string
+			} `json:"env"`
+			EnvConfigMaps []string `json:"env_config_maps"`
+		} `json:"k8s"`
+	}
+	if err := json.Unmarshal([]byte(raw), &ctx); err != nil {
+		t.Fatalf("%s: container context: %v", obj, err)
+	}
+	env := map[string]string{}
+	for _, e := range ctx.K8s.Env {
+		env[e.Name] = e.Value
+	}
+	if env["OTEL_EXPORTER_OTLP_ENDPOINT"] != "http://floe-platform-otel:4317" || env["OPENLINEAGE_URL"] != "http://floe-platform-marquez:5000" ||
+		!strings.Contains(env["OTEL_RESOURCE_ATTRIBUTES"], "floe.product.name=customer-360") {
+		t.Errorf("%s: container context env %v", obj, env)
+	}
+	if wantCM && (len(ctx.K8s.EnvConfigMaps) != 1 || ctx.K8s.EnvConfigMaps[0] != "orders-settings") {
+		t.Errorf("%s: chart's env_config_maps lost: %v", obj, ctx.K8s.EnvConfigMaps)
+	}
+}
+
+// TestIdempotent: post-rendering the output again changes nothing, for every
+// option set.
+func TestIdempotent(t *testing.T) {
+	in := readFile(t, filepath.Join("testdata", "orchestrator.helm3.yaml"))
+	for name, tc := range map[string]struct{ product, sel string }{
+		"contract only":   {},
+		"product":         {product: "demo/customer-360"},
+		"product+select":  {product: "demo/customer-360", sel: "component=user-deployments"},
+		"other product":   {product: "examples/hello-orders"},
+		"select excludes": {product: "demo/customer-360", sel: "component=none"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newRenderer(t, demoInputs(t, tc.product), tc.sel, nil)
+			once, _, err := r.Render(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			twice, _, err := r.Render(context.Background(), once)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(once, twice) {
+				t.Errorf("f(f(x)) != f(x):\n%s", golden.Diff(string(once), string(twice)))
+			}
+			again, _, _ := r.Render(context.Background(), in)
+			if !bytes.Equal(once, again) {
+				t.Error("two runs over the same input differ")
+			}
+		})
+	}
+}
+
+// TestSelect: only the selected workloads are touched; the rest come out equal.
+func TestSelect(t *testing.T) {
+	in := readFile(t, filepath.Join("testdata", "orchestrator.helm3.yaml"))
+	r := newRenderer(t, demoInputs(t, "demo/customer-360"), "deployment=orders", nil)
+	out, _, err := r.Render(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, after := parse(t, in), parse(t, out)
+	touched := 0
+	for i := range before {
+		if reflect.DeepEqual(tree(t, before[i]), tree(t, after[i])) {
+			continue
+		}
+		touched++
+		if l := before[i].GetLabels(); l["deployment"] != "orders" {
+			t.Errorf("%s changed though not selected", id(before[i]))
+		}
+	}
+	if touched != 2 { // Deployment and Service of orders
+		t.Errorf("%d objects changed, want 2", touched)
+	}
+}
+
+// TestHelm4Stream: Helm 4 stamps every document with its file; the stamp survives,
+// also on the items of a List.
+func TestHelm4Stream(t *testing.T) {
+	in := []byte(`apiVersion: v1
+kind: List
+metadata:
+  annotations:
+    postrenderer.helm.sh/postrender-filename: c/templates/list.yaml
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: a
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: hook
+  annotations:
+    helm.sh/hook: pre-install
+    postrenderer.helm.sh/postrender-filename: c/templates/hook.yaml
+spec:
+  template:
+    spec:
+      containers:
+      - name: x
+        image: x
+`)
+	r := newRenderer(t, demoInputs(t, ""), "", nil)
+	out, _, err := r.Render(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := parse(t, out)
+	if len(nodes) != 2 {
+		t.Fatalf("%d objects, want 2", len(nodes))
+	}
+	for i, want := range []string{"c/templates/list.yaml", "c/templates/hook.yaml"} {
+		if got := nodes[i].GetAnnotations()[kustomize.HelmPostRenderFilenameAnnotation]; got != want {
+			t.Errorf("%s: filename annotation %q, want %q", id(nodes[i]), got, want)
+		}
+	}
+	if nodes[1].GetAnnotations()["helm.sh/hook"] != "pre-install" {
+		t.Error("hook annotation lost")
+	}
+	w, _ := kustomize.FindWorkload(nodes[1])
+	if env := envOf(t, w.Containers()[0]); env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "" || env["FLOE_ENV"] != "dev" {
+		t.Errorf("hook Job not wired: %v", env)
+	}
+}
+
+// TestBadInput: every malformed stream fails closed, exit 2, no output, located.
+func TestBadInput(t *testing.T) {
+	r := newRenderer(t, demoInputs(t, ""), "", nil)
+	for name, tc := range map[string]struct{ in, want string }{
+		"empty":         {"", "no Kubernetes objects"},
+		"comments only": {"# Source: x\n---\n# nothing\n", "no Kubernetes objects"},
+		"malformed":     {"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: [\n", "document 2 (line 8): malformed YAML"},
+		"scalar doc":    {"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\njust text\n", "document 2 (line 5): not a Kubernetes object"},
+		"no kind":       {"apiVersion: v1\nmetadata: {name: a}\n", "stdin:1: object has no kind"},
+		"no name":       {"apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", "stdin:1: ConfigMap has no metadata.name"},
+		"env not list":  {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env: {A: b}\n", "env is not a list"},
+		"bad context":   {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env:\n    - name: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT\n      value: '{not json'\n", "invalid container context JSON"},
+		"only tests":    {"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations: {helm.sh/hook: test}\nspec: {containers: [{name: c, image: x}]}\n", "only Helm test hooks"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, _, err := r.Render(context.Background(), []byte(tc.in))
+			if err == nil {
+				t.Fatalf("no error; output:\n%s", out)
+			}
+			if out != nil {
+				t.Errorf("output on failure: %q", out)
+			}
+			var c diag.ExitCode
+			if !errors.As(err, &c) || c.ExitCode() != 2 {
+				t.Errorf("exit code: %v, want 2", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestDropsTestHooksOnly: a Helm test hook is the one object post-render drops.
+func TestDropsTestHooksOnly(t *testing.T) {
+	in := []byte("apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations: {helm.sh/hook: test-success}\nspec: {containers: [{name: c, image: x}]}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep}\n")
+	out, _, err := newRenderer(t, demoInputs(t, ""), "", nil).Render(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := parse(t, out)
+	if len(nodes) != 1 || nodes[0].GetName() != "keep" {
+		t.Errorf("got %d objects, want only ConfigMap/keep:\n%s", len(nodes), out)
+	}
+}
+
+func TestBadSelector(t *testing.T) {
+	in := demoInputs(t, "")
+	_, err := New(Options{Contract: in.Contract, Select: "a in (b"})
+	var c diag.ExitCode
+	if err == nil || !errors.As(err, &c) || c.ExitCode() != 2 {
+		t.Fatalf("err = %v, want a usage error", err)
+	}
+}
+
+func TestLevel(t *testing.T) {
+	c := func(l string) *config.Contract { return &config.Contract{Policy: &config.ContractPolicy{Enforcement: l}} }
+	m := func(l string) *config.Manifest { return &config.Manifest{Governance: &config.Governance{PolicyEnforcementLevel: l}} }
+	for name, tc := range map[string]struct {
+		c          *config.Contract
+		m          *config.Manifest
+		flag, want string
+		err        bool
+	}{
+		"default":           {c: &config.Contract{}, want: "warn"},
+		"manifest":          {c: &config.Contract{}, m: m("strict"), want: "strict"},
+		"contract raises":   {c: c("strict"), m: m("warn"), want: "strict"},
+		"contract no lower": {c: c("off"), m: m("warn"), want: "warn"},
+		"flag raises":       {c: c("warn"), flag: "strict", want: "strict"},
+		"flag no lower":     {c: c("strict"), flag: "off", want: "strict"},
+		"manifest off":      {c: &config.Contract{}, m: m("off"), want: "off"},
+		"bad flag":          {c: &config.Contract{}, flag: "loud", err: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := Level(tc.c, tc.m, tc.flag)
+			if (err != nil) != tc.err || got != tc.want {
+				t.Errorf("Level = %q, %v; want %q (error %v)", got, err, tc.want, tc.err)
+			}
+		})
+	}
+}
+
+func TestJudge(t *testing.T) {
+	c := &config.Contract{Policy: &config.ContractPolicy{Exceptions: []config.PolicyException{
+		{Rule: "POL-SEC-09", Resources: []string{"Secret/*-postgresql"}, Reason: "chart-generated dev secret", Expires: "2027-03-31"},
+		{Rule: "POL-SEC-04", Resources: []string{"Deployment/old"}, Reason: "gone", Expires: "2026-01-01"},
+	}}}
+	fs := []policies.Finding{
+		{Rule: "POL-SEC-09", Severity: policies.Deny, Resource: "Secret/orch-postgresql", Message: "literal"},
+		{Rule: "POL-SEC-09", Severity: policies.Deny, Resource: "Secret/other", Message: "literal"},
+		{Rule: "POL-SEC-04", Severity: policies.Deny, Resource: "Deployment/old", Message: "rw"},
+		{Rule: "POL-HOOK-01", Severity: policies.Warn, Resource: "Pod/t", Message: "test"},
+	}
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	strict := judge(LevelStrict, fs, c, now)
+	if !strict.Denied() {
+		t.Error("strict with unexcepted denies: not denied")
+	}
+	if !strict.Findings[0].Excepted || strict.Findings[1].Excepted || strict.Findings[2].Excepted {
+		t.Errorf("exceptions applied wrongly: %+v", strict.Findings)
+	}
+	if len(strict.Notes) != 1 || !strings.Contains(strict.Notes[0], "expired on 2026-01-01") {
+		t.Errorf("notes %v", strict.Notes)
+	}
+	ds := strict.Diagnostics()
+	if len(ds.Errors()) != 2 || len(ds.Warnings()) != 2 {
+		t.Errorf("diagnostics: %d errors, %d warnings:\n%s", len(ds.Errors()), len(ds.Warnings()), ds)
+	}
+	if warn := judge(LevelWarn, fs, c, now); warn.Denied() || len(warn.Diagnostics().Errors()) != 0 {
+		t.Error("warn level denies")
+	}
+	if ok := judge(LevelStrict, fs[:1], c, now); ok.Denied() {
+		t.Error("an excepted finding denies")
+	}
+}
+
+// FuzzRender: any input either fails (with no output) or yields output that
+// post-renders to itself.
+func FuzzRender(f *testing.F) {
+	f.Add(readFile(f, filepath.Join("testdata", "orchestrator.helm3.yaml")))
+	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c}]}}\n"))
+	f.Add([]byte("a: &x {b: *x}\n"))
+	f.Add([]byte("---\n---\n# c\n"))
+	r := newRenderer(f, demoInputs(f, "demo/customer-360"), "", nil)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out, _, err := r.Render(context.Background(), in)
+		if err != nil {
+			if out != nil {
+				t.Fatal("output on failure")
+			}
+			return
+		}
+		if len(bytes.TrimSpace(out)) == 0 {
+			t.Fatal("success with empty output")
+		}
+		again, _, err := r.Render(context.Background(), out)
+		if err != nil {
+			t.Fatalf("output does not post-render again: %v\n%s", err, out)
+		}
+		if !bytes.Equal(out, again) {
+			t.Fatalf("not idempotent:\n%s", golden.Diff(string(out), string(again)))
+		}
+	})
+}
