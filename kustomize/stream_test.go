@@ -166,6 +166,11 @@ metadata:
 spec:
   selector:
     matchLabels: *l
+  template:
+    metadata:
+      labels:
+        <<: *l
+        tier: web
 `,
 			want: `kind: Deployment
 metadata:
@@ -176,6 +181,11 @@ spec:
   selector:
     matchLabels:
       app: x
+  template:
+    metadata:
+      labels:
+        tier: web
+        app: x
 `,
 		},
 		"CRLF, BOM, document end marker, no trailing newline": {

@@ -65,11 +65,13 @@ func (f Telemetry) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 func (f Telemetry) container(c *yaml.Node) error {
 	env := ynGet(c, "env")
 	if ynIsNull(env) {
-		if len(f.Enforce)+len(f.Defaults) == 0 && f.ConfigMapName == "" {
-			return nil
-		}
+		// attached below only if something lands in it
 		env = ynNewSeq()
-		ynSet(c, "env", env)
+		defer func() {
+			if len(env.Content) > 0 {
+				ynSet(c, "env", env)
+			}
+		}()
 	}
 	if env.Kind != yaml.SequenceNode {
 		return errors.New("env is not a list")

@@ -386,6 +386,55 @@ spec:
           value: "1"
 `,
 		},
+		"config map only: plain containers untouched, code servers get a context": {
+			f: Telemetry{ConfigMapName: "floe-telemetry"},
+			in: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: plain
+  - name: server
+    args: [dagster, api, grpc]
+`,
+			want: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: plain
+  - name: server
+    args: [dagster, api, grpc]
+    env:
+    - name: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT
+      value: '{"k8s":{"env_config_maps":["floe-telemetry"]}}'
+`,
+		},
+		"nothing to add": {
+			f: Telemetry{},
+			in: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: server
+    args: [dagster, api, grpc]
+    env: null
+`,
+			want: `
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: server
+    args: [dagster, api, grpc]
+    env: null
+`,
+		},
 		"malformed context JSON": {
 			f: testTelemetry,
 			in: `
