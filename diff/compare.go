@@ -403,7 +403,7 @@ func (o *objectWalk) eachNamed(c at, e any, ch Change) {
 
 func (o *objectWalk) leaf(c at, ch Change, a, b any) {
 	f := Field{Path: c.path, Change: ch}
-	if c.secret || anySecret(a) || anySecret(b) {
+	if c.secret || anySecret(a) || anySecret(b) || c.named && (namedSecret(a) || namedSecret(b)) {
 		f.Redacted = true
 		if ch != Added {
 			n := len(text(a))
@@ -424,6 +424,12 @@ func (o *objectWalk) leaf(c at, ch Change, a, b any) {
 		f.New = &Value{b}
 	}
 	o.fields = append(o.fields, f)
+}
+
+// namedSecret reports whether v, held by a secret-named key, could be a secret.
+func namedSecret(v any) bool {
+	s, ok := v.(string)
+	return ok && assignedSecret(s)
 }
 
 // anySecret is looksSecret for a leaf or a list of names.

@@ -241,6 +241,12 @@ func TestSecretRules(t *testing.T) {
 			redacted: []string{"x.pem", "x.aws", "x.url", "x.arg", "x.jwt"},
 			shown:    []string{"x.plainurl"},
 		},
+		"secret-named keys anywhere, references shown": {
+			from:     "apiVersion: x.io/v1\nkind: Db\nmetadata: {name: d}\nspec:\n  auth: {password: aaaaaaaa, apiKey: a, secretName: a, tokenPath: /a, passwordRef: a, token: false}\n  config: '{\"db\":{\"password\":\"x1\",\"host\":\"h1\"}}'\n",
+			to:       "apiVersion: x.io/v1\nkind: Db\nmetadata: {name: d}\nspec:\n  auth: {password: bbbbbbbb, apiKey: b, secretName: b, tokenPath: /b, passwordRef: b, token: true}\n  config: '{\"db\":{\"password\":\"x2\",\"host\":\"h2\"}}'\n",
+			redacted: []string{"spec.auth.password", "spec.auth.apiKey", "spec.config(json).db.password"},
+			shown:    []string{"spec.auth.secretName", "spec.auth.tokenPath", "spec.auth.passwordRef", "spec.auth.token", "spec.config(json).db.host"},
+		},
 		"placeholders are not secrets": {
 			from:  cm("x: {cmd: a}\n"),
 			to:    cm("x: {cmd: \"--token=$(TOKEN)\"}\n"),

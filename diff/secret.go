@@ -63,6 +63,19 @@ func assignedSecret(v string) bool {
 	return true
 }
 
+// referenceKey reports whether a secret-named key holds a reference or a setting
+// rather than a secret: secretName, secretKeyRef, tokenPath, automount…Token is not it.
+func referenceKey(key string) bool {
+	k := strings.ToLower(key)
+	for _, suffix := range []string{"name", "names", "ref", "refs", "path", "file", "seconds", "mode",
+		"provider", "class", "type", "namespace", "items", "enabled", "length", "ttl"} {
+		if strings.HasSuffix(k, suffix) {
+			return true
+		}
+	}
+	return false
+}
+
 // secretEnv reports whether v is an env entry ({name, value}) whose name says secret.
 func secretEnv(v any) bool {
 	m, ok := v.(map[string]any)
@@ -83,13 +96,15 @@ type at struct {
 	secret bool   // this value and everything below it is never printed
 	cmData bool   // this mapping is a ConfigMap's data: its keys decide secrecy
 	envVar bool   // this mapping is an env entry with a secret-looking name
+	named  bool   // the key says secret (password: …): a string value that could be one is hidden
 	meta   bool   // metadata
 	annot  bool   // metadata.annotations
 }
 
 // child is the position of key inside the mapping at c.
 func (o *objectWalk) child(c at, key string) at {
-	n := at{path: joinKey(c.path, key), depth: c.depth + 1, key: key, secret: c.secret}
+	n := at{path: joinKey(c.path, key), depth: c.depth + 1, key: key, secret: c.secret,
+		named: secretName.MatchString(key) && !referenceKey(key)}
 	switch {
 	case c.depth == 0 && o.secretKind && (key == "data" || key == "stringData"):
 		n.secret = true
