@@ -58,6 +58,15 @@ func New(opts Options) (*Renderer, error) {
 		return nil, diag.Usage(err)
 	}
 	r := &Renderer{opts: opts, w: derive(opts.Contract, opts.Manifest, opts.Product), level: level}
+	if opts.Gate != nil {
+		known := map[string]bool{}
+		for _, rule := range opts.Gate.Rules() {
+			known[rule.ID] = true
+		}
+		if err := (policies.Gate{Exceptions: Exceptions(opts.Contract)}).Validate(known); err != nil {
+			return nil, diag.Usage(err)
+		}
+	}
 	attrs := attrsValue(r.w.Attrs)
 	r.filters = []kio.Filter{
 		kustomize.DropTestHooks{},
@@ -88,7 +97,7 @@ func (r *Renderer) Run(in *bytes.Buffer) (*bytes.Buffer, error) {
 // Render post-renders one stream. It returns the output stream and the gate's report
 // (nil without a gate). On any error the output is nil: input problems are exit-2
 // errors, a policy denial an exit-1 error whose report is still returned.
-func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *Report, error) {
+func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Report, error) {
 	if err := checkAliases(in); err != nil {
 		return nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
 	}
@@ -173,9 +182,9 @@ func (r *Renderer) owned(nodes []*yaml.RNode, srcs []source) ([]*yaml.RNode, []s
 }
 
 // gate runs the policy gate over the owned objects.
-func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source) (*Report, error) {
-	if r.opts.Gate == nil || r.level == LevelOff || len(owned) == 0 {
-		return &Report{Level: r.level}, nil
+func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source) (*policies.Report, error) {
+	if r.opts.Gate == nil || r.level == policies.LevelOff || len(owned) == 0 {
+		return &policies.Report{Level: r.level}, nil
 	}
 	data, err := kustomize.EmitStream(owned)
 	if err != nil {
@@ -189,14 +198,22 @@ func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source)
 		return nil, fmt.Errorf("post-render: gate saw %d objects, want %d", len(objs), len(srcs))
 	}
 	for i := range objs {
-		objs[i].File, objs[i].Line, objs[i].Doc = srcs[i].file, srcs[i].line, i
+		// A chart template is named without a line (its lines are not stdin's);
+		// otherwise the object's line in stdin.
+		objs[i].File, objs[i].Line, objs[i].Doc = srcs[i].file, 0, i
+		if srcs[i].file == "stdin" {
+			objs[i].Line = srcs[i].line
+		}
 	}
 	c := r.opts.Contract
 	params := policies.Params{
-		Namespace:        c.Environment.Kubernetes.Namespace,
-		Environment:      c.Environment.Name,
-		Product:          r.w.Product,
-		ProductVersion:   r.w.Version,
+		Namespace:   c.Environment.Kubernetes.Namespace,
+		Environment: c.Environment.Name,
+		Product:     r.w.Product,
+		// The chart's app.kubernetes.io/version names the chart's application, not the
+		// product: post-render does not hold it to the product version (the product
+		// version travels in OTEL_RESOURCE_ATTRIBUTES and the annotations).
+		ProductVersion:   "",
 		Mode:             r.w.Mode,
 		LineageEnabled:   r.w.LineageEnabled,
 		LineageNamespace: r.w.LNS,
@@ -209,16 +226,15 @@ func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source)
 	if r.opts.Now != nil {
 		now = r.opts.Now
 	}
-	return judge(r.level, fs, c, now()), nil
+	rep := policies.Gate{Level: r.level, Exceptions: Exceptions(c), Now: now()}.Apply(fs, r.opts.Gate.Rules())
+	return &rep, nil
 }
 
 // denial is the exit-1 error of a denied stream.
-type denial struct{ r *Report }
+type denial struct{ r *policies.Report }
 
 func (d denial) Error() string {
-	ds := d.r.Diagnostics()
-	n := len(ds.Errors())
-	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s)", ds.Error(), d.r.Level, n)
+	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", Diagnostics(d.r).Errors(), d.r.Level, d.r.Deny)
 }
 
 // source is where an object came from in Helm's output: the chart template (Helm 4's
@@ -234,7 +250,12 @@ func sourceOf(n *yaml.RNode) source {
 		s.file = f
 		return s
 	}
-	for _, l := range strings.Split(n.YNode().HeadComment, "\n") {
+	y := n.YNode()
+	comments := y.HeadComment
+	if len(y.Content) > 0 {
+		comments += "\n" + y.Content[0].HeadComment // yaml.v3 puts it on the first key
+	}
+	for _, l := range strings.Split(comments, "\n") {
 		if f, ok := strings.CutPrefix(strings.TrimSpace(l), "# Source: "); ok {
 			s.file = strings.TrimSpace(f)
 		}

@@ -416,22 +416,27 @@ func TestBadSelector(t *testing.T) {
 }
 
 func TestLevel(t *testing.T) {
-	c := func(l string) *config.Contract { return &config.Contract{Policy: &config.ContractPolicy{Enforcement: l}} }
-	m := func(l string) *config.Manifest { return &config.Manifest{Governance: &config.Governance{PolicyEnforcementLevel: l}} }
+	c := func(l string) *config.Contract {
+		return &config.Contract{Policy: &config.ContractPolicy{Enforcement: l}}
+	}
+	m := func(l string) *config.Manifest {
+		return &config.Manifest{Governance: &config.Governance{PolicyEnforcementLevel: l}}
+	}
 	for name, tc := range map[string]struct {
 		c          *config.Contract
 		m          *config.Manifest
 		flag, want string
 		err        bool
 	}{
-		"default":           {c: &config.Contract{}, want: "warn"},
-		"manifest":          {c: &config.Contract{}, m: m("strict"), want: "strict"},
-		"contract raises":   {c: c("strict"), m: m("warn"), want: "strict"},
-		"contract no lower": {c: c("off"), m: m("warn"), want: "warn"},
-		"flag raises":       {c: c("warn"), flag: "strict", want: "strict"},
-		"flag no lower":     {c: c("strict"), flag: "off", want: "strict"},
-		"manifest off":      {c: &config.Contract{}, m: m("off"), want: "off"},
-		"bad flag":          {c: &config.Contract{}, flag: "loud", err: true},
+		"default":                     {c: &config.Contract{}, want: "warn"},
+		"manifest":                    {c: &config.Contract{}, m: m("strict"), want: "strict"},
+		"contract raises":             {c: c("strict"), m: m("warn"), want: "strict"},
+		"contract no lower":           {c: c("off"), m: m("warn"), want: "warn"},
+		"flag raises":                 {c: c("warn"), flag: "strict", want: "strict"},
+		"flag no lower":               {c: c("strict"), flag: "off", want: "strict"},
+		"manifest off":                {c: &config.Contract{}, m: m("off"), want: "off"},
+		"manifest off, contract warn": {c: c("warn"), m: m("off"), want: "warn"},
+		"bad flag":                    {c: &config.Contract{}, flag: "loud", err: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := Level(tc.c, tc.m, tc.flag)
@@ -442,37 +447,75 @@ func TestLevel(t *testing.T) {
 	}
 }
 
-func TestJudge(t *testing.T) {
-	c := &config.Contract{Policy: &config.ContractPolicy{Exceptions: []config.PolicyException{
-		{Rule: "POL-SEC-09", Resources: []string{"Secret/*-postgresql"}, Reason: "chart-generated dev secret", Expires: "2027-03-31"},
-		{Rule: "POL-SEC-04", Resources: []string{"Deployment/old"}, Reason: "gone", Expires: "2026-01-01"},
-	}}}
-	fs := []policies.Finding{
-		{Rule: "POL-SEC-09", Severity: policies.Deny, Resource: "Secret/orch-postgresql", Message: "literal"},
-		{Rule: "POL-SEC-09", Severity: policies.Deny, Resource: "Secret/other", Message: "literal"},
-		{Rule: "POL-SEC-04", Severity: policies.Deny, Resource: "Deployment/old", Message: "rw"},
-		{Rule: "POL-HOOK-01", Severity: policies.Warn, Resource: "Pod/t", Message: "test"},
+// TestGate runs the real policy engine over the orchestrator chart: at strict the
+// Secret with literal data is denied unless a contract exception covers it; an
+// expired exception no longer applies and is reported.
+func TestGate(t *testing.T) {
+	engine, err := policies.New(context.Background(), policies.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	strict := judge(LevelStrict, fs, c, now)
-	if !strict.Denied() {
-		t.Error("strict with unexcepted denies: not denied")
-	}
-	if !strict.Findings[0].Excepted || strict.Findings[1].Excepted || strict.Findings[2].Excepted {
-		t.Errorf("exceptions applied wrongly: %+v", strict.Findings)
-	}
-	if len(strict.Notes) != 1 || !strings.Contains(strict.Notes[0], "expired on 2026-01-01") {
-		t.Errorf("notes %v", strict.Notes)
-	}
-	ds := strict.Diagnostics()
-	if len(ds.Errors()) != 2 || len(ds.Warnings()) != 2 {
-		t.Errorf("diagnostics: %d errors, %d warnings:\n%s", len(ds.Errors()), len(ds.Warnings()), ds)
-	}
-	if warn := judge(LevelWarn, fs, c, now); warn.Denied() || len(warn.Diagnostics().Errors()) != 0 {
-		t.Error("warn level denies")
-	}
-	if ok := judge(LevelStrict, fs[:1], c, now); ok.Denied() {
-		t.Error("an excepted finding denies")
+	base := demoInputs(t, "demo/customer-360")
+	for name, tc := range map[string]struct {
+		file       string // default orchestrator.helm3.yaml (release "orch")
+		level      string
+		exceptions []config.PolicyException
+		denied     bool
+		want       []string // substrings of the diagnostics
+	}{
+		"warn passes": {level: "", denied: false, want: []string{"orchestrator/templates/secret.yaml: warning: floe-dev/Secret/orchestrator-postgresql: POL-SEC-09"}},
+		"strict denies": {level: "strict", denied: true, want: []string{
+			"orchestrator/templates/secret.yaml: floe-dev/Secret/orchestrator-postgresql: POL-SEC-09: Secret carries literal data"}},
+		"strict, release named after another product": {level: "strict", denied: true, want: []string{
+			`orchestrator/templates/daemon.yaml: floe-dev/Deployment/orch-daemon: POL-LBL-01: pod template label app.kubernetes.io/instance is "orch" (want "customer-360")`}},
+		// Release named after the product; the contract accepts what the chart does
+		// differently: its generated Secret, a code server's own service name, and
+		// the migration hook's labels.
+		"strict with exceptions": {file: "orchestrator-release-customer-360.helm3.yaml", level: "strict", exceptions: []config.PolicyException{
+			{Rule: "POL-SEC-09", Resources: []string{"Secret/*-postgresql"}, Reason: "chart-generated test secret", Expires: "2027-03-31"},
+			{Rule: "POL-OTEL-01", Resources: []string{"Deployment/customer-360-orders"}, Reason: "orders keeps its own service name"},
+			{Rule: "POL-NET-01", Resources: []string{"Job/customer-360-migrate"}, Reason: "migration reaches Postgres only"},
+		}},
+		"expired exception": {level: "strict", denied: true, exceptions: []config.PolicyException{
+			{Rule: "POL-SEC-09", Resources: []string{"Secret/*-postgresql"}, Reason: "old", Expires: "2026-01-01"},
+		}, want: []string{"POL-EXC-01", "expired on 2026-01-01"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := *base.Contract
+			c.Policy = &config.ContractPolicy{Exceptions: tc.exceptions}
+			r, err := New(Options{Contract: &c, Manifest: base.Manifest, Product: base.Product, Gate: engine, Enforcement: tc.level,
+				Now: func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			file := tc.file
+			if file == "" {
+				file = "orchestrator.helm3.yaml"
+			}
+			out, rep, err := r.Render(context.Background(), readFile(t, filepath.Join("testdata", file)))
+			if rep == nil {
+				t.Fatalf("no report (err %v)", err)
+			}
+			ds := Diagnostics(rep).Error()
+			if got := err != nil; got != tc.denied {
+				t.Fatalf("denied = %v (err %v), want %v\n%s", got, err, tc.denied, ds)
+			}
+			if tc.denied {
+				var c diag.ExitCode
+				if out != nil || !errors.As(err, &c) || c.ExitCode() != 1 {
+					t.Errorf("denial: output %d bytes, err %v; want none and exit 1", len(out), err)
+				}
+			}
+			all := ds
+			if err != nil {
+				all += "\n" + err.Error()
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("diagnostics lack %q:\n%s", w, all)
+				}
+			}
+		})
 	}
 }
 
