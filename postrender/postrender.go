@@ -206,14 +206,15 @@ func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source)
 		}
 	}
 	c := r.opts.Contract
+	// Namespace, ServiceAccount and Registry stay empty: Helm puts objects in the
+	// release namespace at install time (most charts set none), and a third-party
+	// chart's images and service account are the chart's, not the product's; `floe
+	// check` judges them on floe's own renders. ProductVersion stays empty too: a
+	// chart's app.kubernetes.io/version names the chart's application, not the product
+	// (whose version travels in OTEL_RESOURCE_ATTRIBUTES and the annotations).
 	params := policies.Params{
-		Namespace:   c.Environment.Kubernetes.Namespace,
-		Environment: c.Environment.Name,
-		Product:     r.w.Product,
-		// The chart's app.kubernetes.io/version names the chart's application, not the
-		// product: post-render does not hold it to the product version (the product
-		// version travels in OTEL_RESOURCE_ATTRIBUTES and the annotations).
-		ProductVersion:   "",
+		Environment:      c.Environment.Name,
+		Product:          r.w.Product,
 		Mode:             r.w.Mode,
 		LineageEnabled:   r.w.LineageEnabled,
 		LineageNamespace: r.w.LNS,
