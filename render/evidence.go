@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"time"
@@ -84,13 +85,17 @@ var requirementRules = []struct {
 	status func(runtime string, policy *PolicyReport) (string, string)
 }{
 	{regexp.MustCompile(`(?i)polic`), func(_ string, p *PolicyReport) (string, string) {
-		if p == nil {
+		switch {
+		case p == nil:
 			return Pending, "no policy gate ran during this render"
-		}
-		if p.Denied {
+		case p.Level == "off":
+			return Pending, "the enforcement level is off; no policy was evaluated"
+		case p.Denied:
 			return Pending, "the policy gate denied the render"
+		case p.Summary.Warn > 0:
+			return Pending, fmt.Sprintf("the policy gate (level %s) reported %d finding(s); see policy.findings", p.Level, p.Summary.Warn)
 		}
-		return SatisfiedAtRender, "the policy gate passed on the rendered objects"
+		return SatisfiedAtRender, fmt.Sprintf("the policy gate (level %s) found nothing on the rendered objects", p.Level)
 	}},
 	{regexp.MustCompile(`(?i)\bcompile\b|\brender\b`), func(string, *PolicyReport) (string, string) {
 		return SatisfiedAtRender, "floe loaded, validated and rendered the contract, manifest and floe.yaml"

@@ -10,30 +10,35 @@ import (
 )
 
 // Gate is the policy gate: the last stage before output. It sees exactly the objects and
-// the canonical bytes that would be emitted and decides whether they may be. The OPA
-// engine of package policies satisfies it (through an adapter, see NewEngine).
+// the canonical bytes that would be emitted and decides whether they may be.
+// PolicyGate (package policies' OPA engine) is the one floe uses.
 type Gate interface {
 	Check(ctx context.Context, in GateInput) (*PolicyReport, error)
 }
 
-// GateInput is what the gate checks.
+// GateInput is what the gate checks, and the render's derived values it checks against.
 type GateInput struct {
 	Objects     []*yaml.RNode // canonical order; the gate must not modify them
-	YAML        []byte        // the canonical stream (findings may point at its lines)
+	YAML        []byte        // the canonical stream (findings point at its lines)
+	Root        config.Root   // for the contract's policy.bundles
 	Contract    *config.Contract
 	Manifest    *config.Manifest
 	Product     *config.FloeSpec
 	Runtime     string
-	Enforcement string // off | warn | strict ("" = the Manifest/contract level)
+	Enforcement string // off | warn | strict: raises, never lowers, the Manifest/contract level
 	Now         time.Time
+
+	Mode             string // simple | centralized | mesh (P-11)
+	LineageEnabled   bool
+	LineageNamespace string // P-30
 }
 
 // PolicyReport is the gate's verdict; Findings follow `floe check --output json`.
 type PolicyReport struct {
-	Enforcement string    `json:"enforcement"`
-	Denied      bool      `json:"denied"`
-	Findings    []Finding `json:"findings"`
-	Summary     Summary   `json:"summary"`
+	Level    string    `json:"level"` // the effective enforcement level
+	Denied   bool      `json:"denied"`
+	Findings []Finding `json:"findings"`
+	Summary  Summary   `json:"summary"`
 }
 
 // Finding is one policy result.
@@ -42,7 +47,8 @@ type Finding struct {
 	Severity  string `json:"severity"` // deny | warn
 	Resource  string `json:"resource"` // Kind/name
 	Namespace string `json:"namespace,omitempty"`
-	Line      int    `json:"line,omitempty"` // in the rendered stream
+	File      string `json:"file,omitempty"` // "(rendered)": the output stream; or the contract
+	Line      int    `json:"line,omitempty"`
 	Message   string `json:"message"`
 	Excepted  bool   `json:"excepted"`
 }

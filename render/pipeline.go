@@ -91,17 +91,32 @@ type Engine struct {
 	charts   map[string]*chart.Chart // defaults removed: only computed values are used
 	versions []ChartVersion
 	gate     Gate
+	gateSet  bool
 }
 
 // EngineOption configures an Engine.
 type EngineOption func(*Engine)
 
-// WithGate makes g the policy gate of every render.
-func WithGate(g Gate) EngineOption { return func(e *Engine) { e.gate = g } }
+// WithGate makes g the policy gate of every render instead of the PolicyGate NewEngine
+// builds; WithGate(nil) renders without any gate (tests and benchmarks only).
+func WithGate(g Gate) EngineOption {
+	return func(e *Engine) { e.gate, e.gateSet = g, true }
+}
 
-// NewEngine loads the embedded charts.
+// NewEngine loads the embedded charts and, unless WithGate says otherwise, compiles the
+// policy gate (NewPolicyGate).
 func NewEngine(opts ...EngineOption) (*Engine, error) {
 	e := &Engine{charts: map[string]*chart.Chart{}}
+	for _, o := range opts {
+		o(e)
+	}
+	if !e.gateSet {
+		g, err := NewPolicyGate(context.Background())
+		if err != nil {
+			return nil, err
+		}
+		e.gate = g
+	}
 	for _, name := range charts.Names() {
 		c, err := charts.Load(name)
 		if err != nil {
@@ -112,9 +127,6 @@ func NewEngine(opts ...EngineOption) (*Engine, error) {
 		e.charts[name] = &stripped
 		e.versions = append(e.versions, ChartVersion{Name: name, Version: c.Metadata.Version})
 	}
-	for _, o := range opts {
-		o(e)
-	}
 	return e, nil
 }
 
@@ -124,7 +136,7 @@ var (
 	defaultErr    error
 )
 
-// Render renders one product with a process-wide Engine (no policy gate).
+// Render renders one product with a process-wide Engine (with the PolicyGate).
 func Render(ctx context.Context, opts Options) (*Result, error) {
 	defaultOnce.Do(func() { defaultEngine, defaultErr = NewEngine() })
 	if defaultErr != nil {
@@ -208,14 +220,18 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 	// 8. gate
 	var report *PolicyReport
 	if e.gate != nil {
-		report, err = e.gate.Check(ctx, GateInput{Objects: objs, YAML: out, Contract: in.Contract, Manifest: in.Manifest,
-			Product: in.Product, Runtime: runtime, Enforcement: opts.Enforcement, Now: opts.Now})
+		report, err = e.gate.Check(ctx, GateInput{Objects: objs, YAML: out, Root: opts.Root,
+			Contract: in.Contract, Manifest: in.Manifest, Product: in.Product, Runtime: runtime,
+			Enforcement: opts.Enforcement, Now: opts.Now,
+			Mode: r.mode, LineageEnabled: r.lineageEnabled(), LineageNamespace: r.LNS})
 		if err != nil {
 			return nil, fmt.Errorf("policy gate: %w", err)
 		}
+		found := findingDiagnostics(report)
 		if report.Denied {
-			return nil, diag.No(denial(report))
+			return nil, diag.No(denial{report, found})
 		}
+		warnings = append(warnings, found...)
 	}
 
 	// 9. emit (already canonical) + evidence
@@ -302,14 +318,12 @@ func (r *resolved) filters() []kio.Filter {
 // emitOne is one object in canonical YAML.
 func emitOne(o *yaml.RNode) ([]byte, error) { return kustomize.EmitStream([]*yaml.RNode{o}) }
 
-// denial summarises a denying policy report as an error.
-func denial(p *PolicyReport) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "policy denied the render (%d deny, %d warn):", p.Summary.Deny, p.Summary.Warn)
-	for _, f := range p.Findings {
-		if f.Severity == "deny" && !f.Excepted {
-			fmt.Fprintf(&b, "\n  %s %s: %s", f.Rule, f.Resource, f.Message)
-		}
-	}
-	return errors.New(b.String())
+// denial is the exit-1 error of a render the gate refused: every finding, then a summary.
+type denial struct {
+	r     *PolicyReport
+	found diag.List
+}
+
+func (d denial) Error() string {
+	return fmt.Sprintf("%s\npolicy gate (%s) denied the render: %d finding(s) deny", d.found, d.r.Level, d.r.Summary.Deny)
 }

@@ -153,3 +153,24 @@ func TestValuesMatchSchema(t *testing.T) {
 		})
 	}
 }
+
+// TestOverlaysCannotRemoveGuarantees applies a contract overlay that adds a nodeSelector
+// (kept) and removes the telemetry env, swaps the image and the service account (all
+// restored: the filters run after the overlays).
+func TestOverlaysCannotRemoveGuarantees(t *testing.T) {
+	root, err := config.OSRoot(filepath.Join("testdata", "overlay"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product", Runtime: RuntimeFloeJobs, ImageTag: testTag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.YAML), "node-role.example.com/data: \"true\"") {
+		t.Errorf("overlay was not applied:\n%s", res.YAML)
+	}
+	if strings.Contains(string(res.YAML), "busybox") {
+		t.Errorf("overlay image survived")
+	}
+	checkStream(t, res.YAML, expectFor(t, root, RuntimeFloeJobs))
+}

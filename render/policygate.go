@@ -1,0 +1,200 @@
+package render
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/policies"
+)
+
+// PolicyGate is the Gate backed by package policies: floe's built-in rego policies
+// compiled once, plus each contract's policy.bundles (compiled once per distinct set of
+// bundle files and cached), the effective level (Manifest governance level, raised by
+// the contract's policy.enforcement and by GateInput.Enforcement) and the contract's
+// policy.exceptions. Safe for concurrent use.
+type PolicyGate struct {
+	base *policies.Engine
+
+	mu      sync.Mutex
+	bundled map[[32]byte]*policies.Engine
+}
+
+var _ Gate = (*PolicyGate)(nil)
+
+// NewPolicyGate compiles the built-in policies.
+func NewPolicyGate(ctx context.Context) (*PolicyGate, error) {
+	e, err := policies.New(ctx, policies.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("policy gate: %w", err)
+	}
+	return &PolicyGate{base: e, bundled: map[[32]byte]*policies.Engine{}}, nil
+}
+
+// Check implements Gate.
+func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, error) {
+	c := in.Contract
+	if err := policies.CheckLevel(in.Enforcement); err != nil {
+		return nil, diag.Usage(fmt.Errorf("--enforcement: %w", err))
+	}
+	var levels [3]string
+	if in.Manifest != nil && in.Manifest.Governance != nil {
+		levels[0] = in.Manifest.Governance.PolicyEnforcementLevel
+	}
+	if c.Policy != nil {
+		levels[1] = c.Policy.Enforcement
+	}
+	levels[2] = in.Enforcement
+	level := policies.Effective(levels[:]...)
+
+	engine, err := g.engine(ctx, in.Root, c)
+	if err != nil {
+		return nil, err
+	}
+	gate := policies.Gate{Level: level, Exceptions: exceptions(c), Now: in.Now}
+	known := map[string]bool{}
+	for _, r := range engine.Rules() {
+		known[r.ID] = true
+	}
+	if err := gate.Validate(known); err != nil {
+		return nil, diag.Usage(err)
+	}
+	objs, err := policies.ParseObjects(renderedFile, in.YAML)
+	if err != nil {
+		return nil, fmt.Errorf("re-reading the output for the gate: %w", err)
+	}
+	p := in.Product
+	params := policies.Params{
+		Namespace:        c.Environment.Kubernetes.Namespace,
+		ServiceAccount:   c.Access.ServiceAccount,
+		Registry:         c.Runtime.ArtifactRegistry,
+		TagPolicy:        c.Runtime.ImageTagPolicy,
+		Environment:      c.Environment.Name,
+		Product:          p.Metadata.Name,
+		ProductVersion:   p.Metadata.Version,
+		Mode:             in.Mode,
+		LineageEnabled:   in.LineageEnabled,
+		LineageNamespace: in.LineageNamespace,
+	}
+	if s := p.Schedule; s != nil && s.Cron != "" {
+		params.Schedule = &policies.Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
+	}
+	rep, err := gate.Run(ctx, engine, objs, params)
+	if err != nil {
+		return nil, err
+	}
+	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: []Finding{},
+		Summary: Summary{Deny: rep.Deny, Warn: rep.Warn, Excepted: rep.Excepted}}
+	for _, f := range rep.Findings {
+		out.Findings = append(out.Findings, Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource,
+			Namespace: f.Namespace, File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted})
+	}
+	return out, nil
+}
+
+// renderedFile names the rendered stream in findings and diagnostics.
+const renderedFile = "(rendered)"
+
+// engine is the compiled engine for the contract's bundles (the built-in one without).
+func (g *PolicyGate) engine(ctx context.Context, root config.Root, c *config.Contract) (*policies.Engine, error) {
+	if c.Policy == nil || len(c.Policy.Bundles) == 0 {
+		return g.base, nil
+	}
+	var mods []policies.Module
+	h := sha256.New()
+	for _, dir := range c.Policy.Bundles {
+		ms, err := readBundle(root, dir)
+		if err != nil {
+			line, col := c.Source.Pos("policy.bundles")
+			return nil, diag.List{{File: c.Source.Path, Line: line, Col: col, Path: "policy.bundles", Message: err.Error()}}
+		}
+		for _, m := range ms {
+			fmt.Fprintf(h, "%d:%s%d:", len(m.Path), m.Path, len(m.Source))
+			h.Write(m.Source)
+		}
+		mods = append(mods, ms...)
+	}
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if e, ok := g.bundled[key]; ok {
+		return e, nil
+	}
+	e, err := policies.New(ctx, policies.Options{ExtraBundles: mods})
+	if err != nil {
+		return nil, diag.Usage(fmt.Errorf("%s: policy.bundles: %w", c.Source.Path, err))
+	}
+	g.bundled[key] = e
+	return e, nil
+}
+
+// readBundle reads the *.rego files of one root-relative directory (tests skipped).
+func readBundle(root config.Root, dir string) ([]policies.Module, error) {
+	dir, err := config.CleanRel(dir)
+	if err != nil {
+		return nil, err
+	}
+	names, err := root.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []policies.Module
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".rego") || strings.HasSuffix(n, "_test.rego") {
+			continue
+		}
+		p := path.Join(dir, n)
+		b, err := root.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, policies.Module{Path: p, Source: b})
+	}
+	return out, nil
+}
+
+// exceptions converts the contract's policy.exceptions, located in the contract file.
+func exceptions(c *config.Contract) []policies.Exception {
+	if c.Policy == nil {
+		return nil
+	}
+	out := make([]policies.Exception, len(c.Policy.Exceptions))
+	for i, e := range c.Policy.Exceptions {
+		p := fmt.Sprintf("policy.exceptions[%d]", i)
+		x := policies.Exception{Rule: e.Rule, Resources: e.Resources, Reason: e.Reason, ApprovedBy: e.ApprovedBy,
+			Expires: e.Expires, Path: p}
+		if c.Source != nil {
+			x.File = c.Source.Path
+			x.Line, _ = c.Source.Pos(p)
+		}
+		out[i] = x
+	}
+	return out
+}
+
+// findingDiagnostics lists the findings no exception covers as diagnostics located in
+// the rendered stream: errors when they deny, warnings otherwise.
+func findingDiagnostics(r *PolicyReport) diag.List {
+	var out diag.List
+	for _, f := range r.Findings {
+		if f.Excepted {
+			continue
+		}
+		sev := diag.Warning
+		if f.Severity == policies.Deny {
+			sev = diag.Error
+		}
+		d := diag.Diagnostic{File: f.File, Line: f.Line, Path: f.Resource, Message: f.Rule + ": " + f.Message, Severity: sev}
+		if f.Line > 0 {
+			d.Col = 1
+		}
+		out = append(out, d)
+	}
+	return out
+}
