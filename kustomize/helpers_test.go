@@ -54,6 +54,7 @@ func fltRun(t *testing.T, cases map[string]fltCase) {
 			if want := fltTrim(tc.want); got != want {
 				t.Fatalf("output differs:\n%s", golden.Diff(want, got))
 			}
+			fltCheckStreamShape(t, []byte(got))
 			again, err := fltApply(t, got, tc.f)
 			if err != nil {
 				t.Fatalf("second pass: %v", err)

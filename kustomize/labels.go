@@ -11,7 +11,8 @@ import (
 )
 
 // Labels adds product labels and annotations to the metadata of every selected
-// object and to the pod template of every selected workload. It never removes
+// object and to the pod template of every selected workload (a CronJob's
+// jobTemplate.metadata is left as the chart wrote it). It never removes
 // a key; an existing key keeps its value unless Overwrite is set (so a chart's
 // own selector labels and Helm's managed-by survive). A null labels or
 // annotations map on a selected object is removed when nothing is added.

@@ -263,7 +263,27 @@ func EmitStream(nodes []*yaml.RNode) ([]byte, error) {
 	if count == 0 {
 		return nil, nil
 	}
-	return buf.Bytes(), nil
+	return trimTrailingSpace(buf.Bytes()), nil
+}
+
+// trimTrailingSpace removes blanks at line ends. yaml.v3 only leaves them in
+// comments copied from the input (it never writes a block scalar whose lines
+// end in blanks, and with unlimited width it does not fold quoted strings).
+func trimTrailingSpace(b []byte) []byte {
+	if !bytes.Contains(b, []byte(" \n")) && !bytes.Contains(b, []byte("\t\n")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b) - 1
+		}
+		out = append(out, bytes.TrimRight(b[:i], " \t")...)
+		out = append(out, b[i])
+		b = b[i+1:]
+	}
+	return out
 }
 
 // StreamReader is a kio.Reader over a manifest stream, using ParseStream.
