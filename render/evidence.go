@@ -95,6 +95,9 @@ var requirementRules = []struct {
 		case p.Summary.Warn > 0:
 			return Pending, fmt.Sprintf("the policy gate (level %s) reported %d finding(s); see policy.findings", p.Level, p.Summary.Warn)
 		}
+		if p.Summary.Excepted > 0 {
+			return SatisfiedAtRender, fmt.Sprintf("the policy gate (level %s) passed; %d finding(s) covered by the contract's exceptions", p.Level, p.Summary.Excepted)
+		}
 		return SatisfiedAtRender, fmt.Sprintf("the policy gate (level %s) found nothing on the rendered objects", p.Level)
 	}},
 	{regexp.MustCompile(`(?i)\bcompile\b|\brender\b`), func(string, *PolicyReport) (string, string) {
