@@ -58,7 +58,7 @@ func TestPolicyGate(t *testing.T) {
 		wantWarn    []string // substrings of Result.Warnings
 		evidence    string   // status of the "policy checks pass" item
 	}{
-		"strict denies": {"", "", true, nil, ""},
+		"strict denies":     {"", "", true, nil, ""},
 		"flag cannot lower": {"", "warn", true, nil, ""},
 		"exception passes": {
 			"  exceptions:\n    - rule: POL-SEC-04\n      resources: [\"CronJob/customer-360-*\"]\n      reason: dbt writes its target dir until the image is fixed\n      approvedBy: security@example.com\n      expires: \"2027-03-31\"\n",
