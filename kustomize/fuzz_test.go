@@ -20,6 +20,7 @@ func FuzzParseStream(f *testing.F) {
 	}
 	for _, s := range []string{
 		"", "---\n---\n", "kind: List\nitems:\n- kind: A\n", "a: &x 1\nb: *x\n", "- a\n", "kind: [\n",
+		"a: &a [x, *a]\n", "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n", "a: &m {x: 1}\nb:\n  <<: *m\n  y: 2\n",
 		"kind: Pod\nspec:\n  containers:\n  - name: c\n    args: [dagster, api, grpc]\n",
 		"kind: Pod\nspec: {containers: [{name: c, env: [{name: DAGSTER_CONTAINER_CONTEXT, value: '{\"k8s\":1}'}]}]}\n",
 	} {

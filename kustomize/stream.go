@@ -53,13 +53,57 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 		out = appendObject(out, n)
 	}
 	if bytes.IndexByte(data, '*') >= 0 && bytes.IndexByte(data, '&') >= 0 {
+		budget := maxExpandedNodes
 		for _, rn := range out {
+			n, err := expandedSize(rn.YNode(), map[*yaml.Node]int{}, budget)
+			if err != nil {
+				return nil, fmt.Errorf("%s (line %d): %w", objectID(rn.YNode()), rn.YNode().Line, err)
+			}
+			budget -= n
 			if err := rn.DeAnchor(); err != nil {
-				return nil, fmt.Errorf("%s: %w", objectID(rn.YNode()), err)
+				return nil, fmt.Errorf("%s (line %d): %w", objectID(rn.YNode()), rn.YNode().Line, err)
 			}
 		}
 	}
 	return out, nil
+}
+
+// maxExpandedNodes bounds the nodes a stream may hold once its aliases are
+// expanded (a "billion laughs" document expands exponentially).
+const maxExpandedNodes = 2_000_000
+
+// expandedSize counts the nodes of n with aliases expanded, failing once the
+// count exceeds budget. memo holds the sizes of nodes already counted.
+func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, budget int) (int, error) {
+	if n == nil {
+		return 0, nil
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+		if n == nil {
+			return 0, nil
+		}
+	}
+	if v, ok := memo[n]; ok {
+		if v < 0 {
+			return 0, errors.New("YAML alias refers to a node that contains it")
+		}
+		return v, nil
+	}
+	memo[n] = -1 // in progress
+	total := 1
+	for _, c := range n.Content {
+		size, err := expandedSize(c, memo, budget-total)
+		if err != nil {
+			return 0, err
+		}
+		total += size
+		if total > budget {
+			return 0, errors.New("YAML aliases expand to too many nodes")
+		}
+	}
+	memo[n] = total
+	return total, nil
 }
 
 // appendObject appends n, or the items of n when it is a List.

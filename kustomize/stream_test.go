@@ -286,6 +286,17 @@ func TestParseStreamErrors(t *testing.T) {
 			in:  "---\njust text\n",
 			err: "document 1 (line 2): not a Kubernetes object but a YAML scalar",
 		},
+		"billion laughs": {
+			in: "kind: A\nmetadata: {name: lol}\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
+				"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
+				"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
+				"g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
+			err: "A/lol (line 1): YAML aliases expand to too many nodes",
+		},
+		"recursive alias": {
+			in:  "kind: A\nmetadata: {name: loop}\na: &a [x, *a]\n",
+			err: "A/loop (line 1): YAML alias refers to a node that contains it",
+		},
 		"unknown alias": {
 			in:  "kind: A\nx: *nope\n",
 			err: "unknown anchor",
