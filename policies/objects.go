@@ -138,7 +138,7 @@ func decodeObject(name string, n *yaml.Node) (map[string]any, error) {
 	return obj, nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // yamlError rewrites yaml.v3's "yaml: line N: msg" as "name:N: msg". yaml.v3 reports
 // parser (not scanner) errors at the 0-based line of their context; those messages

@@ -1,18 +1,234 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/policies"
 )
 
-// TODO(issue): placeholder until the owning issue lands.
+type checkOptions struct {
+	contract, root, enforcement, output string
+}
+
+// maxCheckInput bounds each checked stream (rendered streams outgrow config's 4 MiB
+// input-file limit).
+const maxCheckInput = 64 << 20
+
+// checkNow is the clock exceptions expire by; tests replace it.
+var checkNow = time.Now
+
+// newCheckCmd is `floe check --contract FILE [--root DIR] [--enforcement off|warn|strict]
+// [--output text|json|sarif] [FILE|-]...`.
 func newCheckCmd(s *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:    "check",
-		Hidden: true,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return errors.New("check: not implemented yet")
+	o := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check --contract FILE [--enforcement off|warn|strict] [--output text|json|sarif] [FILE|-]...",
+		Short: "Run the policy gate over rendered manifests",
+		Long: `Check evaluates floe's policies (SPEC §5.5) and the contract's policy.bundles over
+multi-document YAML streams (files, or - for stdin; stdin when no FILE is given) in one
+pass, against the expectations of the contract: its namespace, service account, image
+registry and tag policy, and the platform Manifest's lineage setting.
+
+The level is the platform Manifest's governance.policy_enforcement_level (warn when
+unset), raised by the contract's policy.enforcement and by --enforcement, never lowered.
+off evaluates nothing; warn reports every finding as a warning; strict fails on any deny
+finding no contract exception covers. Findings go to stdout, also when the gate says no.
+Exit 0: pass. 1: denied. 2: invalid input or usage.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), s, o, args)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file (required)")
+	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of the contract, else the current directory)")
+	f.StringVar(&o.enforcement, "enforcement", "", "raise the enforcement level: off, warn or strict")
+	f.StringVar(&o.output, "output", "text", "output format: "+strings.Join(policies.Formats, ", "))
+	return cmd
+}
+
+func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) error {
+	if !slices.Contains(policies.Formats, o.output) {
+		return diag.Usage(fmt.Errorf("check: --output %q: want %s", o.output, strings.Join(policies.Formats, ", ")))
+	}
+	if err := policies.CheckLevel(o.enforcement); err != nil {
+		return diag.Usage(fmt.Errorf("check: --enforcement: %w", err))
+	}
+	if o.contract == "" {
+		return diag.Usage(errors.New("check: --contract FILE is required"))
+	}
+	root, cwd, err := resolveRoot(o.root, o.contract)
+	if err != nil {
+		return err
+	}
+	contractRel, err := config.RootRel(root.Dir(), cwd, o.contract)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("check: --contract %w", err))
+	}
+
+	c, ds := config.LoadContract(root, contractRel)
+	if ds.HasErrors() {
+		return ds
+	}
+	warnings := ds.Warnings()
+	manifest, ds := checkManifest(root, c)
+	warnings = append(warnings, ds.Warnings()...)
+	if ds.HasErrors() {
+		return ds
+	}
+
+	objs, err := readCheckStreams(s.In, root, cwd, files)
+	if err != nil {
+		return diag.Usage(err)
+	}
+
+	mods, err := policies.ContractBundles(root, c)
+	if err != nil {
+		return diag.Usage(err)
+	}
+	engine, err := policies.New(ctx, policies.Options{ExtraBundles: mods})
+	if err != nil {
+		return diag.Usage(fmt.Errorf("%s: policy.bundles: %w", c.Source.Path, err))
+	}
+	level := policies.Effective(checkManifestLevel(manifest), checkContractLevel(c), o.enforcement)
+	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: checkNow()}
+	known := map[string]bool{}
+	for _, r := range engine.Rules() {
+		known[r.ID] = true
+	}
+	if err := gate.Validate(known); err != nil {
+		return diag.Usage(err)
+	}
+	params := policies.ContractParams(c)
+	params.LineageEnabled = checkLineageEnabled(manifest)
+	report, err := gate.Run(ctx, engine, objs, params)
+	if err != nil {
+		return err
+	}
+
+	warnings.Sort()
+	for _, w := range warnings {
+		fmt.Fprintln(s.Err, w)
+	}
+	if level == policies.LevelOff {
+		fmt.Fprintln(s.Err, "floe: policy enforcement is off: no policy was evaluated")
+	}
+	if err := policies.Write(s.Out, o.output, report); err != nil {
+		return err
+	}
+	if report.Denied() {
+		return diag.No(fmt.Errorf("policy gate (%s) denied: %d deny finding(s), %d warning(s), %d excepted", report.Level, report.Deny, report.Warn, report.Excepted))
+	}
+	return nil
+}
+
+// checkManifest loads the platform Manifest the contract names, for its enforcement
+// level and lineage setting. Like floe render, an OCI manifest is refused.
+func checkManifest(root config.Root, c *config.Contract) (*config.Manifest, diag.List) {
+	pm := c.Environment.PlatformManifest
+	if pm.Source == "oci" {
+		p := "environment.platformManifest.ociRef"
+		line, col := c.Source.Pos(p)
+		return nil, diag.List{{File: c.Source.Path, Line: line, Col: col, Path: p,
+			Message: "OCI manifests are not fetched; use a git path (environment.platformManifest.source: git)"}}
+	}
+	if pm.Path == "" {
+		return nil, nil
+	}
+	return config.LoadManifest(root, pm.Path)
+}
+
+func checkManifestLevel(m *config.Manifest) string {
+	if m == nil || m.Governance == nil {
+		return ""
+	}
+	return m.Governance.PolicyEnforcementLevel
+}
+
+func checkContractLevel(c *config.Contract) string {
+	if c.Policy == nil {
+		return ""
+	}
+	return c.Policy.Enforcement
+}
+
+// lineageEnabled follows the Manifest: lineage is on unless observability.lineage
+// turns it off (enabled: false, or a transport other than http).
+func checkLineageEnabled(m *config.Manifest) bool {
+	if m == nil || m.Observability == nil || m.Observability.Lineage == nil {
+		return true
+	}
+	l := m.Observability.Lineage
+	return (l.Enabled == nil || *l.Enabled) && (l.Transport == "" || l.Transport == "http")
+}
+
+// readStreams parses every input: "-" (or no FILE) is stdin, named "stdin"; files must
+// lie inside the root and are named root-relative in findings.
+func readCheckStreams(stdin io.Reader, root config.Root, cwd string, files []string) ([]policies.Object, error) {
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	var objs []policies.Object
+	stdinRead := false
+	for _, f := range files {
+		var name string
+		var data []byte
+		var err error
+		if f == "-" {
+			if stdinRead {
+				return nil, errors.New("check: - (stdin) given twice")
+			}
+			stdinRead = true
+			name = "stdin"
+			data, err = readCheckLimited(stdin, name)
+		} else {
+			if name, err = config.RootRel(root.Dir(), cwd, f); err != nil {
+				return nil, fmt.Errorf("check: %w", err)
+			}
+			data, err = readCheckFile(filepath.Join(root.Dir(), filepath.FromSlash(name)), name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		o, err := policies.ParseObjects(name, data)
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, o...)
+	}
+	return objs, nil
+}
+
+func readCheckFile(path, name string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory", name)
+	}
+	return readCheckLimited(f, name)
+}
+
+func readCheckLimited(r io.Reader, name string) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxCheckInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxCheckInput {
+		return nil, fmt.Errorf("%s: larger than the %d MiB limit", name, maxCheckInput>>20)
+	}
+	return data, nil
 }
