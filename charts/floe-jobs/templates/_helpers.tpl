@@ -1,3 +1,28 @@
+{{/* A string map as YAML lines (Go templates range over maps in key order). */}}
+{{- define "floe-jobs.map" -}}
+{{- range $k, $v := . }}
+{{ $k }}: {{ $v | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Container env entries. */}}
+{{- define "floe-jobs.env" -}}
+{{- range . }}
+- name: {{ .name }}
+  value: {{ .value | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Container resources. */}}
+{{- define "floe-jobs.resources" -}}
+requests:
+  cpu: {{ .requests.cpu | quote }}
+  memory: {{ .requests.memory | quote }}
+limits:
+  cpu: {{ .limits.cpu | quote }}
+  memory: {{ .limits.memory | quote }}
+{{- end -}}
+
 {{/* Name of the dbt workload and its ConfigMap prefix: <P>-dbt. */}}
 {{- define "floe-jobs.dbtName" -}}
 {{- printf "%s-dbt" .Values.product.name -}}
@@ -7,20 +32,20 @@
 {{- define "floe-jobs.metadata" -}}
 namespace: {{ .Release.Namespace }}
 labels:
-  {{- toYaml .Values.labels | nindent 2 }}
+  {{- include "floe-jobs.map" .Values.labels | trim | nindent 2 }}
 {{- with .Values.annotations }}
 annotations:
-  {{- toYaml . | nindent 2 }}
+  {{- include "floe-jobs.map" . | trim | nindent 2 }}
 {{- end }}
 {{- end -}}
 
 {{/* Pod template metadata: object labels + pod-only labels. */}}
 {{- define "floe-jobs.podMetadata" -}}
 labels:
-  {{- toYaml (merge (dict) .Values.podLabels .Values.labels) | nindent 2 }}
+  {{- include "floe-jobs.map" (merge (dict) .Values.podLabels .Values.labels) | trim | nindent 2 }}
 {{- with .Values.annotations }}
 annotations:
-  {{- toYaml . | nindent 2 }}
+  {{- include "floe-jobs.map" . | trim | nindent 2 }}
 {{- end }}
 {{- end -}}
 
@@ -57,10 +82,12 @@ containers:
     imagePullPolicy: {{ .Values.image.pullPolicy }}
     command: [dbt]
     args:
-      {{- toYaml .Values.dbt.args | nindent 6 }}
+      {{- range .Values.dbt.args }}
+      - {{ . | quote }}
+      {{- end }}
     {{- with .Values.env }}
     env:
-      {{- toYaml . | nindent 6 }}
+      {{- include "floe-jobs.env" . | trim | nindent 6 }}
     {{- end }}
     {{- with .Values.secretRefs }}
     envFrom:
@@ -70,7 +97,7 @@ containers:
       {{- end }}
     {{- end }}
     resources:
-      {{- toYaml .Values.resources | nindent 6 }}
+      {{- include "floe-jobs.resources" .Values.resources | nindent 6 }}
     securityContext:
       {{- include "floe-jobs.containerSecurityContext" . | nindent 6 }}
     volumeMounts:
