@@ -110,10 +110,14 @@ func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Rep
 	}
 	srcs := make([]source, len(nodes))
 	for i, n := range nodes {
-		if err := checkObject(n); err != nil {
-			return nil, nil, diag.Usage(fmt.Errorf("stdin:%d: %w", n.YNode().Line, err))
-		}
 		srcs[i] = sourceOf(n)
+		if err := checkObject(n); err != nil {
+			where := fmt.Sprintf("stdin:%d", n.YNode().Line)
+			if srcs[i].file != "stdin" {
+				where += " (" + srcs[i].file + ")"
+			}
+			return nil, nil, diag.Usage(fmt.Errorf("%s: %w", where, err))
+		}
 	}
 	// Filters mutate in place; only built-in kinds are handed to them, so CRDs and
 	// custom resources pass through untouched.
