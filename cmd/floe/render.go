@@ -14,7 +14,7 @@ import (
 )
 
 type renderOptions struct {
-	contract, runtime, imageTag, root, output, format, evidence string
+	contract, runtime, imageTag, root, output, format, evidence, check string
 }
 
 // newRenderCmd is `floe render --contract FILE [--runtime dagster|floe-jobs]
@@ -23,7 +23,7 @@ type renderOptions struct {
 func newRenderCmd(s *streams) *cobra.Command {
 	o := &renderOptions{}
 	cmd := &cobra.Command{
-		Use:   "render --contract FILE [--runtime dagster|floe-jobs] [--image-tag SHA] [--root DIR] [-o -|DIR] [--format yaml|json] [--evidence FILE] PRODUCT",
+		Use:   "render --contract FILE [--runtime dagster|floe-jobs] [--image-tag SHA] [--root DIR] [-o -|DIR] [--format yaml|json] [--check FILE] [--evidence FILE] PRODUCT",
 		Short: "Render a data product into Kubernetes manifests",
 		Long: `Render loads PRODUCT (a directory holding floe.yaml, or the file), the contract and the
 platform Manifest the contract names, and writes the product's Kubernetes objects for the
@@ -33,7 +33,8 @@ workload. Output is canonical (SPEC §6) and byte-for-byte reproducible.
 --output - (default) writes one YAML stream (or, with --format json, a v1 List) to stdout;
 --output DIR writes one NN-kind-name.yaml file per object, all or nothing (an existing
 DIR is replaced only if it holds nothing but such files). --evidence FILE writes the
-render's promotion-evidence record (JSON). --contract and PRODUCT are relative to the
+render's promotion-evidence record (JSON). --check FILE renders and compares with FILE
+instead of printing: exit 0 when equal, 1 with the difference when stale. --contract and PRODUCT are relative to the
 current directory (or, if not found there, to the root) and must lie inside the root.
 The image tag is --image-tag, else ARGOCD_APP_REVISION, else the commit .git/HEAD names.
 On any failure nothing is written and stdout stays empty.`,
@@ -50,6 +51,7 @@ On any failure nothing is written and stdout stays empty.`,
 	f.StringVarP(&o.output, "output", "o", "-", "- for stdout, or a directory to write one file per object into")
 	f.StringVar(&o.format, "format", "yaml", "stdout format: yaml or json")
 	f.StringVar(&o.evidence, "evidence", "", "write the evidence record (JSON) to this file")
+	f.StringVar(&o.check, "check", "", "compare the render with FILE instead of printing it: exit 0 when equal, 1 with the diff when stale")
 	return cmd
 }
 
@@ -65,6 +67,9 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	}
 	if o.output != "-" && o.format == "json" {
 		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))
+	}
+	if o.check != "" && (o.output != "-" || o.evidence != "") {
+		return diag.Usage(errors.New("render: --check compares and writes nothing; it cannot be combined with --output DIR or --evidence"))
 	}
 	root, cwd, err := resolveRoot(o.root, product)
 	if err != nil {
@@ -91,6 +96,16 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintln(s.Err, w.String())
+	}
+
+	if o.check != "" {
+		rendered := res.YAML
+		if o.format == "json" {
+			if rendered, err = res.JSON(); err != nil {
+				return err
+			}
+		}
+		return checkRender(s, o.check, rendered)
 	}
 
 	// The evidence file is staged first and committed last, so a failure anywhere leaves

@@ -114,6 +114,27 @@ func TestRenderCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("check", func(t *testing.T) {
+		dir := t.TempDir()
+		fresh, stale := filepath.Join(dir, "fresh.yaml"), filepath.Join(dir, "stale.yaml")
+		if err := os.WriteFile(fresh, []byte(yamlOut), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(stale, []byte(strings.Replace(yamlOut, "replicas: 1", "replicas: 2", 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, stderr := runFloe(append(base, "--check", fresh, c360)...); code != 0 || out != "" {
+			t.Errorf("fresh: exit %d, stdout %q, stderr %s", code, out, stderr)
+		}
+		code, out, stderr := runFloe(append(base, "--check", stale, c360)...)
+		if code != 1 || !strings.Contains(out, "replicas") || !strings.Contains(stderr, "is stale") {
+			t.Errorf("stale: exit %d, stdout %q, stderr %s", code, out, stderr)
+		}
+		if code, _, stderr := runFloe(append(base, "--check", fresh, "-o", dir, c360)...); code != 2 || !strings.Contains(stderr, "cannot be combined") {
+			t.Errorf("check with -o: exit %d: %s", code, stderr)
+		}
+	})
+
 	t.Run("failures write nothing", func(t *testing.T) {
 		keep := filepath.Join(t.TempDir(), "keep")
 		if err := os.MkdirAll(keep, 0o755); err != nil {
