@@ -41,9 +41,18 @@ type Evidence struct {
 	SourceHash   string          `json:"sourceHash"`
 	Output       OutputDigest    `json:"output"`
 	Required     []Requirement   `json:"requiredEvidence"`
+	Gates        PromotionGates  `json:"promotionGates"`
 	Policy       *PolicyReport   `json:"policy"` // null until a policy gate ran
 	Enforcement  string          `json:"enforcement,omitempty"`
 	ManifestName string          `json:"manifest"`
+}
+
+// PromotionGates are the Manifest's promotion gates for this environment (SPEC §5.6):
+// from artifacts.promotion.environments when it lists the environment, else Floe's
+// defaults (dev: policy_compliance; staging: + tests; prod: + tests, security_scan).
+type PromotionGates struct {
+	Source string   `json:"source"` // manifest | default
+	Gates  []string `json:"gates"`  // enabled gates, sorted; policy_compliance always
 }
 
 // EvidenceProduct names the product.
@@ -162,6 +171,7 @@ func newEvidence(r *resolved, version string, chartVersions []ChartVersion, now 
 	if !now.IsZero() {
 		ev.RenderedAt = now.UTC().Format(time.RFC3339)
 	}
+	ev.Gates = promotionGates(in.Manifest, r.E, r.envClass)
 	add := func(role string, s *config.Source) {
 		if s != nil {
 			ev.Inputs = append(ev.Inputs, InputFile{Role: role, Path: s.Path, SHA256: sha256Hex(s.Data)})
@@ -186,6 +196,33 @@ func (ev *Evidence) finish(items []string, out []byte, objects int, policy *Poli
 	ev.Policy = policy
 	ev.Enforcement = enforcement
 	ev.Required = classify(items, ev.Runtime, policy)
+}
+
+// promotionGates finds the gate set of environment e.
+func promotionGates(m *config.Manifest, e, class string) PromotionGates {
+	if m.Artifacts != nil {
+		envs, _ := m.Artifacts.Promotion["environments"].([]any)
+		for _, x := range envs {
+			em, _ := x.(map[string]any)
+			if name, _ := em["name"].(string); name != e {
+				continue
+			}
+			set := map[string]bool{"policy_compliance": true}
+			gates, _ := em["gates"].(map[string]any)
+			for k, v := range gates {
+				if on, isBool := v.(bool); v != nil && (!isBool || on) {
+					set[k] = true
+				}
+			}
+			return PromotionGates{Source: "manifest", Gates: sortedKeys(set)}
+		}
+	}
+	defaults := map[string][]string{
+		"dev":     {"policy_compliance"},
+		"staging": {"policy_compliance", "tests"},
+		"prod":    {"policy_compliance", "security_scan", "tests"},
+	}
+	return PromotionGates{Source: "default", Gates: defaults[class]}
 }
 
 // JSON is the evidence record as indented JSON with a trailing newline.
