@@ -152,9 +152,10 @@ type (
 		FullyQualifiedName string `json:"fullyQualifiedName"`
 		Kind               string `json:"kind"`
 	}
+	// sarifSuppression carries no status: absent means accepted, and the property is
+	// "state" in the 2.1.0 committee specification but "status" since its errata.
 	sarifSuppression struct {
 		Kind          string `json:"kind"`
-		Status        string `json:"status"`
 		Justification string `json:"justification"`
 	}
 )
@@ -168,7 +169,7 @@ func sarifLevel(severity string) string {
 
 // WriteSARIF writes the report as a SARIF 2.1.0 log: one rules[] entry per policy
 // rule, one result per finding located at its file and line; excepted findings carry
-// an accepted external suppression with the exception's reason.
+// an external suppression with the exception's reason.
 func WriteSARIF(w io.Writer, r Report) error {
 	driver := sarifDriver{Name: "floe", InformationURI: "https://github.com/floe-dev/floe", Rules: []sarifRule{}}
 	index := map[string]int{}
@@ -210,7 +211,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 			res.Locations = []sarifLocation{loc}
 		}
 		if f.Excepted {
-			res.Suppressions = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: f.ExceptionReason}}
+			res.Suppressions = []sarifSuppression{{Kind: "external", Justification: f.ExceptionReason}}
 		}
 		run.Results = append(run.Results, res)
 	}
