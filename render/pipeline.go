@@ -23,13 +23,17 @@
 //     never remove what floe guarantees: namespace, labels/annotations, service
 //     account, image, restricted pod security, resources, telemetry env (+ the
 //     Dagster container context), then the canonical order (SPEC §6).
-//  8. gate      the policy Gate, when the Engine has one: it sees the exact canonical
-//     bytes; a deny fails the render (exit 1) and nothing is written.
-//  9. emit      kustomize.EmitStream (canonical YAML); Result.JSON for --format json.
+//  8. emit      kustomize.EmitStream: the canonical YAML, held in memory.
+//  9. gate      the policy Gate (PolicyGate unless WithGate says otherwise) judges exactly
+//     those bytes; a deny fails the render (diag.No, exit 1) and nothing is returned,
+//     warnings join Result.Warnings.
+//  10. evidence  the Evidence record (inputs, output digest, charts, policy report,
+//     required-evidence statuses); Result.JSON renders --format json.
 //
 // Nothing reads a clock, the process environment or map order except where an Options
 // field injects it (Now, ImageTag; ARGOCD_APP_REVISION only when ImageTag is empty), so
-// the output is byte-for-byte reproducible.
+// the output is byte-for-byte reproducible. Now only reaches the evidence (renderedAt)
+// and the gate (exception expiry); a zero Now expires no exception.
 package render
 
 import (
@@ -212,12 +216,13 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 	if objs, err = kustomize.Pipeline(r.filters()...).Filter(objs); err != nil {
 		return nil, fmt.Errorf("render %s: %w", r.P, err)
 	}
+	// 8. emit
 	out, err := kustomize.EmitStream(objs)
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", r.P, err)
 	}
 
-	// 8. gate
+	// 9. gate
 	var report *PolicyReport
 	if e.gate != nil {
 		report, err = e.gate.Check(ctx, GateInput{Objects: objs, YAML: out, Root: opts.Root,
@@ -234,7 +239,7 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		warnings = append(warnings, found...)
 	}
 
-	// 9. emit (already canonical) + evidence
+	// 10. evidence
 	version := opts.FloeVersion
 	if version == "" {
 		version = "dev"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -89,7 +91,7 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	}
 	res, err := render.Render(cmd.Context(), render.Options{
 		Root: root, ContractPath: contractRel, ProductPath: productRel,
-		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion(),
+		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion(), Now: renderTime(os.Getenv),
 	})
 	if err != nil {
 		return err
@@ -144,6 +146,17 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 		}
 	}
 	return nil
+}
+
+// renderTime is SOURCE_DATE_EPOCH when set (reproducible evidence, SPEC P-16), else the
+// clock. It only reaches the evidence record and the expiry of policy exceptions.
+func renderTime(getenv func(string) string) time.Time {
+	if v := getenv("SOURCE_DATE_EPOCH"); v != "" {
+		if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return time.Unix(sec, 0).UTC()
+		}
+	}
+	return time.Now()
 }
 
 // cliPath makes a command-line path root-relative: relative to the current directory

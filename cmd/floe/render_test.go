@@ -66,6 +66,7 @@ func TestRenderCommand(t *testing.T) {
 	})
 
 	t.Run("dir and evidence", func(t *testing.T) {
+		t.Setenv("SOURCE_DATE_EPOCH", "1767323045")
 		dir := filepath.Join(t.TempDir(), "out")
 		ev := filepath.Join(t.TempDir(), "evidence.json")
 		for range 2 { // the second run replaces the first's directory
@@ -97,15 +98,15 @@ func TestRenderCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		var e struct {
-			Runtime, Image string
-			Output         struct{ SHA256 string }
-			Inputs         []struct{ Role, Path, SHA256 string }
+			Runtime, Image, RenderedAt string
+			Output                     struct{ SHA256 string }
+			Inputs                     []struct{ Role, Path, SHA256 string }
 		}
 		if err := json.Unmarshal(b, &e); err != nil {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256([]byte(yamlOut))
-		if e.Output.SHA256 != hex.EncodeToString(sum[:]) || e.Runtime != "dagster" || len(e.Inputs) != 3 {
+		if e.Output.SHA256 != hex.EncodeToString(sum[:]) || e.Runtime != "dagster" || len(e.Inputs) != 3 || e.RenderedAt != "2026-01-02T03:04:05Z" {
 			t.Errorf("evidence %+v", e)
 		}
 		leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".out.floe-*"))
