@@ -121,7 +121,7 @@ func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Rep
 	}
 	// Filters mutate in place; only built-in kinds are handed to them, so CRDs and
 	// custom resources pass through untouched.
-	owned, ownedSrc, err := r.owned(nodes, srcs)
+	owned, err := r.owned(nodes)
 	if err != nil {
 		return nil, nil, diag.Usage(err)
 	}
@@ -131,83 +131,91 @@ func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Rep
 			return nil, nil, diag.Usage(fmt.Errorf("post-render: %w", err))
 		}
 	}
+	judged := make(map[*yaml.Node]bool, len(kept))
+	for _, n := range kept {
+		judged[n.YNode()] = true
+	}
 	if len(kept) != len(owned) { // test hooks dropped
-		drop := map[*yaml.Node]bool{}
-		for _, n := range owned {
-			drop[n.YNode()] = true
-		}
-		for _, n := range kept {
-			delete(drop, n.YNode())
-		}
-		nodes = without(nodes, drop)
-		var s []source
-		for i, n := range owned {
-			if !drop[n.YNode()] {
-				s = append(s, ownedSrc[i])
+		var ns []*yaml.RNode
+		var ss []source
+		for i, n := range nodes {
+			if judged[n.YNode()] || !containsNode(owned, n) {
+				ns, ss = append(ns, n), append(ss, srcs[i])
 			}
 		}
-		ownedSrc = s
+		nodes, srcs = ns, ss
 		if len(nodes) == 0 {
 			return nil, nil, diag.Usage(errors.New("stdin: only Helm test hooks in the stream; nothing left to render"))
 		}
 	}
-	report, err := r.gate(ctx, kept, ownedSrc)
+	out, err := kustomize.EmitStream(nodes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("post-render: %w", err)
+	}
+	report, err := r.gate(ctx, out, nodes, srcs, judged)
 	if err != nil {
 		return nil, nil, err
 	}
 	if report.Denied() {
 		return nil, report, diag.No(denial{report})
 	}
-	out, err := kustomize.EmitStream(nodes)
-	if err != nil {
-		return nil, report, fmt.Errorf("post-render: %w", err)
-	}
 	return out, report, nil
 }
 
 // owned returns the objects floe touches and judges: selected, and of a built-in kind.
-func (r *Renderer) owned(nodes []*yaml.RNode, srcs []source) ([]*yaml.RNode, []source, error) {
+func (r *Renderer) owned(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 	var out []*yaml.RNode
-	var outSrc []source
-	for i, n := range nodes {
+	for _, n := range nodes {
 		if isCustom(n) {
 			continue
 		}
 		ok, err := kustomize.MatchSelector(r.opts.Select, n)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if ok {
 			out = append(out, n)
-			outSrc = append(outSrc, srcs[i])
 		}
 	}
-	return out, outSrc, nil
+	return out, nil
 }
 
-// gate runs the policy gate over the owned objects.
-func (r *Renderer) gate(ctx context.Context, owned []*yaml.RNode, srcs []source) (*policies.Report, error) {
-	if r.opts.Gate == nil || r.level == policies.LevelOff || len(owned) == 0 {
+func containsNode(list []*yaml.RNode, n *yaml.RNode) bool {
+	for _, m := range list {
+		if m.YNode() == n.YNode() {
+			return true
+		}
+	}
+	return false
+}
+
+// gate runs the policy gate over the judged objects. out is the emitted stream of
+// nodes: it is read back once for the policy engine (its values are exactly what is
+// written), and the judged objects are picked from it.
+func (r *Renderer) gate(ctx context.Context, out []byte, nodes []*yaml.RNode, srcs []source, judged map[*yaml.Node]bool) (*policies.Report, error) {
+	if r.opts.Gate == nil || r.level == policies.LevelOff || len(judged) == 0 {
 		return &policies.Report{Level: r.level}, nil
 	}
-	data, err := kustomize.EmitStream(owned)
-	if err != nil {
-		return nil, fmt.Errorf("post-render: %w", err)
-	}
-	objs, err := policies.ParseObjects("stdin", data)
+	all, err := policies.ParseObjects("stdin", out)
 	if err != nil {
 		return nil, fmt.Errorf("post-render: re-reading the output for the gate: %w", err)
 	}
-	if len(objs) != len(srcs) {
-		return nil, fmt.Errorf("post-render: gate saw %d objects, want %d", len(objs), len(srcs))
+	if len(all) != len(nodes) {
+		return nil, fmt.Errorf("post-render: gate saw %d objects, want %d", len(all), len(nodes))
 	}
-	for i := range objs {
+	objs := make([]policies.Object, 0, len(judged))
+	for i, n := range nodes {
+		if !judged[n.YNode()] {
+			continue
+		}
+		o := all[i]
 		// A chart template is named without a line (its lines are not stdin's);
 		// otherwise the object's line in stdin.
-		objs[i].File, objs[i].Line, objs[i].Doc = srcs[i].file, 0, i
+		o.File, o.Line, o.Doc = srcs[i].file, 0, len(objs)
 		if srcs[i].file == "stdin" {
-			objs[i].Line = srcs[i].line
+			o.Line = srcs[i].line
 		}
+		objs = append(objs, o)
 	}
 	c := r.opts.Contract
 	// Namespace, ServiceAccount and Registry stay empty: Helm puts objects in the
@@ -298,16 +306,6 @@ func isCustom(n *yaml.RNode) bool {
 		return false // core v1
 	}
 	return strings.Contains(group, ".") && !strings.HasSuffix(group, ".k8s.io")
-}
-
-func without(nodes []*yaml.RNode, drop map[*yaml.Node]bool) []*yaml.RNode {
-	out := make([]*yaml.RNode, 0, len(nodes))
-	for _, n := range nodes {
-		if !drop[n.YNode()] {
-			out = append(out, n)
-		}
-	}
-	return out
 }
 
 // checkAliases refuses self-referencing YAML aliases (`a: &x {b: *x}`), which would
