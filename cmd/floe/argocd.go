@@ -59,14 +59,9 @@ nothing, so Argo CD never syncs (or prunes to) a partial or empty manifest set.`
 	return cmd
 }
 
-// argoCDGate builds the policy gate generate renders through. It stays nil until the
-// policies package provides a render.Gate; generate refuses to run without one (an
-// unchecked render must never reach a cluster through Argo CD).
-//
-// TODO(lead): set it once the gate adapter lands, e.g.
-//
-//	argoCDGate = func(ctx context.Context) (render.Gate, error) { return policies.NewGate(ctx, …) }
-var argoCDGate func(ctx context.Context) (render.Gate, error)
+// argoCDRender is the renderer generate uses: render.Render, whose engine always runs
+// floe's policy gate (render.PolicyGate). Tests swap it for an engine with a stand-in gate.
+var argoCDRender = render.Render
 
 func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) string) error {
 	cwd, err := os.Getwd()
@@ -84,19 +79,7 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	if err != nil {
 		return diag.Usage(fmt.Errorf("argocd generate: %w", err))
 	}
-	var opts []render.EngineOption
-	if argoCDGate != nil {
-		gate, err := argoCDGate(ctx)
-		if err != nil {
-			return fmt.Errorf("argocd generate: policy gate: %w", err)
-		}
-		opts = append(opts, render.WithGate(gate))
-	}
-	engine, err := render.NewEngine(opts...)
-	if err != nil {
-		return fmt.Errorf("argocd generate: %w", err)
-	}
-	res, err := engine.Render(ctx, render.Options{
+	res, err := argoCDRender(ctx, render.Options{
 		Root:         root,
 		ContractPath: o.ContractPath,
 		ProductPath:  o.ProductPath,
@@ -112,10 +95,6 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	}
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	if argoCDGate == nil {
-		// Input errors were reported above; an unchecked render is never printed.
-		return errors.New("argocd generate: this floe build has no policy gate; refusing to hand Argo CD unchecked manifests")
 	}
 	if len(bytes.TrimSpace(res.YAML)) == 0 {
 		// With auto-prune, an empty manifest set deletes every resource of the app.

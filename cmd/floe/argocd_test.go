@@ -31,14 +31,21 @@ func (g testGate) Check(_ context.Context, in render.GateInput) (*render.PolicyR
 	return &render.PolicyReport{}, nil
 }
 
+// withGate renders through an engine whose policy gate is g; nil keeps floe's real
+// gate (render.Render).
 func withGate(t *testing.T, g render.Gate) {
-	old := argoCDGate
-	t.Cleanup(func() { argoCDGate = old })
+	t.Helper()
+	old := argoCDRender
+	t.Cleanup(func() { argoCDRender = old })
 	if g == nil {
-		argoCDGate = nil
+		argoCDRender = render.Render
 		return
 	}
-	argoCDGate = func(context.Context) (render.Gate, error) { return g, nil }
+	e, err := render.NewEngine(render.WithGate(g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	argoCDRender = e.Render
 }
 
 // argoApp sets the environment the repo-server sends and enters the app directory.
@@ -106,6 +113,15 @@ func TestArgoCDGenerate(t *testing.T) {
 	if strings.Contains(out+stderr, "hunter2") {
 		t.Error("repository credentials leaked")
 	}
+
+	t.Run("floe's own policy gate, strict", func(t *testing.T) {
+		withGate(t, nil)
+		argoApp(t, root, "demo/customer-360", map[string]string{"ARGOCD_ENV_FLOE_ENFORCEMENT": "strict"})
+		code, out, stderr := runFloe("argocd", "generate")
+		if code != 0 || out != want {
+			t.Fatalf("exit %d, same output as the stand-in gate: %v\nstderr: %s", code, out == want, stderr)
+		}
+	})
 
 	t.Run("floe-jobs runtime from a parameter", func(t *testing.T) {
 		argoApp(t, root, "examples/hello-orders", map[string]string{
@@ -182,14 +198,6 @@ func TestArgoCDGenerateFails(t *testing.T) {
 			gate: testGate{deny: true, seen: new(render.GateInput)},
 			code: 1, stderr: "TEST-DENY",
 		},
-		"no policy gate in the build": {
-			gate: nilGate{},
-			code: 3, stderr: "no policy gate",
-		},
-		"input errors come before the missing gate": {
-			src: "broken", gate: nilGate{},
-			code: 2, stderr: "broken/floe.yaml",
-		},
 		"terminated": {
 			cancel: true,
 			code:   130, stderr: "interrupted",
@@ -202,14 +210,10 @@ func TestArgoCDGenerateFails(t *testing.T) {
 				src = "demo/customer-360"
 			}
 			argoApp(t, root, src, tc.env)
-			switch g := tc.gate.(type) {
-			case nil:
-				withGate(t, testGate{seen: new(render.GateInput)})
-			case nilGate:
-				withGate(t, nil)
-			default:
-				withGate(t, g)
+			if tc.gate == nil {
+				tc.gate = testGate{seen: new(render.GateInput)}
 			}
+			withGate(t, tc.gate)
 			ctx, cancel := context.WithCancel(context.Background())
 			if tc.cancel {
 				cancel()
@@ -226,9 +230,6 @@ func TestArgoCDGenerateFails(t *testing.T) {
 		})
 	}
 }
-
-// nilGate marks "no gate configured" in the table.
-type nilGate struct{ render.Gate }
 
 func TestArgoCDParameters(t *testing.T) {
 	root := demoRoot(t)

@@ -127,7 +127,30 @@ func repo(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A stricter contract in the same repository: a platform policy bundle that denies
+	// workloads without a team label.
+	pec, err := os.ReadFile(filepath.Join(dir, "platform", "pec-dev.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for name, body := range map[string]string{
+		"platform/pec-strict.yaml": string(pec) + "policy:\n  enforcement: strict\n  bundles: [platform/policies]\n",
+		"platform/policies/team.rego": `package floe.e2e_team
+
+import rego.v1
+
+rules["E2E-TEAM-01"] := {
+	"title": "Workloads carry a team label",
+	"severity": "deny",
+	"remediation": "Add the label example.com/team through a platform overlay.",
+}
+
+violation contains {"rule": "E2E-TEAM-01", "i": i, "msg": sprintf("%s has no example.com/team label", [o.object.kind])} if {
+	some i, o in input.objects
+	o.object.kind in {"CronJob", "Job", "Deployment"}
+	not o.object.metadata.labels["example.com/team"]
+}
+`,
 		"broken/floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\nmetadata:\n  name: Not_A_Name\ntransforms: []\n",
 		"docs/README.md":   "not a floe product\n",
 		".git/HEAD":        "ref: refs/heads/main\n",
@@ -459,6 +482,14 @@ func TestGenerateFailures(t *testing.T) {
 		},
 		"invalid runtime": {
 			app: floeApp("c360", "demo/customer-360", param("runtime", "airflow")), want: "want one of dagster, floe-jobs",
+		},
+		"denied by the contract's policy bundle": {
+			app:  floeApp("c360", "demo/customer-360", param("contract", "platform/pec-strict.yaml")),
+			want: "E2E-TEAM-01",
+		},
+		"enforcement parameter cannot lower the contract's level": {
+			app:  floeApp("c360", "demo/customer-360", param("contract", "platform/pec-strict.yaml"), param("enforcement", "off")),
+			want: "E2E-TEAM-01",
 		},
 		"only the app directory sent (manifest-generate-paths)": {
 			app: floeApp("c360", "demo/customer-360"), root: "demo/customer-360", want: "manifest-generate-paths",
