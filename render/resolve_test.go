@@ -290,3 +290,21 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+// TestDagsterSecretRefs: manifest connection_secret_refs reach the code server (envFrom)
+// and its runs (container context env_secrets), once each, in category order.
+func TestDagsterSecretRefs(t *testing.T) {
+	root := caseRoot(t, "customer-360-dagster",
+		[3]string{"manifest.yaml", "  catalog:\n    type: polaris\n", "  catalog:\n    type: polaris\n    connection_secret_ref: polaris-oauth\n"},
+		[3]string{"manifest.yaml", "  storage:\n    type: s3\n", "  storage:\n    type: s3\n    connection_secret_ref: minio-keys\n"},
+		[3]string{"manifest.yaml", "  compute:\n    type: duckdb\n", "  compute:\n    type: duckdb\n    connection_secret_ref: minio-keys\n"})
+	res, err := Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product", Runtime: RuntimeDagster, ImageTag: testTag})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := expectFor(t, root, RuntimeDagster)
+	if strings.Join(e.secretRefs, ",") != "minio-keys,polaris-oauth" {
+		t.Fatalf("expected refs %v", e.secretRefs)
+	}
+	checkStream(t, res.YAML, e)
+}
