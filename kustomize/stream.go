@@ -53,7 +53,7 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 		out = appendObject(out, n)
 	}
 	if bytes.IndexByte(data, '*') >= 0 && bytes.IndexByte(data, '&') >= 0 {
-		budget := maxExpandedNodes
+		budget := 100_000 + 2*len(data)
 		for _, rn := range out {
 			n, err := expandedSize(rn.YNode(), map[*yaml.Node]int{}, budget)
 			if err != nil {
@@ -68,12 +68,11 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 	return out, nil
 }
 
-// maxExpandedNodes bounds the nodes a stream may hold once its aliases are
-// expanded (a "billion laughs" document expands exponentially).
-const maxExpandedNodes = 2_000_000
-
 // expandedSize counts the nodes of n with aliases expanded, failing once the
-// count exceeds budget. memo holds the sizes of nodes already counted.
+// count exceeds budget (ParseStream allows 100,000 nodes plus two per input
+// byte across the stream, far above what aliases in real manifests need; a
+// "billion laughs" document expands exponentially). memo holds the sizes of
+// nodes already counted.
 func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, budget int) (int, error) {
 	if n == nil {
 		return 0, nil
