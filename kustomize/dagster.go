@@ -45,7 +45,7 @@ func (f Telemetry) dagster(c, env *yaml.Node) error {
 	vars := f.contextVars(env)
 	for _, e := range ctxEntries {
 		name := ynScalar(ynGet(e, "name"))
-		if ynGet(e, "valueFrom") != nil {
+		if !ynIsNull(ynGet(e, "valueFrom")) {
 			return fmt.Errorf("%s comes from valueFrom; floe cannot extend it", name)
 		}
 		cur := ynScalar(ynGet(e, "value"))

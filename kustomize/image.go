@@ -9,7 +9,9 @@ import (
 )
 
 // Image sets the image (and optionally imagePullPolicy) of the named
-// containers and initContainers of selected workloads.
+// containers and initContainers of selected workloads. A literal
+// DAGSTER_CURRENT_IMAGE env entry of a container it updates follows the new
+// image (Dagster launches run pods from it); it is never added.
 type Image struct {
 	// Image is the full reference, e.g. registry.example/customer-360:0123abcd4567.
 	Image string `yaml:"image"`
@@ -40,6 +42,13 @@ func (f Image) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 				return nil
 			}
 			ynSetStr(c, "image", f.Image)
+			if env := ynGet(c, "env"); env != nil && env.Kind == yaml.SequenceNode {
+				for _, item := range env.Content {
+					if ynScalar(ynGet(item, "name")) == "DAGSTER_CURRENT_IMAGE" && ynIsNull(ynGet(item, "valueFrom")) {
+						ynSetStr(item, "value", f.Image)
+					}
+				}
+			}
 			if f.PullPolicy != "" {
 				ynSetStr(c, "imagePullPolicy", f.PullPolicy)
 			}

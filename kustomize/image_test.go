@@ -68,6 +68,51 @@ spec:
 			in:   in,
 			want: in,
 		},
+		"DAGSTER_CURRENT_IMAGE follows when present": {
+			f: Image{Image: "r/new:2", Containers: []string{"dagster"}},
+			in: `
+kind: Deployment
+metadata:
+  name: d
+spec:
+  template:
+    spec:
+      containers:
+      - name: dagster
+        image: r/old:1
+        env:
+        - name: DAGSTER_CURRENT_IMAGE
+          value: "r/old:1"
+        - name: OTHER
+          value: r/old:1
+      - name: sidecar
+        image: envoy:1
+        env:
+        - name: DAGSTER_CURRENT_IMAGE
+          value: untouched
+`,
+			want: `
+kind: Deployment
+metadata:
+  name: d
+spec:
+  template:
+    spec:
+      containers:
+      - name: dagster
+        image: r/new:2
+        env:
+        - name: DAGSTER_CURRENT_IMAGE
+          value: r/new:2
+        - name: OTHER
+          value: r/old:1
+      - name: sidecar
+        image: envoy:1
+        env:
+        - name: DAGSTER_CURRENT_IMAGE
+          value: untouched
+`,
+		},
 		"missing image":   {f: Image{}, in: in, err: "image: no image given"},
 		"bad pull policy": {f: Image{Image: "x:1", PullPolicy: "Sometimes"}, in: in, err: `pull policy "Sometimes"`},
 	})
