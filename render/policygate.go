@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"path"
-	"strings"
 	"sync"
 
 	"github.com/floe-dev/floe/config"
@@ -56,7 +54,7 @@ func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, er
 	if err != nil {
 		return nil, err
 	}
-	gate := policies.Gate{Level: level, Exceptions: exceptions(c), Now: in.Now}
+	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: in.Now}
 	known := map[string]bool{}
 	for _, r := range engine.Rules() {
 		known[r.ID] = true
@@ -69,18 +67,9 @@ func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, er
 		return nil, fmt.Errorf("re-reading the output for the gate: %w", err)
 	}
 	p := in.Product
-	params := policies.Params{
-		Namespace:        c.Environment.Kubernetes.Namespace,
-		ServiceAccount:   c.Access.ServiceAccount,
-		Registry:         c.Runtime.ArtifactRegistry,
-		TagPolicy:        c.Runtime.ImageTagPolicy,
-		Environment:      c.Environment.Name,
-		Product:          p.Metadata.Name,
-		ProductVersion:   p.Metadata.Version,
-		Mode:             in.Mode,
-		LineageEnabled:   in.LineageEnabled,
-		LineageNamespace: in.LineageNamespace,
-	}
+	params := policies.ContractParams(c)
+	params.Product, params.ProductVersion = p.Metadata.Name, p.Metadata.Version
+	params.Mode, params.LineageEnabled, params.LineageNamespace = in.Mode, in.LineageEnabled, in.LineageNamespace
 	if s := p.Schedule; s != nil && s.Cron != "" {
 		params.Schedule = &policies.Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
 	}
@@ -105,19 +94,14 @@ func (g *PolicyGate) engine(ctx context.Context, root config.Root, c *config.Con
 	if c.Policy == nil || len(c.Policy.Bundles) == 0 {
 		return g.base, nil
 	}
-	var mods []policies.Module
+	mods, err := policies.ContractBundles(root, c)
+	if err != nil {
+		return nil, diag.Usage(err)
+	}
 	h := sha256.New()
-	for _, dir := range c.Policy.Bundles {
-		ms, err := readBundle(root, dir)
-		if err != nil {
-			line, col := c.Source.Pos("policy.bundles")
-			return nil, diag.List{{File: c.Source.Path, Line: line, Col: col, Path: "policy.bundles", Message: err.Error()}}
-		}
-		for _, m := range ms {
-			fmt.Fprintf(h, "%d:%s%d:", len(m.Path), m.Path, len(m.Source))
-			h.Write(m.Source)
-		}
-		mods = append(mods, ms...)
+	for _, m := range mods {
+		fmt.Fprintf(h, "%d:%s%d:", len(m.Path), m.Path, len(m.Source))
+		h.Write(m.Source)
 	}
 	var key [32]byte
 	copy(key[:], h.Sum(nil))
@@ -132,50 +116,6 @@ func (g *PolicyGate) engine(ctx context.Context, root config.Root, c *config.Con
 	}
 	g.bundled[key] = e
 	return e, nil
-}
-
-// readBundle reads the *.rego files of one root-relative directory (tests skipped).
-func readBundle(root config.Root, dir string) ([]policies.Module, error) {
-	dir, err := config.CleanRel(dir)
-	if err != nil {
-		return nil, err
-	}
-	names, err := root.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []policies.Module
-	for _, n := range names {
-		if !strings.HasSuffix(n, ".rego") || strings.HasSuffix(n, "_test.rego") {
-			continue
-		}
-		p := path.Join(dir, n)
-		b, err := root.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, policies.Module{Path: p, Source: b})
-	}
-	return out, nil
-}
-
-// exceptions converts the contract's policy.exceptions, located in the contract file.
-func exceptions(c *config.Contract) []policies.Exception {
-	if c.Policy == nil {
-		return nil
-	}
-	out := make([]policies.Exception, len(c.Policy.Exceptions))
-	for i, e := range c.Policy.Exceptions {
-		p := fmt.Sprintf("policy.exceptions[%d]", i)
-		x := policies.Exception{Rule: e.Rule, Resources: e.Resources, Reason: e.Reason, ApprovedBy: e.ApprovedBy,
-			Expires: e.Expires, Path: p}
-		if c.Source != nil {
-			x.File = c.Source.Path
-			x.Line, _ = c.Source.Pos(p)
-		}
-		out[i] = x
-	}
-	return out
 }
 
 // findingDiagnostics lists the findings no exception covers as diagnostics located in
