@@ -107,7 +107,7 @@ func BenchmarkYAMLFloor(b *testing.B) {
 	in := benchCodeServers(200)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	for b.Loop() {
+	benchLoop(b, func() {
 		dec := yamlv3.NewDecoder(bytes.NewReader(in))
 		var out bytes.Buffer
 		enc := yamlv3.NewEncoder(&out)
@@ -126,7 +126,7 @@ func BenchmarkYAMLFloor(b *testing.B) {
 		if err := enc.Close(); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkYAMLFloorPerDocument is the floor with a fresh yaml.v3 encoder
@@ -136,7 +136,7 @@ func BenchmarkYAMLFloorPerDocument(b *testing.B) {
 	in := benchCodeServers(200)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	for b.Loop() {
+	benchLoop(b, func() {
 		dec := yamlv3.NewDecoder(bytes.NewReader(in))
 		var out bytes.Buffer
 		for i := 0; ; i++ {
@@ -158,7 +158,7 @@ func BenchmarkYAMLFloorPerDocument(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	}
+	})
 }
 
 // BenchmarkTelemetry is ParseStream, Telemetry (with the Dagster container
@@ -167,11 +167,11 @@ func BenchmarkTelemetry(b *testing.B) {
 	in := benchCodeServers(200)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	for b.Loop() {
+	benchLoop(b, func() {
 		if _, err := Transform(in, benchTelemetry); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkPostRender is the whole post-render chain (test hooks, labels,
@@ -180,11 +180,11 @@ func BenchmarkPostRender(b *testing.B) {
 	in := benchCodeServers(200)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	for b.Loop() {
+	benchLoop(b, func() {
 		if _, err := Transform(in, benchPostRender...); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // BenchmarkCanonical is ParseStream, Canonical and EmitStream (render's
@@ -193,11 +193,11 @@ func BenchmarkCanonical(b *testing.B) {
 	in := benchCodeServers(200)
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
-	for b.Loop() {
+	benchLoop(b, func() {
 		if _, err := Transform(in, Canonical{}); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 }
 
 // TestBenchStream keeps the benchmark honest: the generated stream has the
