@@ -1,0 +1,77 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/render"
+)
+
+// renderAllHelp is the --all paragraph of `floe render --help`.
+const renderAllHelp = `floe render --all DIR --contract FILE [-o OUTDIR] renders every floe.yaml under DIR
+(hidden directories skipped, symlinked directories not followed) against one contract,
+in parallel (GOMAXPROCS at a time), with the charts, the policies, the contract and the
+Manifest loaded once. -o OUTDIR writes OUTDIR/<product dir relative to DIR>/NN-kind-name.yaml
+(a floe.yaml in DIR itself goes to OUTDIR/<DIR's name>), all products or nothing: the
+tree is staged next to OUTDIR and renamed into place at the end. Without -o, stdout gets
+every product's stream in path order, each introduced by "# floe product: PATH" and
+separated by "---" (--format json: one v1 List of every object). If any product fails,
+every failure is reported (sorted by path), nothing is written, and the exit code is the
+worst one (1 policy denied, 2 invalid input). --check and --evidence are single-product.`
+
+// runRenderAll is `floe render --all DIR`.
+func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
+	if o.contract == "" {
+		return diag.Usage(errors.New("render --all: --contract is required"))
+	}
+	if o.format != "yaml" && o.format != "json" {
+		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
+	}
+	if o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs {
+		return diag.Usage(fmt.Errorf("render: --runtime %q: want dagster or floe-jobs", o.runtime))
+	}
+	if o.output != "-" && o.format == "json" {
+		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))
+	}
+	if o.check != "" || o.evidence != "" {
+		return diag.Usage(errors.New("render --all: --check and --evidence work on one PRODUCT"))
+	}
+	root, cwd, err := resolveRoot(o.root, o.all)
+	if err != nil {
+		return err
+	}
+	dirRel, err := cliPath(root, cwd, o.all)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("render: --all %w", err))
+	}
+	contractRel, err := cliPath(root, cwd, o.contract)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("render: --contract %w", err))
+	}
+	tag, err := render.ResolveImageTag(root, o.imageTag, os.Getenv)
+	if err != nil {
+		return err
+	}
+	opts := render.BatchOptions{
+		Options: render.Options{Root: root, ContractPath: contractRel, Runtime: o.runtime, ImageTag: tag,
+			FloeVersion: floeVersion(), Now: renderTime(os.Getenv)},
+		Dir:  dirRel,
+		JSON: o.format == "json",
+	}
+	if o.output != "-" {
+		opts.OutDir = o.output
+	}
+	res, err := render.Batch(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(s.Err, w.String())
+	}
+	s.Out.Write(res.Stream)
+	return nil
+}
