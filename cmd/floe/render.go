@@ -17,6 +17,7 @@ import (
 
 type renderOptions struct {
 	contract, runtime, imageTag, root, output, format, evidence, check string
+	all                                                                string // --all DIR (render_all.go)
 }
 
 // newRenderCmd is `floe render --contract FILE [--runtime dagster|floe-jobs]
@@ -39,9 +40,19 @@ render's promotion-evidence record (JSON). --check FILE renders and compares wit
 instead of printing: exit 0 when equal, 1 with the difference when stale. --contract and PRODUCT are relative to the
 current directory (or, if not found there, to the root) and must lie inside the root.
 The image tag is --image-tag, else ARGOCD_APP_REVISION, else the commit .git/HEAD names.
-On any failure nothing is written and stdout stays empty.`,
-		Args: exactArgs(1),
+On any failure nothing is written and stdout stays empty.
+
+` + renderAllHelp,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if o.all != "" {
+				return exactArgs(0)(cmd, args)
+			}
+			return exactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.all != "" {
+				return runRenderAll(cmd, s, o)
+			}
 			return runRender(cmd, s, o, args[0])
 		},
 	}
@@ -54,6 +65,7 @@ On any failure nothing is written and stdout stays empty.`,
 	f.StringVar(&o.format, "format", "yaml", "stdout format: yaml or json")
 	f.StringVar(&o.evidence, "evidence", "", "write the evidence record (JSON) to this file")
 	f.StringVar(&o.check, "check", "", "compare the render with FILE instead of printing it: exit 0 when equal, 1 with the diff when stale")
+	f.StringVar(&o.all, "all", "", "render every floe.yaml under DIR (one folder per product with -o OUTDIR) instead of one PRODUCT")
 	return cmd
 }
 
