@@ -323,7 +323,43 @@ func checkAliases(data []byte) error {
 		if line := cyclic(&n, map[*yaml.Node]bool{}); line > 0 {
 			return fmt.Errorf("document %d (line %d): YAML alias refers to a node that contains it", doc, line)
 		}
+		if plain, expanded := nodes(&n), size(&n, map[*yaml.Node]int{}); expanded > 10*plain+10000 {
+			return fmt.Errorf("document %d: YAML aliases expand %d nodes into %d; refusing (alias bomb)", doc, plain, expanded)
+		}
 	}
+}
+
+// nodes counts the nodes of n's tree as written (an alias is one node).
+func nodes(n *yaml.Node) int {
+	total := 1
+	if n.Kind != yaml.AliasNode {
+		for _, c := range n.Content {
+			total += nodes(c)
+		}
+	}
+	return total
+}
+
+// size is the number of nodes n stands for with aliases expanded.
+func size(n *yaml.Node, memo map[*yaml.Node]int) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		return size(n.Alias, memo)
+	}
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	total := 1
+	for _, c := range n.Content {
+		total += size(c, memo)
+		if total > 1<<30 {
+			total = 1 << 30
+		}
+	}
+	memo[n] = total
+	return total
 }
 
 // cyclic returns the line of an alias that points at one of its ancestors, or 0.

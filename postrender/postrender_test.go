@@ -372,6 +372,8 @@ func TestBadInput(t *testing.T) {
 		"no name":       {"apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", "stdin:1: ConfigMap has no metadata.name"},
 		"env not list":  {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env: {A: b}\n", "env is not a list"},
 		"bad context":   {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env:\n    - name: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT\n      value: '{not json'\n", "invalid container context JSON"},
+		"alias cycle":   {"a: &x {b: *x}\n", "YAML alias refers to a node that contains it"},
+		"alias bomb":    {"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n", "alias bomb"},
 		"only tests":    {"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations: {helm.sh/hook: test}\nspec: {containers: [{name: c, image: x}]}\n", "only Helm test hooks"},
 	} {
 		t.Run(name, func(t *testing.T) {
