@@ -3,7 +3,6 @@ package kustomize
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -87,12 +86,8 @@ func yaml11NonString(v string) bool {
 		}
 	}
 	if letters {
-		// the only all-letter non-strings are the bool and null keywords
-		switch strings.ToLower(v) {
-		case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
-			return true
-		}
-		return false
+		// the only all-letter non-strings are YAML 1.1's bool and null keywords
+		return yaml11Keywords[v]
 	}
 	c := v[0]
 	if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' {
@@ -118,6 +113,16 @@ func yaml11NonString(v string) bool {
 		return true // a decimal integer
 	}
 	return yaml.IsValueNonString(v)
+}
+
+// yaml11Keywords are the spellings YAML 1.1 (go-yaml v2's resolve table)
+// reads as booleans or null.
+var yaml11Keywords = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true,
+	"n": true, "N": true, "no": true, "No": true, "NO": true,
+	"on": true, "On": true, "ON": true, "off": true, "Off": true, "OFF": true,
+	"true": true, "True": true, "TRUE": true, "false": true, "False": true, "FALSE": true,
+	"null": true, "Null": true, "NULL": true,
 }
 
 // ynKey builds a mapping key scalar.

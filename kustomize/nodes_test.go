@@ -13,7 +13,7 @@ import (
 // quoted (by ynStr or by yaml.v3 itself), and ynStr quotes nothing else.
 func TestYAML11NonString(t *testing.T) {
 	values := []string{
-		"", "a", "y", "Y", "n", "yes", "Yes", "YES", "no", "on", "ON", "off", "true", "False", "null", "Null", "NULL", "~",
+		"", "a", "y", "Y", "n", "yes", "Yes", "YES", "yEs", "nO", "oN", "tRUE", "NuLL", "no", "on", "ON", "off", "true", "False", "null", "Null", "NULL", "~",
 		"0", "1", "12", "0123", "-1", "+1", "1.5", ".5", "1e3", "1E3", "0x1F", "0o17", "0b101", "1_000", "1:20", "190:20:30",
 		".inf", "-.Inf", ".nan", "100m", "256Mi", "1Gi", "1.5Gi", "2e", "12h", "v1", "dagster", "floe-jobs", "a.b_c-d",
 		"customer-360", "http://x:1", "a: b", "- x", "*/5 * * * *", "{\"k8s\":{}}", "yes please", "1 2",
