@@ -35,10 +35,14 @@ e2e:
 update-golden:
 	$(GO) test ./... -update
 
+# Runs every fuzz target of every package for FUZZTIME each (seeds run in `make test` too).
 FUZZTIME ?= 30s
 fuzz:
-	@for t in $$($(GO) test -list 'Fuzz.*' ./config/... | grep ^Fuzz); do \
-		echo "== $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./config/ || exit 1; \
+	@for pkg in $$($(GO) list ./...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep ^Fuzz); do \
+			echo "== $$pkg $$t"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg || exit 1; \
+		done; \
 	done
 
 bench:
