@@ -1,25 +1,10 @@
-// Package postrender_bench measures floe post-render against two baselines on the
-// same generated stream of 200 Dagster code servers (about 250 KB):
-//
-//   - floor: a plain gopkg.in/yaml.v3 decode and encode of every document;
-//
-//   - kustomize: what a wrapper-script post-renderer does — a kustomization with the
-//     stream as its resource, one JSON 6902 patch per variable adding the env to every
-//     Deployment's container, and the labels transformer (krusty, in memory);
-//
-//   - floe: postrender.Renderer.Render without the policy gate, and with it.
-//
-//     go test -run '^$' -bench . -benchmem ./bench/postrender/
-//     go test -run '^$' -bench Compare -benchtime 1x ./bench/postrender/   # medians of alternating runs
 package postrender_bench
 
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,55 +17,6 @@ import (
 	"github.com/floe-dev/floe/policies"
 	"github.com/floe-dev/floe/postrender"
 )
-
-// servers is the number of code servers in the generated stream.
-const servers = 200
-
-// stream generates Helm-3-style output: "# Source:" comments, one Deployment per
-// code server running `dagster api grpc` with a container context and its own env.
-func stream(n int) []byte {
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, `---
-# Source: dagster/charts/dagster-user-deployments/templates/deployment-user.yaml
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: dagster-user-deployments-loc-%03d
-  namespace: floe-dev
-  labels:
-    app.kubernetes.io/name: dagster-user-deployments
-    app.kubernetes.io/instance: customer-360
-    component: user-deployments
-    deployment: loc-%03d
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/instance: customer-360
-      deployment: loc-%03d
-  template:
-    metadata:
-      labels:
-        deployment: loc-%03d
-    spec:
-      serviceAccountName: floe-data-product-runner
-      automountServiceAccountToken: false
-      containers:
-        - name: loc-%03d
-          image: "registry.example.com/data-products/loc-%03d:0123456789ab"
-          args: ["dagster", "api", "grpc", "-h", "0.0.0.0", "-p", "3030", "-m", "loc_%03d.definitions"]
-          env:
-            - name: DAGSTER_CURRENT_IMAGE
-              value: "registry.example.com/data-products/loc-%03d:0123456789ab"
-            - name: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT
-              value: "{\"k8s\":{\"env_config_maps\":[\"loc-%03d-env\"],\"namespace\":\"floe-dev\"}}"
-            - name: DAGSTER_PG_PASSWORD
-              valueFrom: {secretKeyRef: {name: dagster-pg, key: password}}
-`, i, i, i, i, i, i, i, i, i)
-	}
-	return []byte(b.String())
-}
 
 // contract is a minimal in-memory contract (no files read).
 func contract() (*config.Contract, *config.Manifest, *config.FloeSpec) {
@@ -125,32 +61,6 @@ func floor(in []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// kustomization adds the same variables and labels as floe, the wrapper-script way.
-func kustomization() string {
-	vars := [][2]string{
-		{"OTEL_EXPORTER_OTLP_ENDPOINT", "http://floe-platform-otel.floe-dev.svc.cluster.local:4317"},
-		{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
-		{"OPENLINEAGE_URL", "http://floe-platform-marquez.floe-dev.svc.cluster.local:5000"},
-		{"OPENLINEAGE_ENDPOINT", "api/v1/lineage"},
-		{"FLOE_ENV", "dev"},
-		{"OPENLINEAGE_NAMESPACE", "customer-360"},
-		{"OTEL_SERVICE_NAME", "customer-360"},
-		{"FLOE_PRODUCT", "customer-360"},
-		{"OTEL_RESOURCE_ATTRIBUTES", "service.version=1.0.0,deployment.environment=dev,floe.namespace=customer-360,floe.product.name=customer-360,floe.product.version=1.0.0,floe.mode=dev"},
-	}
-	var b strings.Builder
-	b.WriteString("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [stream.yaml]\n")
-	b.WriteString("labels:\n- includeSelectors: false\n  includeTemplates: true\n  pairs:\n")
-	for _, kv := range [][2]string{{"floe.dev/product", "customer-360"}, {"floe.dev/environment", "dev"}, {"floe.dev/mode", "simple"}} {
-		fmt.Fprintf(&b, "    %s: %s\n", kv[0], kv[1])
-	}
-	b.WriteString("patches:\n- target: {kind: Deployment}\n  patch: |-\n")
-	for _, kv := range vars {
-		fmt.Fprintf(&b, "    - op: add\n      path: /spec/template/spec/containers/0/env/-\n      value: {name: %s, value: %q}\n", kv[0], kv[1])
-	}
-	return b.String()
-}
-
 func kustomizeBuild(in []byte, kust string) ([]byte, error) {
 	fs := filesys.MakeFsInMemory()
 	if err := fs.WriteFile("/app/kustomization.yaml", []byte(kust)); err != nil {
@@ -172,18 +82,18 @@ func kustomizeBuild(in []byte, kust string) ([]byte, error) {
 // Deployment comes out with the OTLP endpoint and the product label, and all 200
 // survive; without it the timings would compare different jobs.
 func TestBaselinesAreEquivalent(t *testing.T) {
-	in := stream(servers)
+	in := Stream(Servers)
 	if len(in) < 200_000 || len(in) > 320_000 {
 		t.Fatalf("generated stream is %d bytes, want about 250 KB", len(in))
 	}
 	if testing.Verbose() {
-		t.Logf("stream: %d documents, %d bytes", servers, len(in))
+		t.Logf("stream: %d documents, %d bytes", Servers, len(in))
 	}
 	fl, err := floor(in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ku, err := kustomizeBuild(in, kustomization())
+	ku, err := kustomizeBuild(in, Kustomization())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,23 +102,23 @@ func TestBaselinesAreEquivalent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, out := range map[string][]byte{"floor": fl, "kustomize": ku, "floe": fo} {
-		if got := bytes.Count(out, []byte("\nkind: Deployment")) + bytes.Count(out[:min(len(out), 64)], []byte("kind: Deployment")); got < servers {
-			t.Errorf("%s: %d Deployments, want %d", name, got, servers)
+		if got := bytes.Count(out, []byte("\nkind: Deployment")) + bytes.Count(out[:min(len(out), 64)], []byte("kind: Deployment")); got < Servers {
+			t.Errorf("%s: %d Deployments, want %d", name, got, Servers)
 		}
 		if name == "floor" {
 			continue
 		}
-		if got := bytes.Count(out, []byte("name: OTEL_EXPORTER_OTLP_ENDPOINT")); got != servers {
-			t.Errorf("%s: %d containers with the OTLP endpoint, want %d", name, got, servers)
+		if got := bytes.Count(out, []byte("name: OTEL_EXPORTER_OTLP_ENDPOINT")); got != Servers {
+			t.Errorf("%s: %d containers with the OTLP endpoint, want %d", name, got, Servers)
 		}
-		if got := bytes.Count(out, []byte("floe.dev/product: customer-360")); got < 2*servers {
-			t.Errorf("%s: %d product labels, want at least %d", name, got, 2*servers)
+		if got := bytes.Count(out, []byte("floe.dev/product: customer-360")); got < 2*Servers {
+			t.Errorf("%s: %d product labels, want at least %d", name, got, 2*Servers)
 		}
 	}
 }
 
 func BenchmarkFloor(b *testing.B) {
-	in := stream(servers)
+	in := Stream(Servers)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
 		if _, err := floor(in); err != nil {
@@ -218,7 +128,7 @@ func BenchmarkFloor(b *testing.B) {
 }
 
 func BenchmarkKustomize(b *testing.B) {
-	in, k := stream(servers), kustomization()
+	in, k := Stream(Servers), Kustomization()
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
 		if _, err := kustomizeBuild(in, k); err != nil {
@@ -228,7 +138,7 @@ func BenchmarkKustomize(b *testing.B) {
 }
 
 func BenchmarkFloe(b *testing.B) {
-	in, r := stream(servers), renderer(b, nil)
+	in, r := Stream(Servers), renderer(b, nil)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
 		if _, _, err := r.Render(context.Background(), in); err != nil {
@@ -242,7 +152,7 @@ func BenchmarkFloeWithGate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in, r := stream(servers), renderer(b, e)
+	in, r := Stream(Servers), renderer(b, e)
 	b.SetBytes(int64(len(in)))
 	for b.Loop() {
 		if _, _, err := r.Render(context.Background(), in); err != nil {
@@ -256,7 +166,7 @@ func BenchmarkFloeWithGate(b *testing.B) {
 // load drifts affect all of them alike. Use -benchtime 1x.
 func BenchmarkCompare(b *testing.B) {
 	const rounds = 15
-	in, k := stream(servers), kustomization()
+	in, k := Stream(Servers), Kustomization()
 	e, err := policies.New(context.Background(), policies.Options{})
 	if err != nil {
 		b.Fatal(err)
