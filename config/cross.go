@@ -73,7 +73,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 		} else if rel, err := JoinRel(in.ProductDir, ref); err != nil {
 			out = append(out, locate(psrc, "platform.manifest", diag.Error, "%v", err))
 		} else {
-			if _, serr := in.Root.Stat(rel); serr != nil && errors.Is(serr, ErrOutsideRoot) {
+			if isDir, serr := in.Root.Stat(rel); serr != nil && errors.Is(serr, ErrOutsideRoot) {
 				out = append(out, locate(psrc, "platform.manifest", diag.Error, "%v", serr))
 			} else if contractOK && k.Environment.PlatformManifest.Source == "git" {
 				if want, _ := CleanRel(k.Environment.PlatformManifest.Path); want != rel {
@@ -82,7 +82,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 				}
 			} else if !contractOK && serr != nil {
 				out = append(out, locate(psrc, "platform.manifest", diag.Error, "%v", serr))
-			} else if !contractOK && in.Manifest == nil {
+			} else if !contractOK && isDir {
 				out = append(out, locate(psrc, "platform.manifest", diag.Error, "%s is a directory, not a manifest file", rel))
 			}
 		}
