@@ -109,7 +109,7 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range append(in.Warnings, report.Diagnostics()...) {
+	for _, w := range append(in.Warnings, postrender.Diagnostics(report)...) {
 		fmt.Fprintln(s.Err, w.String())
 	}
 	s.Out.Write(out)
