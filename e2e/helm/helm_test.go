@@ -450,3 +450,64 @@ func TestHelm4PluginInstall(t *testing.T) {
 		t.Fatalf("helm plugin list: %v\n%s%s", l.err, l.stdout, l.stderr)
 	}
 }
+
+// TestCLI runs floe post-render directly: exit codes, nothing on stdout on failure,
+// the diagnostics log written on failure and removed on success.
+func TestCLI(t *testing.T) {
+	floe := floeBinary(t)
+	root, _ := filepath.Abs(filepath.Join("testdata", "root"))
+	logPath := filepath.Join(t.TempDir(), "pr.log")
+	ok := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: floe-dev}\n"
+	privileged := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: floe-dev}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext: {privileged: true}\n"
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+		code        int
+		want        string
+	}{
+		{"malformed", "kind: [\n", nil, 2, "malformed YAML"},
+		{"empty", "", nil, 2, "no Kubernetes objects"},
+		{"no contract", ok, []string{"--contract="}, 2, "--contract is required"},
+		{"bad selector", ok, []string{"--select=a in (b"}, 2, "--select"},
+		{"denied", privileged, []string{"--enforcement=strict"}, 1, "POL-SEC-03"},
+		{"fine", ok, nil, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"post-render", "--root=.", "--contract=platform/pec-dev.yaml"}, tc.args...)
+			cmd := exec.Command(floe, args...)
+			cmd.Dir, cmd.Stdin = root, strings.NewReader(tc.stdin)
+			cmd.Env = append(os.Environ(), "FLOE_POST_RENDER_LOG="+logPath)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			err := cmd.Run()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\n%s", code, tc.code, errb.String())
+			}
+			log, logErr := os.ReadFile(logPath)
+			if tc.code == 0 {
+				if !strings.Contains(out.String(), "name: a") {
+					t.Errorf("stdout: %q", out.String())
+				}
+				if logErr == nil {
+					t.Errorf("stale diagnostics log kept after success: %s", log)
+				}
+				return
+			}
+			if out.Len() != 0 {
+				t.Errorf("stdout on failure: %q", out.String())
+			}
+			if !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), logPath) {
+				t.Errorf("stderr lacks %q or the log path:\n%s", tc.want, errb.String())
+			}
+			if !strings.Contains(string(log), tc.want) {
+				t.Errorf("log lacks %q: %q (%v)", tc.want, log, logErr)
+			}
+		})
+	}
+}
