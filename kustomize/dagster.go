@@ -17,8 +17,10 @@ import (
 // DAGSTER_CONTAINER_CONTEXT, which takes precedence; "dagster code-server
 // start" reads DAGSTER_CONTAINER_CONTEXT.
 const (
+	// DagsterGRPCContext is created for "dagster api grpc" containers.
 	DagsterGRPCContext = "DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT"
-	DagsterContext     = "DAGSTER_CONTAINER_CONTEXT"
+	// DagsterContext is created for "dagster code-server start" containers.
+	DagsterContext = "DAGSTER_CONTAINER_CONTEXT"
 )
 
 // dagster extends the container context of a Dagster code server; other
