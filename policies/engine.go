@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -104,6 +105,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		modules[m.Path] = mod
 	}
+	if err := checkPackages(modules); err != nil {
+		return nil, err
+	}
 	compiler := ast.NewCompiler()
 	compiler.Compile(modules)
 	if compiler.Failed() {
@@ -119,6 +123,46 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e.query = q
 	return e, nil
+}
+
+// queried are the rule names the engine reads; only packages floe.<concern> are queried.
+var queried = map[string]bool{"violation": true, "rules": true}
+
+// checkPackages refuses modules whose violations would never be evaluated: a rule named
+// violation or rules outside a package floe.<concern>, or a package floe.params (the
+// path the engine mounts the parameters at). Helper packages of any name are fine.
+func checkPackages(modules map[string]*ast.Module) error {
+	var errs []error
+	for _, path := range sortedKeys(modules) {
+		m := modules[path]
+		pkg := m.Package.Path // data.floe.x
+		name := strings.TrimPrefix(pkg.String(), "data.")
+		if name == "floe.params" {
+			errs = append(errs, fmt.Errorf("policy %s: package floe.params is reserved for the check's parameters", path))
+			continue
+		}
+		inFloe := len(pkg) == 3 && pkg[1].Value.Compare(ast.String("floe")) == 0
+		if inFloe {
+			continue
+		}
+		for _, r := range m.Rules {
+			if rn := ruleName(r); queried[rn] {
+				errs = append(errs, fmt.Errorf("policy %s: package %s declares %q, which floe never evaluates there; use package floe.<concern>", path, name, rn))
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ruleName is the first segment of a rule's head: violation for `violation contains …`.
+func ruleName(r *ast.Rule) string {
+	if ref := r.Head.Ref(); len(ref) > 0 {
+		if v, ok := ref[0].Value.(ast.Var); ok {
+			return string(v)
+		}
+	}
+	return ""
 }
 
 func (e *Engine) readRules(ctx context.Context, compiler *ast.Compiler) error {

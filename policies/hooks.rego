@@ -10,6 +10,7 @@ rules["POL-HOOK-01"] := {
 violation contains {"rule": "POL-HOOK-01", "i": i, "msg": msg} if {
 	some i, item in input.objects
 	hook := object.get(item.object, ["metadata", "annotations", "helm.sh/hook"], "")
+	hook != ""
 	is_string(hook)
 	some h in split(hook, ",")
 	trim_space(h) in {"test", "test-success", "test-failure"}

@@ -29,15 +29,20 @@ rules["POL-SEC-07"] := {
 	"remediation": "Set serviceAccountName to the contract's access.serviceAccount (never default) and automountServiceAccountToken: false on the pod spec; product pods need no Kubernetes API access.",
 }
 
-violation contains {"rule": "POL-SEC-07", "i": p.i, "msg": "pod template does not set automountServiceAccountToken: false"} if {
-	some p in lib.pods
-	object.get(p.spec, "automountServiceAccountToken", null) != false
-}
-
 violation contains {"rule": "POL-SEC-07", "i": p.i, "msg": msg} if {
 	some p in lib.pods
-	msg := sa_problem(object.get(p.spec, "serviceAccountName", ""), object.get(p.spec, "serviceAccount", ""))
+	some msg in pod_problems(
+		object.get(p.spec, "automountServiceAccountToken", null),
+		object.get(p.spec, "serviceAccountName", ""),
+		object.get(p.spec, "serviceAccount", ""),
+	)
 }
+
+# pod_problems lists what is wrong with a pod's identity (cached: pods share it).
+pod_problems(automount, name, legacy) := array.concat(
+	[m | automount != false; m := "pod template does not set automountServiceAccountToken: false"],
+	[m | m := sa_problem(name, legacy)],
+)
 
 # sa_problem describes a wrong service account (cached: pods share theirs).
 sa_problem(name, legacy) := sprintf("pod template runs as service account %q (want %q)", [shown(sa), want]) if {

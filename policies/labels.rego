@@ -38,11 +38,22 @@ violation contains {"rule": "POL-LBL-01", "i": i, "msg": sprintf("metadata %s", 
 	some problem in label_problems(object.get(o.object, ["metadata", "labels"], {}), false)
 }
 
-violation contains {"rule": "POL-LBL-01", "i": p.i, "msg": sprintf("pod template %s", [problem])} if {
+violation contains {"rule": rule, "i": p.i, "msg": msg} if {
 	lib.product_known
 	some p in lib.pods
-	some problem in label_problems(object.get(p.meta, "labels", {}), true)
+	some [rule, msg] in pod_problems(object.get(p.meta, "labels", {}), p.kind in {"Job", "CronJob"})
 }
+
+# pod_problems lists [rule, message] pairs for a pod template's labels; job pods must
+# also carry the part-of label platform NetworkPolicies select on (POL-NET-01).
+pod_problems(labels, job) := array.concat(
+	[["POL-LBL-01", sprintf("pod template %s", [problem])] | some problem in label_problems(labels, true)],
+	[["POL-NET-01", sprintf("pod template label app.kubernetes.io/part-of is %q (want \"floe-jobs\")", [got])] |
+		job
+		got := object.get(lib.object_or(labels), "app.kubernetes.io/part-of", "")
+		got != "floe-jobs"
+	],
+)
 
 # label_problems lists what is wrong with one label set (cached: the objects of a
 # product share their labels).
@@ -69,12 +80,3 @@ wanted(true) := pod_required
 
 # label_value is the Kubernetes label-value grammar, 63 characters at most.
 label_value := `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$`
-
-violation contains {"rule": "POL-NET-01", "i": p.i, "msg": msg} if {
-	lib.product_known
-	some p in lib.pods
-	p.kind in {"Job", "CronJob"}
-	got := object.get(p.meta, ["labels", "app.kubernetes.io/part-of"], "")
-	got != "floe-jobs"
-	msg := sprintf("pod template label app.kubernetes.io/part-of is %q (want \"floe-jobs\")", [got])
-}

@@ -132,18 +132,14 @@ violation contains {"rule": "POL-SEC-03", "i": x.i, "msg": msg} if {
 
 violation contains {"rule": "POL-SEC-05", "i": p.i, "msg": msg} if {
 	some p in lib.pods
-	some field, v in object.filter(p.spec, host_fields)
-	v == true
-	msg := sprintf("pod template sets %s: true", [field])
+	some msg in host_problems(object.filter(p.spec, host_fields), object.get(p.spec, "volumes", []))
 }
 
-violation contains {"rule": "POL-SEC-05", "i": p.i, "msg": msg} if {
-	some p in lib.pods
-	some name in host_path_volumes(object.get(p.spec, "volumes", []))
-	msg := sprintf("volume %q is a hostPath", [name])
-}
-
-host_path_volumes(volumes) := [object.get(v, "name", "") | some v in lib.array_or(volumes); v.hostPath]
+# host_problems lists a pod's host namespaces and hostPath volumes (cached per value).
+host_problems(host, volumes) := array.concat(
+	[sprintf("pod template sets %s: true", [field]) | some field in host_fields; host[field] == true],
+	[sprintf("volume %q is a hostPath", [object.get(v, "name", "")]) | some v in lib.array_or(volumes); v.hostPath],
+)
 
 violation contains {"rule": "POL-SEC-05", "i": x.i, "msg": msg} if {
 	some x in suspects
