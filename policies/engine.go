@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -297,19 +299,36 @@ func SortFindings(fs []Finding) {
 }
 
 // inputValue builds the rego input {"objects": [{object, file, line, doc}], "params"}.
+// Objects are converted in parallel: on a large stream the conversion costs about a
+// third of the evaluation.
 func inputValue(objs []Object, p Params) (ast.Value, error) {
 	items := make([]*ast.Term, len(objs))
-	for i, o := range objs {
-		v, err := ast.InterfaceToValue(o.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", location(o), o.Resource(), err)
-		}
-		items[i] = ast.ObjectTerm(
-			ast.Item(ast.StringTerm("object"), ast.NewTerm(v)),
-			ast.Item(ast.StringTerm("file"), ast.StringTerm(o.File)),
-			ast.Item(ast.StringTerm("line"), ast.IntNumberTerm(o.Line)),
-			ast.Item(ast.StringTerm("doc"), ast.IntNumberTerm(o.Doc)),
-		)
+	errs := make([]error, len(objs))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(objs)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(objs); i += workers {
+				o := objs[i]
+				v, err := ast.InterfaceToValue(o.Value)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %s: %w", location(o), o.Resource(), err)
+					continue
+				}
+				items[i] = ast.ObjectTerm(
+					ast.Item(ast.StringTerm("object"), ast.NewTerm(v)),
+					ast.Item(ast.StringTerm("file"), ast.StringTerm(o.File)),
+					ast.Item(ast.StringTerm("line"), ast.IntNumberTerm(o.Line)),
+					ast.Item(ast.StringTerm("doc"), ast.IntNumberTerm(o.Doc)),
+				)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	pj, err := json.Marshal(p)
 	if err != nil {

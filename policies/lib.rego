@@ -70,8 +70,8 @@ containers := [{
 	"meta": p.meta,
 } |
 	some p in pods
-	some field in container_fields
-	some c in object.get(p.spec, field, [])
+	some field, list in object.filter(p.spec, container_fields)
+	some c in array_or(list)
 	is_object(c)
 ]
 
