@@ -39,7 +39,10 @@ func newCheckCmd(s *streams) *cobra.Command {
 		Long: `Check evaluates floe's policies (SPEC §5.5) and the contract's policy.bundles over
 multi-document YAML streams (files, or - for stdin; stdin when no FILE is given) in one
 pass, against the expectations of the contract: its namespace, service account, image
-registry and tag policy, and the platform Manifest's lineage setting.
+registry and tag policy, and the platform Manifest's lineage setting. No product is
+known here, so the product-specific checks (labels, expected OTEL/OpenLineage values) do
+not run; floe render and floe post-render run them with the product. FILEs are relative
+to the current directory and must lie inside the root.
 
 The level is the platform Manifest's governance.policy_enforcement_level (warn when
 unset), raised by the contract's policy.enforcement and by --enforcement, never lowered.
