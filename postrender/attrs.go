@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/kustomize"
+	"github.com/floe-dev/floe/wiring"
 )
 
 // resourceAttrs merges floe's keys into a container's own literal
@@ -88,7 +89,7 @@ func mergeAttrs(cur string, attrs [][2]string) string {
 		list = append(list, kv{strings.TrimSpace(k), v})
 	}
 	for _, a := range attrs {
-		val := otelEscape(a[1])
+		val := wiring.Escape(a[1])
 		found := false
 		for i := range list {
 			if list[i].k == a[0] {

@@ -15,6 +15,7 @@ import (
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/kustomize"
 	"github.com/floe-dev/floe/policies"
+	"github.com/floe-dev/floe/wiring"
 )
 
 // Options configure a Renderer.
@@ -40,7 +41,7 @@ type Options struct {
 // Renderer is floe's Helm post-renderer: Run has Helm's PostRenderer signature.
 type Renderer struct {
 	opts    Options
-	w       wiring
+	w       plan
 	level   string
 	filters []kio.Filter
 }
@@ -67,7 +68,7 @@ func New(opts Options) (*Renderer, error) {
 			return nil, diag.Usage(err)
 		}
 	}
-	attrs := attrsValue(r.w.Attrs)
+	attrs := wiring.AttrsValue(r.w.Attrs)
 	r.filters = []kio.Filter{
 		kustomize.DropTestHooks{},
 		kustomize.Labels{Labels: r.w.Labels, Annotations: r.w.Annos, PodLabels: r.w.PodLabels, Selector: opts.Select},

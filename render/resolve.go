@@ -11,6 +11,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/wiring"
 )
 
 // Runtime names (CLI.md --runtime).
@@ -21,12 +22,10 @@ const (
 
 // Fixed layout of a product image (SPEC P-19) and of the platform (P-17).
 const (
-	appDir         = "/app"
-	dagsterHome    = "/opt/dagster/dagster_home"
-	dagsterPort    = 3030
-	servicePrefix  = "floe-platform"
-	lineageAPIPath = "api/v1/lineage"
-	profilesDir    = "/etc/dbt"
+	appDir      = "/app"
+	dagsterHome = "/opt/dagster/dagster_home"
+	dagsterPort = 3030
+	profilesDir = "/etc/dbt"
 )
 
 // Patterns are compiled once per process: Render runs once per product in a batch.
@@ -79,6 +78,8 @@ type resolved struct {
 	NS, E, envClass string // namespace, environment, P-29 class
 	mode, domain    string // P-11 deployment mode; mesh domain
 	LNS             string // P-30 lineage namespace
+	platform        wiring.Platform
+	product         wiring.Product
 
 	imageRepo, imageTag, image string
 	jobSuffix                  string // P-23: "-<tag8>" for the one-shot Job
@@ -118,27 +119,14 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 		E:           c.Environment.Name,
 		serviceAcct: c.Access.ServiceAccount,
 	}
-	r.envClass = envClass(r.E)
+	r.platform = wiring.ForPlatform(c, m)
+	r.product = wiring.ForProduct(p, m)
+	r.envClass = r.platform.Class
 	r.manifestName = m.Metadata.Name + "@" + m.Metadata.Version
 	var errs diag.List
 
 	// P-11 mode and P-30 lineage namespace.
-	switch m.Scope {
-	case "enterprise":
-		r.mode = "centralized"
-	case "domain":
-		r.mode = "mesh"
-	default:
-		r.mode = "simple"
-	}
-	r.LNS = r.P
-	if r.mode == "mesh" {
-		r.domain = p.Metadata.Labels["domain"]
-		if r.domain == "" {
-			r.domain = m.Metadata.Name
-		}
-		r.LNS = r.domain + "." + r.P
-	}
+	r.mode, r.domain, r.LNS = r.product.Mode, r.product.Domain, r.product.LNS
 
 	// P-26 image.
 	if err := r.resolveImage(c, imageTag); err != nil {
@@ -172,17 +160,6 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 		return nil, errs
 	}
 	return r, nil
-}
-
-// envClass is P-29: prod, dev or staging.
-func envClass(e string) string {
-	switch e {
-	case "prod", "production":
-		return "prod"
-	case "dev", "development", "local", "demo", "test":
-		return "dev"
-	}
-	return "staging"
 }
 
 func (r *resolved) resolveImage(c *config.Contract, tag string) error {
@@ -473,10 +450,7 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 			r.runLabels[k] = v
 		}
 	}
-	identity := "default." + r.D
-	if r.mode == "mesh" {
-		identity = r.domain + "." + r.D
-	}
+	identity := r.product.Identity
 	r.annotations = map[string]string{}
 	for k, v := range extra {
 		r.annotations[k] = v

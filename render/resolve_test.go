@@ -13,27 +13,6 @@ import (
 	"github.com/floe-dev/floe/diag"
 )
 
-func TestEnvClass(t *testing.T) {
-	for e, want := range map[string]string{
-		"prod": "prod", "production": "prod", "dev": "dev", "development": "dev", "local": "dev",
-		"demo": "dev", "test": "dev", "staging": "staging", "qa": "staging", "eu-west": "staging",
-	} {
-		if got := envClass(e); got != want {
-			t.Errorf("envClass(%q) = %q, want %q", e, got, want)
-		}
-	}
-}
-
-func TestOtelEscape(t *testing.T) {
-	for in, want := range map[string]string{
-		"customer-360": "customer-360", "1.0.0": "1.0.0", "a,b=c": "a%2Cb%3Dc", "sales.orders_x~": "sales.orders_x~", "ü x": "%C3%BC%20x",
-	} {
-		if got := otelEscape(in); got != want {
-			t.Errorf("otelEscape(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestDuckDBDir(t *testing.T) {
 	tests := map[string]struct{ path, dir, err string }{
 		"memory":        {":memory:", "", ""},
