@@ -107,19 +107,16 @@ func WithGate(g Gate) EngineOption {
 	return func(e *Engine) { e.gate, e.gateSet = g, true }
 }
 
-// NewEngine loads the embedded charts and, unless WithGate says otherwise, compiles the
-// policy gate (NewPolicyGate).
+// NewEngine loads the embedded charts and, unless WithGate says otherwise, starts
+// compiling the policy gate (NewPolicyGate) in the background: the first render's
+// stages run meanwhile and its gate stage waits for the compile (compileGate, batch.go).
 func NewEngine(opts ...EngineOption) (*Engine, error) {
 	e := &Engine{charts: map[string]*chart.Chart{}}
 	for _, o := range opts {
 		o(e)
 	}
 	if !e.gateSet {
-		g, err := NewPolicyGate(context.Background())
-		if err != nil {
-			return nil, err
-		}
-		e.gate = g
+		e.gate = compileGate()
 	}
 	for _, name := range charts.Names() {
 		c, err := charts.Load(name)
