@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -207,7 +208,7 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 				d.warnings, d.count = res.Warnings, len(res.Objects)
 				switch {
 				case stage != "":
-					d.err = writeObjects(filepath.Join(stage, filepath.FromSlash(outs[i])), res.Objects)
+					d.err = writeObjects(filepath.Join(stage, filepath.FromSlash(outs[i])), res)
 				case opts.JSON:
 					d.objects = res.Objects
 				default:
@@ -405,21 +406,51 @@ func outNames(root config.Root, dir string, products []string) ([]string, error)
 }
 
 // writeObjects writes one file per object into dir with WriteDir's names and bytes.
-func writeObjects(dir string, objs []*yaml.RNode) error {
+// The bytes are cut from the render's canonical stream rather than emitted again: the
+// stream is the objects' documents, each encoded on its own, joined by "---" lines
+// (kustomize.EmitStream), and a line "---" at column 0 occurs nowhere else in
+// yaml.v3's output. Should the cut not give one document per object, each object is
+// emitted on its own as WriteDir does.
+func writeObjects(dir string, res *Result) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	names := FileNames(objs)
-	for i, o := range objs {
-		b, err := emitOne(o)
-		if err != nil {
-			return err
+	docs := splitStream(res.YAML)
+	if len(docs) != len(res.Objects) {
+		docs = nil
+	}
+	names := FileNames(res.Objects)
+	for i, o := range res.Objects {
+		var b []byte
+		if docs != nil {
+			b = docs[i]
+		} else {
+			var err error
+			if b, err = emitOne(o); err != nil {
+				return err
+			}
 		}
 		if err := os.WriteFile(filepath.Join(dir, names[i]), b, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// splitStream cuts a canonical stream into its documents at the "---" lines.
+func splitStream(stream []byte) [][]byte {
+	if len(stream) == 0 {
+		return nil
+	}
+	var docs [][]byte
+	for {
+		i := bytes.Index(stream, []byte("\n---\n"))
+		if i < 0 {
+			return append(docs, stream)
+		}
+		docs = append(docs, stream[:i+1])
+		stream = stream[i+5:]
+	}
 }
 
 // stageDir creates the staging directory next to out: a hidden sibling, so the rename at

@@ -610,3 +610,51 @@ func TestPendingGate(t *testing.T) {
 		t.Errorf("render not judged by the policy gate: %+v", res.Evidence)
 	}
 }
+
+// TestSplitStream: the canonical stream is cut at "---" lines only.
+func TestSplitStream(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"a: 1\n", []string{"a: 1\n"}},
+		{"a: 1\n---\nb: 2\n", []string{"a: 1\n", "b: 2\n"}},
+		{"a: |\n  ---\n  x\n---\nb: '---'\n", []string{"a: |\n  ---\n  x\n", "b: '---'\n"}},
+		{"a: 1\n---\nb: 2\n---\nc: 3\n", []string{"a: 1\n", "b: 2\n", "c: 3\n"}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, d := range splitStream([]byte(tc.in)) {
+			got = append(got, string(d))
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("splitStream(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestWriteObjectsFallback: when the stream does not cut into one document per object,
+// every object is emitted on its own — the files are the same.
+func TestWriteObjectsFallback(t *testing.T) {
+	o := batchOptions(t, batchRoot(t), "").Options
+	o.ProductPath = "products/hello-orders"
+	res, err := testBatchEngine(t).Render(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut, emitted := filepath.Join(t.TempDir(), "cut"), filepath.Join(t.TempDir(), "emitted")
+	if err := writeObjects(cut, res); err != nil {
+		t.Fatal(err)
+	}
+	broken := *res
+	broken.YAML = bytes.ReplaceAll(res.YAML, []byte("\n---\n"), []byte("\n"))
+	if err := writeObjects(emitted, &broken); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := tree(t, cut)
+	b, _ := tree(t, emitted)
+	if a != b || strings.Count(a, "\n") != len(res.Objects) {
+		t.Errorf("cut and emitted files differ:\n%s", golden.Diff(b, a))
+	}
+}
