@@ -119,7 +119,7 @@ func TestDiffColor(t *testing.T) {
 }
 
 // gitDemo is the demo tree as a git repository with one commit.
-func gitDemo(t *testing.T) string {
+func gitDemo(t testing.TB) string {
 	t.Helper()
 	root := demoRoot(t)
 	t.Setenv("HOME", t.TempDir())
@@ -130,7 +130,7 @@ func gitDemo(t *testing.T) string {
 	return root
 }
 
-func gitIn(t *testing.T, dir string, args ...string) string {
+func gitIn(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 	cmd.Dir = dir
@@ -141,7 +141,7 @@ func gitIn(t *testing.T, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func editFile(t *testing.T, p, old, new string) {
+func editFile(t testing.TB, p, old, new string) {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -336,5 +336,57 @@ func TestCheckRender(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tc.errHas)
 			}
 		})
+	}
+}
+
+// TestDiffBaseCronAndVersion: a data engineer's change of schedule and version shows as
+// field paths between the git base and the work tree, on both runtimes; --exit-code
+// answers 1 when different and 0 when not.
+func TestDiffBaseCronAndVersion(t *testing.T) {
+	noTerminal(t, false)
+	root := gitDemo(t)
+	product := filepath.Join(root, "demo", "customer-360")
+	editFile(t, filepath.Join(product, "floe.yaml"), `  cron: "*/10 * * * *"`, `  cron: "0 6 * * *"`)
+	editFile(t, filepath.Join(product, "floe.yaml"), "  version: 1.0.0\n", "  version: 1.1.0\n")
+	for runtime, wants := range map[string][]string{
+		"floe-jobs": {
+			`~ spec.schedule: "*/10 * * * *" → "0 6 * * *"`,
+			`~ metadata.labels["app.kubernetes.io/version"]: "1.0.0" → "1.1.0"`,
+			`env[name=OTEL_RESOURCE_ATTRIBUTES].value: "service.version=1.0.0,`,
+		},
+		"dagster": {
+			`~ metadata.annotations["floe.dev/schedule"]: "*/10 * * * *" → "0 6 * * *"`,
+			`~ metadata.labels["app.kubernetes.io/version"]: "1.0.0" → "1.1.0"`,
+		},
+	} {
+		args := []string{"diff", "--root", root, "--contract", "platform/pec-dev.yaml", "--image-tag", diffTag, "--runtime", runtime, "--base", "HEAD", "--exit-code", product}
+		code, stdout, stderr := runFloe(args...)
+		if code != 1 {
+			t.Fatalf("%s: exit %d, want 1\nstdout: %s\nstderr: %s", runtime, code, stdout, stderr)
+		}
+		for _, want := range wants {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("%s: stdout lacks %q:\n%s", runtime, want, stdout)
+			}
+		}
+	}
+	gitIn(t, root, "commit", "-q", "-am", "schedule and version")
+	code, stdout, stderr := runFloe("diff", "--root", root, "--contract", "platform/pec-dev.yaml", "--image-tag", diffTag, "--base", "HEAD", "--exit-code", product)
+	if code != 0 {
+		t.Errorf("after commit: exit %d, want 0\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+}
+
+// BenchmarkDiffBase is one product's `floe diff --base HEAD` in process: two renders
+// (the work tree and the revision read through git) and the comparison.
+func BenchmarkDiffBase(b *testing.B) {
+	root := gitDemo(b)
+	product := filepath.Join(root, "demo", "customer-360")
+	editFile(b, filepath.Join(product, "floe.yaml"), `  cron: "*/10 * * * *"`, `  cron: "0 6 * * *"`)
+	b.ResetTimer()
+	for range b.N {
+		if code, _, stderr := runFloe("diff", "--root", root, "--contract", "platform/pec-dev.yaml", "--image-tag", diffTag, "--base", "HEAD", product); code != 0 {
+			b.Fatalf("exit %d: %s", code, stderr)
+		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // demoRoot copies config's demo fixtures into a temporary root.
-func demoRoot(t *testing.T) string {
+func demoRoot(t testing.TB) string {
 	t.Helper()
 	dst := t.TempDir()
 	src := filepath.Join("..", "..", "config", "testdata", "demo")
