@@ -48,5 +48,14 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# --- bench-scale (side-by-side whole-process benchmarks; bench/README.md) ---
+# `make bench` also runs them first: floe vs helm/kustomize/conftest, post-render,
+# policy vs conftest, 1,000 products in one render --all, start-up. Markdown on stdout.
+.PHONY: bench-scale
+bench: bench-scale
+bench-scale:
+	bench/run.sh
+# --- end bench-scale ---
+
 clean:
 	rm -rf $(BIN)
