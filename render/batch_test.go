@@ -658,3 +658,29 @@ func TestWriteObjectsFallback(t *testing.T) {
 		t.Errorf("cut and emitted files differ:\n%s", golden.Diff(b, a))
 	}
 }
+
+// BenchmarkBatch is golden/batch/root's products rendered into a directory by one
+// Engine (policies compiled once), GOMAXPROCS at a time; cpu-ns/op is the process CPU
+// per batch. bench/batch.sh measures 1,000 products as a whole process.
+func BenchmarkBatch(b *testing.B) {
+	eng := testBatchEngine(b)
+	dir := filepath.Join(b.TempDir(), "repo")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(golden.Dir(b), "batch", "root"))); err != nil {
+		b.Fatal(err)
+	}
+	root, err := config.OSRoot(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "out")
+	opts := BatchOptions{Options: Options{Root: root, ContractPath: "platform/contract.yaml", ImageTag: testTag, Now: testNow},
+		Dir: "products", OutDir: out}
+	b.ReportAllocs()
+	start := cpuTime()
+	for b.Loop() {
+		if _, err := eng.Batch(context.Background(), opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
