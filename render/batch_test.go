@@ -684,3 +684,33 @@ func BenchmarkBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
+
+// FuzzSplitStream: the documents joined by "---" lines give the stream back, and no
+// document holds a "---" line of its own.
+func FuzzSplitStream(f *testing.F) {
+	for _, s := range []string{"", "a: 1\n", "a: 1\n---\nb: 2\n", "---\n", "\n---\n---\n", "a: |\n  ---\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		docs := splitStream(in)
+		if len(in) == 0 {
+			if docs != nil {
+				t.Fatalf("empty stream gave %q", docs)
+			}
+			return
+		}
+		var joined []byte
+		for i, d := range docs {
+			if i > 0 {
+				joined = append(joined, "---\n"...)
+			}
+			if i < len(docs)-1 && bytes.Contains(d, []byte("\n---\n")) {
+				t.Fatalf("document %d holds a separator: %q", i, d)
+			}
+			joined = append(joined, d...)
+		}
+		if !bytes.Equal(joined, in) {
+			t.Fatalf("split %q, joined back %q", in, joined)
+		}
+	})
+}
