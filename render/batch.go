@@ -113,11 +113,11 @@ func (e *BatchError) ExitCode() int {
 
 // Batch renders every product under opts.Dir with the process-wide Engine (see Render).
 func Batch(ctx context.Context, opts BatchOptions) (*BatchResult, error) {
-	defaultOnce.Do(func() { defaultEngine, defaultErr = NewEngine() })
-	if defaultErr != nil {
-		return nil, defaultErr
+	e, err := processEngine()
+	if err != nil {
+		return nil, err
 	}
-	return defaultEngine.Batch(ctx, opts)
+	return e.Batch(ctx, opts)
 }
 
 // Batch renders every product FindProducts lists under opts.Dir against one contract,

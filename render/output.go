@@ -85,11 +85,7 @@ func WriteDir(dir string, objs []*yaml.RNode) error {
 	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".floe-new-")
+	tmp, err := stageDir(dir)
 	if err != nil {
 		return err
 	}
@@ -109,29 +105,8 @@ func WriteDir(dir string, objs []*yaml.RNode) error {
 			return err
 		}
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := replaceDir(tmp, dir); err != nil {
 		return err
-	}
-	if _, err := os.Lstat(dir); err == nil {
-		old, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".floe-old-")
-		if err != nil {
-			return err
-		}
-		os.Remove(old) // only the unique name is wanted
-		if err := os.Rename(dir, old); err != nil {
-			return fmt.Errorf("replacing %s: %w", dir, err)
-		}
-		if err := os.Rename(tmp, dir); err != nil {
-			if rerr := os.Rename(old, dir); rerr != nil {
-				return fmt.Errorf("replacing %s: %w (and restoring it: %v; the previous files are in %s)", dir, err, rerr, old)
-			}
-			return fmt.Errorf("replacing %s: %w", dir, err)
-		}
-		ok = true
-		return os.RemoveAll(old)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("writing %s: %w", dir, err)
 	}
 	ok = true
 	return nil

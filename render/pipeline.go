@@ -137,13 +137,19 @@ var (
 	defaultErr    error
 )
 
-// Render renders one product with a process-wide Engine (with the PolicyGate).
-func Render(ctx context.Context, opts Options) (*Result, error) {
+// processEngine is the process-wide Engine (with the PolicyGate), made on first use.
+func processEngine() (*Engine, error) {
 	defaultOnce.Do(func() { defaultEngine, defaultErr = NewEngine() })
-	if defaultErr != nil {
-		return nil, defaultErr
+	return defaultEngine, defaultErr
+}
+
+// Render renders one product with the process-wide Engine.
+func Render(ctx context.Context, opts Options) (*Result, error) {
+	e, err := processEngine()
+	if err != nil {
+		return nil, err
 	}
-	return defaultEngine.Render(ctx, opts)
+	return e.Render(ctx, opts)
 }
 
 // Render runs the pipeline for one product. Input problems are a diag.List (exit 2), a
