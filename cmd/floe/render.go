@@ -69,9 +69,10 @@ On any failure nothing is written and stdout stays empty.
 	return cmd
 }
 
-func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string) error {
+// checkCommon checks the flags one render and --all share.
+func (o *renderOptions) checkCommon(what string) error {
 	if o.contract == "" {
-		return diag.Usage(errors.New("render: --contract is required"))
+		return diag.Usage(fmt.Errorf("%s: --contract is required", what))
 	}
 	if o.format != "yaml" && o.format != "json" {
 		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
@@ -81,6 +82,13 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	}
 	if o.output != "-" && o.format == "json" {
 		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))
+	}
+	return nil
+}
+
+func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string) error {
+	if err := o.checkCommon("render"); err != nil {
+		return err
 	}
 	if o.check != "" && (o.output != "-" || o.evidence != "") {
 		return diag.Usage(errors.New("render: --check compares and writes nothing; it cannot be combined with --output DIR or --evidence"))

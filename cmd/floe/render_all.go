@@ -25,17 +25,8 @@ worst one (1 policy denied, 2 invalid input). --check and --evidence are single-
 
 // runRenderAll is `floe render --all DIR`.
 func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
-	if o.contract == "" {
-		return diag.Usage(errors.New("render --all: --contract is required"))
-	}
-	if o.format != "yaml" && o.format != "json" {
-		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
-	}
-	if o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs {
-		return diag.Usage(fmt.Errorf("render: --runtime %q: want dagster or floe-jobs", o.runtime))
-	}
-	if o.output != "-" && o.format == "json" {
-		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))
+	if err := o.checkCommon("render --all"); err != nil {
+		return err
 	}
 	if o.check != "" || o.evidence != "" {
 		return diag.Usage(errors.New("render --all: --check and --evidence work on one PRODUCT"))
