@@ -4,13 +4,14 @@ BIN      := bin
 FLOE     := $(BIN)/floe
 DEMO     := examples/demo
 IMAGETAG := 0123456789abcdef0123456789abcdef01234567
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 .PHONY: all build demo test unit e2e vet update-golden fuzz bench clean
 
 all: build
 
 build:
-	$(GO) build -trimpath -o $(FLOE) ./cmd/floe
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(FLOE) ./cmd/floe
 
 # Renders the bundled example product (customer-360 on the contract's default runtime).
 demo: build
