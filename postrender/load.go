@@ -3,9 +3,7 @@ package postrender
 import (
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
@@ -46,41 +44,12 @@ func Load(root config.Root, contractRel, productRel string) (*Inputs, error) {
 			in.Warnings = append(in.Warnings, ds.Warnings()...)
 		}
 	}
-	if in.Contract.Policy != nil {
-		for _, dir := range in.Contract.Policy.Bundles {
-			mods, err := readBundle(root, dir)
-			if err != nil {
-				return nil, diag.Errorf(in.Contract.Source.Path, "policy.bundles", "%v", err)
-			}
-			in.Bundles = append(in.Bundles, mods...)
-		}
+	mods, err := policies.ContractBundles(root, in.Contract)
+	if err != nil {
+		return nil, diag.Usage(err)
 	}
+	in.Bundles = mods
 	return in, nil
-}
-
-// readBundle reads the *.rego files of one root-relative directory (tests skipped).
-func readBundle(root config.Root, dir string) ([]policies.Module, error) {
-	dir, err := config.CleanRel(dir)
-	if err != nil {
-		return nil, err
-	}
-	names, err := root.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []policies.Module
-	for _, n := range names {
-		if !strings.HasSuffix(n, ".rego") || strings.HasSuffix(n, "_test.rego") {
-			continue
-		}
-		p := path.Join(dir, n)
-		b, err := root.ReadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, policies.Module{Path: p, Source: b})
-	}
-	return out, nil
 }
 
 // LogPath is where a failed post-render also leaves its diagnostics, because Helm 4

@@ -54,7 +54,7 @@ func New(opts Options) (*Renderer, error) {
 	if _, err := kustomize.MatchSelector(opts.Select, yaml.NewMapRNode(nil)); err != nil {
 		return nil, diag.Usage(fmt.Errorf("--select %q: %w", opts.Select, err))
 	}
-	level, err := Level(opts.Contract, opts.Manifest, opts.Enforcement)
+	level, err := policies.ContractLevel(opts.Contract, opts.Manifest, opts.Enforcement)
 	if err != nil {
 		return nil, diag.Usage(err)
 	}
@@ -64,7 +64,7 @@ func New(opts Options) (*Renderer, error) {
 		for _, rule := range opts.Gate.Rules() {
 			known[rule.ID] = true
 		}
-		if err := (policies.Gate{Exceptions: Exceptions(opts.Contract)}).Validate(known); err != nil {
+		if err := (policies.Gate{Exceptions: policies.ContractExceptions(opts.Contract)}).Validate(known); err != nil {
 			return nil, diag.Usage(err)
 		}
 	}
@@ -240,7 +240,7 @@ func (r *Renderer) gate(ctx context.Context, out []byte, nodes []*yaml.RNode, sr
 	if r.opts.Now != nil {
 		now = r.opts.Now
 	}
-	rep := policies.Gate{Level: r.level, Exceptions: Exceptions(c), Now: now()}.Apply(fs, r.opts.Gate.Rules())
+	rep := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: now()}.Apply(fs, r.opts.Gate.Rules())
 	return &rep, nil
 }
 
@@ -248,7 +248,7 @@ func (r *Renderer) gate(ctx context.Context, out []byte, nodes []*yaml.RNode, sr
 type denial struct{ r *policies.Report }
 
 func (d denial) Error() string {
-	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", Diagnostics(d.r).Errors(), d.r.Level, d.r.Deny)
+	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", policies.Diagnostics(d.r.Findings).Errors(), d.r.Level, d.r.Deny)
 }
 
 // source is where an object came from in Helm's output: the chart template (Helm 4's

@@ -417,38 +417,6 @@ func TestBadSelector(t *testing.T) {
 	}
 }
 
-func TestLevel(t *testing.T) {
-	c := func(l string) *config.Contract {
-		return &config.Contract{Policy: &config.ContractPolicy{Enforcement: l}}
-	}
-	m := func(l string) *config.Manifest {
-		return &config.Manifest{Governance: &config.Governance{PolicyEnforcementLevel: l}}
-	}
-	for name, tc := range map[string]struct {
-		c          *config.Contract
-		m          *config.Manifest
-		flag, want string
-		err        bool
-	}{
-		"default":                     {c: &config.Contract{}, want: "warn"},
-		"manifest":                    {c: &config.Contract{}, m: m("strict"), want: "strict"},
-		"contract raises":             {c: c("strict"), m: m("warn"), want: "strict"},
-		"contract no lower":           {c: c("off"), m: m("warn"), want: "warn"},
-		"flag raises":                 {c: c("warn"), flag: "strict", want: "strict"},
-		"flag no lower":               {c: c("strict"), flag: "off", want: "strict"},
-		"manifest off":                {c: &config.Contract{}, m: m("off"), want: "off"},
-		"manifest off, contract warn": {c: c("warn"), m: m("off"), want: "warn"},
-		"bad flag":                    {c: &config.Contract{}, flag: "loud", err: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			got, err := Level(tc.c, tc.m, tc.flag)
-			if (err != nil) != tc.err || got != tc.want {
-				t.Errorf("Level = %q, %v; want %q (error %v)", got, err, tc.want, tc.err)
-			}
-		})
-	}
-}
-
 // TestGate runs the real policy engine over the orchestrator chart: at strict the
 // Secret with literal data is denied unless a contract exception covers it; an
 // expired exception no longer applies and is reported.
@@ -498,7 +466,7 @@ func TestGate(t *testing.T) {
 			if rep == nil {
 				t.Fatalf("no report (err %v)", err)
 			}
-			ds := Diagnostics(rep).Error()
+			ds := policies.Diagnostics(rep.Findings).Error()
 			if got := err != nil; got != tc.denied {
 				t.Fatalf("denied = %v (err %v), want %v\n%s", got, err, tc.denied, ds)
 			}

@@ -37,18 +37,10 @@ func NewPolicyGate(ctx context.Context) (*PolicyGate, error) {
 // Check implements Gate.
 func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, error) {
 	c := in.Contract
-	if err := policies.CheckLevel(in.Enforcement); err != nil {
-		return nil, diag.Usage(fmt.Errorf("--enforcement: %w", err))
+	level, err := policies.ContractLevel(c, in.Manifest, in.Enforcement)
+	if err != nil {
+		return nil, diag.Usage(err)
 	}
-	var levels [3]string
-	if in.Manifest != nil && in.Manifest.Governance != nil {
-		levels[0] = in.Manifest.Governance.PolicyEnforcementLevel
-	}
-	if c.Policy != nil {
-		levels[1] = c.Policy.Enforcement
-	}
-	levels[2] = in.Enforcement
-	level := policies.Effective(levels[:]...)
 
 	engine, err := g.engine(ctx, in.Root, c)
 	if err != nil {
@@ -119,22 +111,12 @@ func (g *PolicyGate) engine(ctx context.Context, root config.Root, c *config.Con
 }
 
 // findingDiagnostics lists the findings no exception covers as diagnostics located in
-// the rendered stream: errors when they deny, warnings otherwise.
+// the rendered stream (policies.Diagnostics over the report's findings).
 func findingDiagnostics(r *PolicyReport) diag.List {
-	var out diag.List
-	for _, f := range r.Findings {
-		if f.Excepted {
-			continue
-		}
-		sev := diag.Warning
-		if f.Severity == policies.Deny {
-			sev = diag.Error
-		}
-		d := diag.Diagnostic{File: f.File, Line: f.Line, Path: f.Resource, Message: f.Rule + ": " + f.Message, Severity: sev}
-		if f.Line > 0 {
-			d.Col = 1
-		}
-		out = append(out, d)
+	fs := make([]policies.Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		fs[i] = policies.Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource, Namespace: f.Namespace,
+			File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted}
 	}
-	return out
+	return policies.Diagnostics(fs)
 }

@@ -104,7 +104,10 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 	if err != nil {
 		return diag.Usage(fmt.Errorf("%s: policy.bundles: %w", c.Source.Path, err))
 	}
-	level := policies.Effective(checkManifestLevel(manifest), checkContractLevel(c), o.enforcement)
+	level, err := policies.ContractLevel(c, manifest, o.enforcement)
+	if err != nil {
+		return diag.Usage(err)
+	}
 	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: checkNow()}
 	known := map[string]bool{}
 	for _, r := range engine.Rules() {
@@ -150,20 +153,6 @@ func checkManifest(root config.Root, c *config.Contract) (*config.Manifest, diag
 		return nil, nil
 	}
 	return config.LoadManifest(root, pm.Path)
-}
-
-func checkManifestLevel(m *config.Manifest) string {
-	if m == nil || m.Governance == nil {
-		return ""
-	}
-	return m.Governance.PolicyEnforcementLevel
-}
-
-func checkContractLevel(c *config.Contract) string {
-	if c.Policy == nil {
-		return ""
-	}
-	return c.Policy.Enforcement
 }
 
 // lineageEnabled follows the Manifest: lineage is on unless observability.lineage

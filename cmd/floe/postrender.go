@@ -109,9 +109,17 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 	if err != nil {
 		return err
 	}
-	for _, w := range append(in.Warnings, postrender.Diagnostics(report)...) {
+	for _, w := range append(in.Warnings, reportDiagnostics(report)...) {
 		fmt.Fprintln(s.Err, w.String())
 	}
 	s.Out.Write(out)
 	return nil
+}
+
+// reportDiagnostics lists a (possibly nil) report's unexcepted findings.
+func reportDiagnostics(r *policies.Report) diag.List {
+	if r == nil {
+		return nil
+	}
+	return policies.Diagnostics(r.Findings)
 }
