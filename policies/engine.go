@@ -91,7 +91,28 @@ const rulesQuery = `r := data.floe[pkg].rules[id]`
 var ruleID = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
 
 // New compiles the built-in policies and opts.ExtraBundles and reads the rule metadata.
+// Without ExtraBundles it returns the process's one built-in Engine (see Prepare),
+// compiled on first use.
 func New(ctx context.Context, opts Options) (*Engine, error) {
+	if len(opts.ExtraBundles) == 0 {
+		return builtinEngine()
+	}
+	return compile(ctx, opts)
+}
+
+// builtinEngine compiles the built-in policies once per process.
+var builtinEngine = sync.OnceValues(func() (*Engine, error) {
+	return compile(context.Background(), Options{})
+})
+
+// Prepare starts compiling the built-in policies in the background, at most once per
+// process; New without ExtraBundles returns that Engine, waiting for the compile if it
+// is still running. A fresh process that will run the gate calls it as early as it can
+// (internal/warm does, during package initialization), so that the compile overlaps
+// everything else the process does first.
+func Prepare() { go builtinEngine() } //nolint:errcheck // New reports the error
+
+func compile(ctx context.Context, opts Options) (*Engine, error) {
 	modules := map[string]*ast.Module{}
 	all := append(Builtin(), opts.ExtraBundles...)
 	for _, m := range all {
