@@ -77,14 +77,27 @@ type Options struct {
 // Engine is the compiled policy set: build it once per process with New, then Check
 // any number of streams (safe for concurrent use).
 type Engine struct {
-	query rego.PreparedEvalQuery
-	rules map[string]Rule
-	order []Rule
+	whole   rego.PreparedEvalQuery // packages that see the whole stream at once
+	split   rego.PreparedEvalQuery // packages that judge one object at a time
+	isSplit bool                   // split is prepared: Check may evaluate it on parts
+	rules   map[string]Rule
+	order   []Rule
+
+	builtinPkgs, bundlePkgs *ast.Term // package names without "floe.", for input.packages
+	bundled                 bool      // a contract bundle declares violations of its own
 }
 
-// The query gathers every violation of every floe.* package in one evaluation, with
-// the parameters of this check mounted at data.floe.params.
-const violationQuery = `vs := [[pkg, v] | v := data.floe[pkg].violation[_]] with data.floe.params as input.params`
+// The query gathers every violation of the floe.* packages named in input.packages (all
+// of them when there is no such list) in one evaluation, with the parameters of this
+// check mounted at data.floe.params.
+const (
+	violationQuery = `vs := [[pkg, v] | v := data.floe[pkg].violation[_]] with data.floe.params as input.params`
+	packagesQuery  = `vs := [[pkg, v] | some pkg in input.packages; v := data.floe[pkg].violation[_]] with data.floe.params as input.params`
+)
+
+// chunkSize is the smallest part of a stream the per-object packages are evaluated on
+// by a goroutine of their own.
+const chunkSize = 64
 
 const rulesQuery = `r := data.floe[pkg].rules[id]`
 
@@ -140,12 +153,77 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 	if err := e.readRules(ctx, compiler); err != nil {
 		return nil, err
 	}
-	q, err := rego.New(rego.Compiler(compiler), rego.Query(violationQuery), rego.StrictBuiltinErrors(false)).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("preparing the policy query: %w", err)
+	var err error
+	if e.whole, err = prepare(ctx, compiler, violationQuery); err != nil {
+		return nil, err
 	}
-	e.query = q
+	// The built-in packages judge each object on its own (floe.lib says so), so they
+	// can be evaluated on parts of a stream in parallel, unless a contract bundle adds
+	// to one of their packages. Bundles' own packages always see the whole stream.
+	if !extendsBuiltin(opts.ExtraBundles) {
+		if e.split, err = prepare(ctx, compiler, packagesQuery); err != nil {
+			return nil, err
+		}
+		e.isSplit = true
+	}
+	var builtin, bundle []*ast.Term
+	for _, path := range sortedKeys(modules) {
+		pkg := modules[path].Package.Path
+		if len(pkg) != 3 {
+			continue // not floe.<concern>: no violations are read from it
+		}
+		name := ast.StringTerm(strings.TrimPrefix(pkg.String(), "data.floe."))
+		if builtinPackages()[strings.TrimPrefix(pkg.String(), "data.")] {
+			builtin = append(builtin, name)
+		} else {
+			bundle = append(bundle, name)
+		}
+	}
+	e.builtinPkgs, e.bundlePkgs, e.bundled = ast.ArrayTerm(builtin...), ast.ArrayTerm(bundle...), len(bundle) > 0
 	return e, nil
+}
+
+func prepare(ctx context.Context, compiler *ast.Compiler, query string) (rego.PreparedEvalQuery, error) {
+	q, err := rego.New(rego.Compiler(compiler), rego.Query(query), rego.StrictBuiltinErrors(false)).PrepareForEval(ctx)
+	if err != nil {
+		return q, fmt.Errorf("preparing the policy query: %w", err)
+	}
+	return q, nil
+}
+
+// builtinPackages are the packages of the built-in policies: "floe.labels", ….
+var builtinPackages = sync.OnceValue(func() map[string]bool {
+	pkgs := map[string]bool{}
+	for _, m := range Builtin() {
+		if mod, err := ast.ParsePackage(packageLine(m.Source)); err == nil {
+			pkgs[strings.TrimPrefix(mod.Path.String(), "data.")] = true
+		}
+	}
+	return pkgs
+})
+
+// packageLine is the first line of src starting with "package ".
+func packageLine(src []byte) string {
+	for line := range strings.Lines(string(src)) {
+		if strings.HasPrefix(line, "package ") {
+			return line
+		}
+	}
+	return ""
+}
+
+// extendsBuiltin reports whether a bundle module declares a package of the built-in
+// policies (floe.lib included), whose rules would then not all be floe's.
+func extendsBuiltin(bundles []Module) bool {
+	for _, m := range bundles {
+		if isTest(m.Path) {
+			continue
+		}
+		if pkg, err := ast.ParsePackage(packageLine(m.Source)); err != nil || builtinPackages()[strings.TrimPrefix(pkg.Path.String(), "data.")] {
+			return true
+		}
+	}
+	return false
 }
 
 // queried are the rule names the engine reads; only packages floe.<concern> are queried.
@@ -232,38 +310,100 @@ func (e *Engine) Rules() []Rule { return append([]Rule(nil), e.order...) }
 // Rule returns the metadata of one rule.
 func (e *Engine) Rule(id string) (Rule, bool) { r, ok := e.rules[id]; return r, ok }
 
-// Check evaluates every policy over the whole stream in one query and returns the raw
-// findings (each with its rule's severity, none excepted), sorted by file, line, rule.
+// Check evaluates every policy over the stream and returns the raw findings (each with
+// its rule's severity, none excepted), sorted by file, line, rule.
+//
+// On a large stream the built-in packages are evaluated on parts of it in parallel
+// (GOMAXPROCS parts of at least chunkSize objects), and any contract bundle's packages
+// on the whole; the findings are the same as from one evaluation.
 func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding, error) {
-	input, err := inputValue(objs, p)
+	items, err := inputItems(objs)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	params, err := paramsTerm(p)
 	if err != nil {
-		return nil, fmt.Errorf("evaluating policies: %w", err)
+		return nil, err
 	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
+	parts := 1
+	if e.isSplit {
+		parts = max(1, min(runtime.GOMAXPROCS(0), len(objs)/chunkSize))
 	}
-	vs, _ := rs[0].Bindings["vs"].([]any)
+	if parts == 1 {
+		return e.findings(ctx, []evaluation{{query: e.whole, items: items}}, params, objs)
+	}
+	var evals []evaluation
+	if e.bundled {
+		evals = append(evals, evaluation{query: e.whole, items: items, packages: e.bundlePkgs})
+	}
+	for k := range parts {
+		lo, hi := k*len(items)/parts, (k+1)*len(items)/parts
+		evals = append(evals, evaluation{query: e.split, items: items[lo:hi], offset: lo, packages: e.builtinPkgs})
+	}
+	return e.findings(ctx, evals, params, objs)
+}
+
+// evaluation is one query over items (objects offset… of the stream), limited to
+// packages when the list is not nil.
+type evaluation struct {
+	query    rego.PreparedEvalQuery
+	items    []*ast.Term
+	offset   int
+	packages *ast.Term
+}
+
+// findings runs the evaluations concurrently and gathers their findings, deduplicated
+// and sorted.
+func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.Term, objs []Object) ([]Finding, error) {
+	results := make([][]any, len(evals))
+	errs := make([]error, len(evals))
+	var wg sync.WaitGroup
+	for k, ev := range evals {
+		wg.Go(func() {
+			fields := [][2]*ast.Term{
+				ast.Item(ast.StringTerm("objects"), ast.ArrayTerm(ev.items...)),
+				ast.Item(ast.StringTerm("params"), params),
+			}
+			if ev.packages != nil {
+				fields = append(fields, ast.Item(ast.StringTerm("packages"), ev.packages))
+			}
+			rs, err := ev.query.Eval(ctx, rego.EvalParsedInput(ast.NewObject(fields...)))
+			switch {
+			case err != nil:
+				errs[k] = fmt.Errorf("evaluating policies: %w", err)
+			case len(rs) != 1:
+				errs[k] = fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
+			default:
+				results[k], _ = rs[0].Bindings["vs"].([]any)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	seen := map[Finding]bool{}
-	out := make([]Finding, 0, len(vs))
-	for _, pv := range vs {
-		f, err := e.finding(pv, objs)
-		if err != nil {
-			return nil, err
+	var out []Finding
+	for k, vs := range results {
+		for _, pv := range vs {
+			f, err := e.finding(pv, objs, evals[k].offset, len(evals[k].items))
+			if err != nil {
+				return nil, err
+			}
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
 		}
-		if !seen[f] {
-			seen[f] = true
-			out = append(out, f)
-		}
+	}
+	if out == nil {
+		out = []Finding{}
 	}
 	SortFindings(out)
 	return out, nil
 }
 
-func (e *Engine) finding(pv any, objs []Object) (Finding, error) {
+func (e *Engine) finding(pv any, objs []Object, offset, n int) (Finding, error) {
 	pair, _ := pv.([]any)
 	if len(pair) != 2 {
 		return Finding{}, fmt.Errorf("evaluating policies: malformed result %v", pv)
@@ -276,11 +416,12 @@ func (e *Engine) finding(pv any, objs []Object) (Finding, error) {
 	if !ok {
 		return Finding{}, fmt.Errorf("policy package floe.%s: violation of undeclared rule %q", pkg, id)
 	}
-	n, ok := v["i"].(json.Number)
-	i, err := n.Int64()
-	if !ok || err != nil || i < 0 || int(i) >= len(objs) {
+	num, ok := v["i"].(json.Number)
+	i, err := num.Int64()
+	if !ok || err != nil || i < 0 || int(i) >= n {
 		return Finding{}, fmt.Errorf("policy package floe.%s: rule %s: violation has no valid object index \"i\"", pkg, id)
 	}
+	i += int64(offset)
 	if msg == "" {
 		return Finding{}, fmt.Errorf("policy package floe.%s: rule %s: violation has no message \"msg\"", pkg, id)
 	}
@@ -319,10 +460,10 @@ func SortFindings(fs []Finding) {
 	})
 }
 
-// inputValue builds the rego input {"objects": [{object, file, line, doc}], "params"}.
-// Objects are converted in parallel: on a large stream the conversion costs about a
-// third of the evaluation.
-func inputValue(objs []Object, p Params) (ast.Value, error) {
+// inputItems converts the objects to the rego input's objects, {object, file, line,
+// doc} each. Objects are converted in parallel: on a large stream the conversion costs
+// about a third of the evaluation.
+func inputItems(objs []Object) ([]*ast.Term, error) {
 	items := make([]*ast.Term, len(objs))
 	errs := make([]error, len(objs))
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(objs)/256))
@@ -351,6 +492,11 @@ func inputValue(objs []Object, p Params) (ast.Value, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	return items, nil
+}
+
+// paramsTerm is p as the rego input's params.
+func paramsTerm(p Params) (*ast.Term, error) {
 	pj, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -363,10 +509,7 @@ func inputValue(objs []Object, p Params) (ast.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ast.NewObject(
-		ast.Item(ast.StringTerm("objects"), ast.ArrayTerm(items...)),
-		ast.Item(ast.StringTerm("params"), ast.NewTerm(pv)),
-	), nil
+	return ast.NewTerm(pv), nil
 }
 
 func location(o Object) string {

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -226,6 +227,84 @@ func TestCheckRejectsMalformedViolations(t *testing.T) {
 			_, err = e.Check(context.Background(), mustParse(t, "x.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"), Params{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSplitEvaluation: the built-in packages evaluated on parts of a stream in
+// parallel find exactly what one evaluation of the whole stream finds; a bundle's own
+// package still sees the whole stream, and a bundle adding to a built-in package turns
+// splitting off.
+func TestSplitEvaluation(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8)) // 1,000 objects: 8 parts
+	ctx := context.Background()
+	objs, err := ParseObjects("s.yaml", streamgen.Generate(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := Module{Path: "p/whole.rego", Source: []byte(`package floe.platform_count
+
+rules["ACME-CNT-01"] := {"title": "Counts the stream", "severity": "warn", "remediation": "None."}
+
+violation contains {"rule": "ACME-CNT-01", "i": n - 1, "msg": sprintf("the stream has %d objects", [n])} if {
+	n := count(input.objects)
+}
+`)}
+	extend := Module{Path: "p/labels.rego", Source: []byte(`package floe.labels
+
+rules["ACME-LBL-01"] := {"title": "Objects name an owner", "severity": "warn", "remediation": "Add acme.com/owner."}
+
+violation contains {"rule": "ACME-LBL-01", "i": i, "msg": "no owner"} if {
+	some i, o in input.objects
+	not o.object.metadata.labels["acme.com/owner"]
+}
+`)}
+	for _, tc := range []struct {
+		name    string
+		bundles []Module
+		split   bool
+		extra   string // a finding only the bundle gives
+	}{
+		{"built-in", nil, true, ""},
+		{"own package", []Module{whole}, true, "ACME-CNT-01 Service/orders-999: the stream has 1000 objects"},
+		{"extends floe.labels", []Module{extend}, false, "ACME-LBL-01 Service/orders-999: no owner"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, err := New(ctx, Options{ExtraBundles: tc.bundles})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.isSplit != tc.split {
+				t.Fatalf("split = %v, want %v", e.isSplit, tc.split)
+			}
+			got, err := e.Check(ctx, objs, benchParams())
+			if err != nil {
+				t.Fatal(err)
+			}
+			one := *e
+			one.isSplit = false
+			want, err := one.Check(ctx, objs, benchParams())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 {
+				t.Fatal("the generated stream has violations; none found")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("split evaluation differs from one evaluation:\n%s", diff)
+			}
+			if tc.extra == "" {
+				return
+			}
+			n := 0
+			for _, f := range got {
+				if f.Rule+" "+f.Resource+": "+f.Message == tc.extra {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d findings %q, want 1", n, tc.extra)
 			}
 		})
 	}

@@ -8,6 +8,11 @@
 # lineageEnabled, lineageNamespace, schedule). An empty parameter switches off the
 # checks that need it.
 #
+# Every built-in rule judges one object at a time: a violation of input.objects[i]
+# depends on that object and the parameters only. The engine relies on it to evaluate
+# parts of a large stream in parallel (TestSplitEvaluation); a contract bundle that
+# declares one of the built-in packages turns that off.
+#
 # Performance (5,000 objects in one query): lists are built once here and rules
 # iterate them with builtins. User functions cache results keyed by their arguments,
 # so they are called only with small arguments (a securityContext, an image, a name),

@@ -124,7 +124,7 @@ func FuzzParseObjects(f *testing.F) {
 				t.Fatalf("object without kind: %v", o.Value)
 			}
 		}
-		if _, err := inputValue(objs, Params{}); err != nil {
+		if _, err := inputItems(objs); err != nil {
 			t.Fatalf("parsed objects do not convert to rego input: %v", err)
 		}
 	})
