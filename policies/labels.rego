@@ -55,9 +55,35 @@ pod_problems(labels, job) := array.concat(
 	],
 )
 
-# label_problems lists what is wrong with one label set (cached: the objects of a
-# product share their labels).
-label_problems(labels, pod) := array.concat(array.concat(
+# label_problems lists what is wrong with one label set. Most label sets are fine and
+# differ from object to object, so a handful of builtin calls recognise a good one
+# (well_labelled) before the per-label details are worked out.
+label_problems(labels, pod) := [] if {
+	well_labelled(lib.object_or(labels), pod)
+} else := label_details(labels, pod)
+
+# well_labelled holds when labels has every wanted label with its wanted value and
+# only valid values; it agrees with count(label_details(labels, pod)) == 0.
+well_labelled(labels, pod) if {
+	object.subset(labels, exact(pod))
+	have := object.filter(labels, any_keys(pod))
+	count(have) == count(any_keys(pod))
+	not "" in have
+	regex.match(valid_labels_json, json.marshal(labels))
+}
+
+# exact are the wanted labels with a fixed value; any_keys those with any non-empty one.
+exact(pod) := {k: v | some k, v in wanted(pod); v != ""}
+
+any_keys(pod) := {k | some k, v in wanted(pod); v == ""}
+
+# valid_labels_json matches the JSON form of a label set whose values are all valid
+# label values (which JSON never escapes); any key.
+valid_labels_json := concat("", [`^\{(?:`, label_pair, `(?:,`, label_pair, `)*)?\}$`])
+
+label_pair := concat("", [`"(?:[^"\\]|\\.)*":"`, value_grammar, `"`])
+
+label_details(labels, pod) := array.concat(array.concat(
 	[sprintf("lacks label(s) %s", [concat(", ", missing)]) |
 		missing := sort([k | some k, _ in wanted(pod); object.get(lib.object_or(labels), k, "") in {"", null}])
 		count(missing) > 0
@@ -79,4 +105,6 @@ wanted(false) := required
 wanted(true) := pod_required
 
 # label_value is the Kubernetes label-value grammar, 63 characters at most.
-label_value := `^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$`
+label_value := concat("", ["^", value_grammar, "$"])
+
+value_grammar := `(?:(?:[A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?`

@@ -96,15 +96,6 @@ object_or(v) := v if is_object(v) else := {}
 # array_or(v) is v when it is an array, else [].
 array_or(v) := v if is_array(v) else := []
 
-# env_entries are the well-formed entries of a container's env list.
-env_entries(env) := [e | some e in array_or(env); is_object(e); is_string(e.name)]
-
-# literals maps env names to their non-empty literal values.
-literals(env) := {e.name: e.value | some e in env_entries(env); is_string(e.value); e.value != ""}
-
-# env_names is the set of env names a container defines (literal or valueFrom).
-env_names(env) := {e.name | some e in env_entries(env)}
-
 # objects_of_kind(kind) lists the indexes of the objects of one of the kinds rules
 # look up this way (one pass over the stream collects them all).
 objects_of_kind(kind) := [i | some [k, i] in indexed_kinds; k == kind]

@@ -84,3 +84,9 @@ test_pol_sec_10_fail_warning_in_dev if {
 	[v] := [v | some v in t.violations([cm], t.params_with({"environment": "dev"})); v.rule == "POL-SEC-10"]
 	v.severity == "warn"
 }
+
+test_pol_sec_09_fail_repeated_variable if {
+	once := with_env({"name": "DB_PASSWORD", "value": "hunter2"})
+	twice := t.patched(once, env_path, {"name": "DB_PASSWORD", "value": "hunter3"})
+	t.messages("POL-SEC-09", [twice], t.params) == {`container "dbt": env DB_PASSWORD has a literal value; use valueFrom.secretKeyRef`}
+}

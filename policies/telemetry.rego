@@ -27,39 +27,54 @@ attribute_params := {"floe.product.name": "product", "floe.product.version": "pr
 
 violation contains v if {
 	some x in lib.app_containers
-	some p in env_problems(object.get(x.c, "env", []))
+	watched := [e | some e in lib.array_or(object.get(x.c, "env", [])); e.name in watched_names]
+	some p in env_problems(watched)
 	v := {"rule": p[0], "i": x.i, "msg": sprintf("%s: %s", [lib.label(x.field, x.name), p[1]])}
 }
 
-# env_problems lists [rule, message] pairs for one env list (cached: the containers of
-# a product share their env).
+# watched_names are the variables these rules read; only those entries of a container's
+# env are handed to env_problems, which the containers of a product then share (it is
+# cached by its argument) however much else their env lists differ.
+watched_names := {n | some n in array.concat(otel_vars, ol_vars)}
+
+# env_problems lists [rule, message] pairs for the watched entries of one env list.
 env_problems(env) := array.concat(otel_problems(env), ol_problems(env))
+
+# names is the set of variable names env defines (literal or valueFrom).
+names(env) := {e.name | some e in env}
+
+# values(env, name) is the set of non-empty literal values of name (several when env
+# repeats it; each is checked).
+values(env, name) := {e.value | some e in env; e.name == name; is_string(e.value); e.value != ""}
 
 otel_problems(env) := array.concat(
 	[["POL-OTEL-01", sprintf("env %s not set", [concat(", ", missing)])] |
-		missing := [n | some n in otel_vars; not n in lib.env_names(env)]
+		missing := [n | some n in otel_vars; not n in names(env)]
 		count(missing) > 0
 	],
-	[["POL-OTEL-01", msg] | some msg in otel_value_problems(lib.literals(env))],
+	[["POL-OTEL-01", msg] | some msg in otel_value_problems(env)],
 )
 
-otel_value_problems(lit) := array.concat(
+otel_value_problems(env) := array.concat(
 	[sprintf("OTEL_RESOURCE_ATTRIBUTES lacks %s", [concat(", ", missing)]) |
-		attrs := attributes(lit.OTEL_RESOURCE_ATTRIBUTES)
+		some s in values(env, "OTEL_RESOURCE_ATTRIBUTES")
+		attrs := attributes(s)
 		missing := [k | some k in resource_keys; not attrs[k]]
 		count(missing) > 0
 	],
 	array.concat(
 		[sprintf("OTEL_RESOURCE_ATTRIBUTES has %s=%s (want %s)", [key, got, want]) |
-			attrs := attributes(lit.OTEL_RESOURCE_ATTRIBUTES)
+			some s in values(env, "OTEL_RESOURCE_ATTRIBUTES")
+			attrs := attributes(s)
 			some key, param in attribute_params
 			want := lib.param(param)
 			got := attrs[key]
 			got != want
 		],
-		[sprintf("OTEL_SERVICE_NAME is %q (want %q)", [lit.OTEL_SERVICE_NAME, want]) |
+		[sprintf("OTEL_SERVICE_NAME is %q (want %q)", [got, want]) |
 			want := lib.param("product")
-			lit.OTEL_SERVICE_NAME != want
+			some got in values(env, "OTEL_SERVICE_NAME")
+			got != want
 		],
 	),
 )
@@ -70,12 +85,12 @@ ol_problems(env) := [] if {
 	not lineage_on
 } else := array.concat(
 	[["POL-OL-01", sprintf("env %s not set", [concat(", ", missing)])] |
-		missing := [n | some n in ol_vars; not n in lib.env_names(env)]
+		missing := [n | some n in ol_vars; not n in names(env)]
 		count(missing) > 0
 	],
 	[["POL-OL-01", sprintf("OPENLINEAGE_NAMESPACE is %q (want %q)", [got, want])] |
 		want := lib.param("lineageNamespace")
-		got := lib.literals(env).OPENLINEAGE_NAMESPACE
+		some got in values(env, "OPENLINEAGE_NAMESPACE")
 		got != want
 	],
 )

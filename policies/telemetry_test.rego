@@ -67,3 +67,10 @@ test_pol_ol_01_fail_namespace if {
 	cj := with_value("OPENLINEAGE_NAMESPACE", "default")
 	t.messages("POL-OL-01", [cj], t.params) == {`container "dbt": OPENLINEAGE_NAMESPACE is "default" (want "orders")`}
 }
+
+# Kubernetes accepts a variable set twice (the last wins); every literal value is
+# checked, and the policy does not fail on the repetition.
+test_pol_otel_01_fail_repeated_variable if {
+	cj := t.patched(t.cronjob, env_path, array.concat(t.container.env, [{"name": "OTEL_SERVICE_NAME", "value": "other"}]))
+	t.messages("POL-OTEL-01", [cj], t.params) == {`container "dbt": OTEL_SERVICE_NAME is "other" (want "orders")`}
+}
