@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -273,24 +275,63 @@ func stripInternal(obj *yaml.Node) {
 	}
 }
 
+// StripInternal removes what EmitStream removes from the nodes (internal kyaml
+// annotations and empty annotations maps) ahead of it: afterwards EmitStream only reads
+// the nodes, so others may read them while it runs.
+func StripInternal(nodes []*yaml.RNode) {
+	for _, rn := range nodes {
+		if n := rn.YNode(); n != nil {
+			stripInternal(n)
+		}
+	}
+}
+
 // EmitStream writes nodes as a "---" separated stream in the order given
 // (apply Canonical first for the canonical order), 2-space indented with
 // compact sequences, ending in a newline. Internal kyaml annotations
 // (config.kubernetes.io/index, internal.config.kubernetes.io/*, …) and empty
 // annotations maps are removed from the nodes. No nodes yield no bytes.
 func EmitStream(nodes []*yaml.RNode) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(nodes) * 1536)
-	count := 0
+	var docs []*yaml.Node
 	for _, rn := range nodes {
-		n := rn.YNode()
-		if n == nil {
-			continue
+		if n := rn.YNode(); n != nil {
+			stripInternal(n)
+			docs = append(docs, n)
 		}
-		stripInternal(n)
-		if count > 0 {
+	}
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	// A long stream is encoded in parts by as many goroutines as there are
+	// processors; the parts are joined in order, so the bytes do not depend on it.
+	parts := max(1, min(runtime.GOMAXPROCS(0), len(docs)/emitPart))
+	bufs := make([][]byte, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			bufs[k], errs[k] = emitDocs(docs[k*len(docs)/parts:(k+1)*len(docs)/parts], k == 0)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return trimTrailingSpace(bytes.Join(bufs, nil)), nil
+}
+
+// emitPart is the smallest number of documents EmitStream gives a goroutine.
+const emitPart = 32
+
+// emitDocs encodes docs, each after a "---" line but the first of the stream.
+func emitDocs(docs []*yaml.Node, first bool) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(docs) * 1536)
+	for _, n := range docs {
+		if !first {
 			buf.WriteString("---\n")
 		}
+		first = false
 		// One encoder per document: a yaml.v3 emitter keeps every event of
 		// its stream until Close, which makes one long-lived encoder cost
 		// quadratic memory traffic on big streams.
@@ -301,12 +342,8 @@ func EmitStream(nodes []*yaml.RNode) ([]byte, error) {
 		if err := enc.Close(); err != nil {
 			return nil, fmt.Errorf("emit %s: %w", objectID(n), err)
 		}
-		count++
 	}
-	if count == 0 {
-		return nil, nil
-	}
-	return trimTrailingSpace(buf.Bytes()), nil
+	return buf.Bytes(), nil
 }
 
 // trimTrailingSpace removes blanks at line ends. yaml.v3 only leaves them in

@@ -2,6 +2,8 @@ package kustomize
 
 import (
 	"bytes"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -445,6 +447,39 @@ func TestEmitStreamQuoting(t *testing.T) {
 	for _, v := range []string{"yes", "no", "on", "off", "y", "n"} {
 		if !strings.Contains(string(out), `k`+v+`: "`+v+`"`) {
 			t.Errorf("%q not double-quoted:\n%s", v, out)
+		}
+	}
+}
+
+// TestEmitStreamInParts: a long stream is encoded by several goroutines; the bytes are
+// those of encoding it in one piece, whatever GOMAXPROCS is.
+func TestEmitStreamInParts(t *testing.T) {
+	var in strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&in, "---\n# doc %d\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%03d\n  annotations: {config.kubernetes.io/index: '%d'}\ndata: {k: \"v %d  \", n: '%d'}\n", i, i, i, i, i)
+	}
+	emit := func(procs int) []byte {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		nodes, err := ParseStream([]byte(in.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := EmitStream(nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	one := emit(1)
+	if n := bytes.Count(one, []byte("\n---\n")); n != 299 {
+		t.Fatalf("%d separators, want 299", n)
+	}
+	if bytes.Contains(one, []byte("config.kubernetes.io/index")) || !bytes.HasPrefix(one, []byte("# doc 0\n")) {
+		t.Fatalf("unexpected output start:\n%.200s", one)
+	}
+	for _, procs := range []int{2, 3, 8} {
+		if got := emit(procs); !bytes.Equal(got, one) {
+			t.Errorf("GOMAXPROCS %d:\n%s", procs, golden.Diff(string(one), string(got)))
 		}
 	}
 }
