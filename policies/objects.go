@@ -125,17 +125,29 @@ func decodeObject(name string, n *yaml.Node) (map[string]any, error) {
 	if err := n.Decode(&raw); err != nil {
 		return nil, yamlError(name, err)
 	}
+	o, err := NewObject(name, n.Line, 0, raw)
+	return o.Value, err
+}
+
+// NewObject makes the Object of one document as a YAML library decodes it into an
+// `any` (yaml.v3 and go.yaml.in/yaml/v3 give the same): maps get string keys,
+// timestamps become text, and NaN, infinities and objects without apiVersion or kind
+// are refused with an error naming file:line.
+func NewObject(file string, line, doc int, raw any) (Object, error) {
 	v, err := normalize(raw, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, n.Line, err)
+		return Object{}, fmt.Errorf("%s:%d: %w", file, line, err)
 	}
-	obj := v.(map[string]any)
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return Object{}, fmt.Errorf("%s:%d: document is not a mapping (a Kubernetes object)", file, line)
+	}
 	for _, k := range []string{"apiVersion", "kind"} {
 		if s, ok := obj[k].(string); !ok || s == "" {
-			return nil, fmt.Errorf("%s:%d: object has no %s", name, n.Line, k)
+			return Object{}, fmt.Errorf("%s:%d: object has no %s", file, line, k)
 		}
 	}
-	return obj, nil
+	return Object{File: file, Line: line, Doc: doc, Value: obj}, nil
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)

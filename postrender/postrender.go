@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -99,15 +101,46 @@ func (r *Renderer) Run(in *bytes.Buffer) (*bytes.Buffer, error) {
 // (nil without a gate). On any error the output is nil: input problems are exit-2
 // errors, a policy denial an exit-1 error whose report is still returned.
 func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Report, error) {
+	nodes, srcs, judged, err := r.transform(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The stream is written while the gate judges the same nodes: after StripInternal
+	// both only read them.
+	kustomize.StripInternal(nodes)
+	var out []byte
+	var emitErr error
+	emitted := make(chan struct{})
+	go func() {
+		defer close(emitted)
+		out, emitErr = kustomize.EmitStream(nodes)
+	}()
+	report, err := r.gate(ctx, nodes, srcs, judged)
+	<-emitted
+	if emitErr != nil {
+		return nil, nil, fmt.Errorf("post-render: %w", emitErr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if report.Denied() {
+		return nil, report, diag.No(denial{report})
+	}
+	return out, report, nil
+}
+
+// transform parses the stream and applies the filters: the nodes to write, where each
+// came from, and the ones the gate judges.
+func (r *Renderer) transform(in []byte) ([]*yaml.RNode, []source, map[*yaml.Node]bool, error) {
 	if err := checkAliases(in); err != nil {
-		return nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
+		return nil, nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
 	}
 	nodes, err := kustomize.ParseStream(in)
 	if err != nil {
-		return nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
+		return nil, nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
 	}
 	if len(nodes) == 0 {
-		return nil, nil, diag.Usage(errors.New("stdin: no Kubernetes objects in the stream (refusing to answer an empty render with empty output)"))
+		return nil, nil, nil, diag.Usage(errors.New("stdin: no Kubernetes objects in the stream (refusing to answer an empty render with empty output)"))
 	}
 	srcs := make([]source, len(nodes))
 	for i, n := range nodes {
@@ -117,19 +150,19 @@ func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Rep
 			if srcs[i].file != "stdin" {
 				where += " (" + srcs[i].file + ")"
 			}
-			return nil, nil, diag.Usage(fmt.Errorf("%s: %w", where, err))
+			return nil, nil, nil, diag.Usage(fmt.Errorf("%s: %w", where, err))
 		}
 	}
 	// Filters mutate in place; only built-in kinds are handed to them, so CRDs and
 	// custom resources pass through untouched.
 	owned, err := r.owned(nodes)
 	if err != nil {
-		return nil, nil, diag.Usage(err)
+		return nil, nil, nil, diag.Usage(err)
 	}
 	kept := owned
 	for _, f := range r.filters {
 		if kept, err = f.Filter(kept); err != nil {
-			return nil, nil, diag.Usage(fmt.Errorf("post-render: %w", err))
+			return nil, nil, nil, diag.Usage(fmt.Errorf("post-render: %w", err))
 		}
 	}
 	judged := make(map[*yaml.Node]bool, len(kept))
@@ -146,21 +179,10 @@ func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Rep
 		}
 		nodes, srcs = ns, ss
 		if len(nodes) == 0 {
-			return nil, nil, diag.Usage(errors.New("stdin: only Helm test hooks in the stream; nothing left to render"))
+			return nil, nil, nil, diag.Usage(errors.New("stdin: only Helm test hooks in the stream; nothing left to render"))
 		}
 	}
-	out, err := kustomize.EmitStream(nodes)
-	if err != nil {
-		return nil, nil, fmt.Errorf("post-render: %w", err)
-	}
-	report, err := r.gate(ctx, out, nodes, srcs, judged)
-	if err != nil {
-		return nil, nil, err
-	}
-	if report.Denied() {
-		return nil, report, diag.No(denial{report})
-	}
-	return out, report, nil
+	return nodes, srcs, judged, nil
 }
 
 // owned returns the objects floe touches and judges: selected, and of a built-in kind.
@@ -190,33 +212,21 @@ func containsNode(list []*yaml.RNode, n *yaml.RNode) bool {
 	return false
 }
 
-// gate runs the policy gate over the judged objects. out is the emitted stream of
-// nodes: it is read back once for the policy engine (its values are exactly what is
-// written), and the judged objects are picked from it.
-func (r *Renderer) gate(ctx context.Context, out []byte, nodes []*yaml.RNode, srcs []source, judged map[*yaml.Node]bool) (*policies.Report, error) {
+// gate runs the policy gate over the judged objects, decoded from the nodes as they
+// are written (TestGateSeesTheOutput compares them with the output read back).
+func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source, judged map[*yaml.Node]bool) (*policies.Report, error) {
 	if r.opts.Gate == nil || r.level == policies.LevelOff || len(judged) == 0 {
 		return &policies.Report{Level: r.level}, nil
 	}
-	all, err := policies.ParseObjects("stdin", out)
-	if err != nil {
-		return nil, fmt.Errorf("post-render: re-reading the output for the gate: %w", err)
-	}
-	if len(all) != len(nodes) {
-		return nil, fmt.Errorf("post-render: gate saw %d objects, want %d", len(all), len(nodes))
-	}
-	objs := make([]policies.Object, 0, len(judged))
+	var picked []int
 	for i, n := range nodes {
-		if !judged[n.YNode()] {
-			continue
+		if judged[n.YNode()] {
+			picked = append(picked, i)
 		}
-		o := all[i]
-		// A chart template is named without a line (its lines are not stdin's);
-		// otherwise the object's line in stdin.
-		o.File, o.Line, o.Doc = srcs[i].file, 0, len(objs)
-		if srcs[i].file == "stdin" {
-			o.Line = srcs[i].line
-		}
-		objs = append(objs, o)
+	}
+	objs, err := gateObjects(nodes, srcs, picked)
+	if err != nil {
+		return nil, fmt.Errorf("post-render: %w", err)
 	}
 	c := r.opts.Contract
 	// Namespace, ServiceAccount and Registry stay empty: Helm puts objects in the
@@ -242,6 +252,35 @@ func (r *Renderer) gate(ctx context.Context, out []byte, nodes []*yaml.RNode, sr
 	}
 	rep := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: now()}.Apply(fs, r.opts.Gate.Rules())
 	return &rep, nil
+}
+
+// gateObjects decodes the picked nodes into the policy engine's objects, in parallel.
+// A chart template is named without a line (its lines are not stdin's); otherwise the
+// object's line in stdin.
+func gateObjects(nodes []*yaml.RNode, srcs []source, picked []int) ([]policies.Object, error) {
+	objs := make([]policies.Object, len(picked))
+	errs := make([]error, len(picked))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(picked)/64))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for k := w; k < len(picked); k += workers {
+				i := picked[k]
+				line := 0
+				if srcs[i].file == "stdin" {
+					line = srcs[i].line
+				}
+				var raw any
+				if err := nodes[i].YNode().Decode(&raw); err != nil {
+					errs[k] = fmt.Errorf("%s:%d: %w", srcs[i].file, line, err)
+					continue
+				}
+				objs[k], errs[k] = policies.NewObject(srcs[i].file, line, k, raw)
+			}
+		})
+	}
+	wg.Wait()
+	return objs, errors.Join(errs...)
 }
 
 // denial is the exit-1 error of a denied stream.

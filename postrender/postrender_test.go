@@ -489,8 +489,64 @@ func TestGate(t *testing.T) {
 	}
 }
 
+// gateSeesOutput checks that the objects the gate judges, decoded from the filtered
+// nodes while they are written, equal the written stream read back.
+func gateSeesOutput(t *testing.T, r *Renderer, in []byte) {
+	t.Helper()
+	nodes, srcs, _, err := r.transform(in)
+	if err != nil {
+		return
+	}
+	kustomize.StripInternal(nodes)
+	out, err := kustomize.EmitStream(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make([]int, len(nodes))
+	for i := range all {
+		all[i] = i
+	}
+	objs, err := gateObjects(nodes, srcs, all)
+	back, berr := policies.ParseObjects("stdin", out)
+	if (err == nil) != (berr == nil) {
+		t.Fatalf("decoding the nodes: %v; reading the output back: %v\n%s", err, berr, out)
+	}
+	if err != nil {
+		return
+	}
+	if len(objs) != len(back) {
+		t.Fatalf("%d objects from the nodes, %d read back", len(objs), len(back))
+	}
+	for i := range objs {
+		if !reflect.DeepEqual(objs[i].Value, back[i].Value) {
+			t.Fatalf("object %d: the gate would judge\n%v\nbut the output says\n%v", i, objs[i].Value, back[i].Value)
+		}
+	}
+}
+
+// TestGateSeesTheOutput: on the test streams, what the gate judges is what is written.
+func TestGateSeesTheOutput(t *testing.T) {
+	r := newRenderer(t, demoInputs(t, "demo/customer-360"), "", nil)
+	for _, f := range []string{"orchestrator.helm3.yaml", "orchestrator-release-customer-360.helm3.yaml"} {
+		t.Run(f, func(t *testing.T) { gateSeesOutput(t, r, readFile(t, filepath.Join("testdata", f))) })
+	}
+	t.Run("scalars", func(t *testing.T) {
+		gateSeesOutput(t, r, []byte(`apiVersion: v1
+kind: ConfigMap
+metadata: {name: s, annotations: {a: "yes", b: on, c: 0x1F, d: 1e3, e: 2026-11-27, f: ~, g: !!str 12, h: 0o17, i: "0.10"}}
+data: {x: "1", y: |
+    two
+    lines
+  }
+`))
+	})
+	t.Run("infinity", func(t *testing.T) {
+		gateSeesOutput(t, r, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, annotations: {h: .inf}}\n"))
+	})
+}
+
 // FuzzRender: any input either fails (with no output) or yields output that
-// post-renders to itself.
+// post-renders to itself, and the gate judges exactly the output.
 func FuzzRender(f *testing.F) {
 	f.Add(readFile(f, filepath.Join("testdata", "orchestrator.helm3.yaml")))
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c}]}}\n"))
@@ -508,6 +564,7 @@ func FuzzRender(f *testing.F) {
 		if len(bytes.TrimSpace(out)) == 0 {
 			t.Fatal("success with empty output")
 		}
+		gateSeesOutput(t, r, in)
 		again, _, err := r.Render(context.Background(), out)
 		if err != nil {
 			t.Fatalf("output does not post-render again: %v\n%s", err, out)
