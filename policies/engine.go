@@ -125,6 +125,55 @@ var builtinEngine = sync.OnceValues(func() (*Engine, error) {
 // everything else the process does first.
 func Prepare() { go builtinEngine() } //nolint:errcheck // New reports the error
 
+// Compiling is an Engine being compiled in the background (Start). Its Check and Rules
+// wait for the compile, so it can stand in for the Engine before the compile is done.
+type Compiling struct {
+	done chan struct{}
+	e    *Engine
+	err  error
+}
+
+// Start compiles an Engine as New does, in the background, and returns at once: a
+// command starts the compile first and does its other work meanwhile.
+func Start(ctx context.Context, opts Options) *Compiling {
+	c := &Compiling{done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		c.e, c.err = New(ctx, opts)
+	}()
+	return c
+}
+
+// Wait returns the compiled Engine, or the compile's error.
+func (c *Compiling) Wait(ctx context.Context) (*Engine, error) {
+	select {
+	case <-c.done:
+		return c.e, c.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Check waits for the compile and checks objs (Engine.Check), or returns the compile's
+// error.
+func (c *Compiling) Check(ctx context.Context, objs []Object, p Params) ([]Finding, error) {
+	e, err := c.Wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return e.Check(ctx, objs, p)
+}
+
+// Rules waits for the compile and returns the rules; none when the compile failed
+// (Wait and Check report why).
+func (c *Compiling) Rules() []Rule {
+	<-c.done
+	if c.err != nil {
+		return nil
+	}
+	return c.e.Rules()
+}
+
 func compile(ctx context.Context, opts Options) (*Engine, error) {
 	modules := map[string]*ast.Module{}
 	all := append(Builtin(), opts.ExtraBundles...)

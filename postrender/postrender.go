@@ -32,7 +32,9 @@ type Options struct {
 	// Select is a Kubernetes label selector limiting the objects floe touches and
 	// judges, matched against object or pod-template labels; empty selects all.
 	Select string
-	// Gate is the policy engine; nil skips the policy gate.
+	// Gate is the policy engine; nil skips the policy gate. It may still be compiling
+// (*policies.Compiling): the filters run meanwhile, and the gate waits for it. The
+// contract's exceptions are checked against its rules when the gate runs.
 	Gate Gate
 	// Enforcement raises the effective level ("" keeps the Manifest/contract level).
 	Enforcement string
@@ -61,15 +63,6 @@ func New(opts Options) (*Renderer, error) {
 		return nil, diag.Usage(err)
 	}
 	r := &Renderer{opts: opts, w: derive(opts.Contract, opts.Manifest, opts.Product), level: level}
-	if opts.Gate != nil {
-		known := map[string]bool{}
-		for _, rule := range opts.Gate.Rules() {
-			known[rule.ID] = true
-		}
-		if err := (policies.Gate{Exceptions: policies.ContractExceptions(opts.Contract)}).Validate(known); err != nil {
-			return nil, diag.Usage(err)
-		}
-	}
 	attrs := wiring.AttrsValue(r.w.Attrs)
 	r.filters = []kio.Filter{
 		kustomize.DropTestHooks{},
@@ -242,6 +235,11 @@ func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source,
 		LineageEnabled:   r.w.LineageEnabled,
 		LineageNamespace: r.w.LNS,
 	}
+	if c, ok := r.opts.Gate.(*policies.Compiling); ok {
+		if _, err := c.Wait(ctx); err != nil { // the contract's bundles do not compile
+			return nil, diag.Usage(fmt.Errorf("post-render: %w", err))
+		}
+	}
 	fs, err := r.opts.Gate.Check(ctx, objs, params)
 	if err != nil {
 		return nil, fmt.Errorf("post-render: %w", err)
@@ -250,7 +248,16 @@ func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source,
 	if r.opts.Now != nil {
 		now = r.opts.Now
 	}
-	rep := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: now()}.Apply(fs, r.opts.Gate.Rules())
+	g := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: now()}
+	rules := r.opts.Gate.Rules()
+	known := map[string]bool{}
+	for _, rule := range rules {
+		known[rule.ID] = true
+	}
+	if err := g.Validate(known); err != nil {
+		return nil, diag.Usage(err)
+	}
+	rep := g.Apply(fs, rules)
 	return &rep, nil
 }
 

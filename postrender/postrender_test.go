@@ -574,3 +574,43 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// TestGateStillCompiling: the gate may be handed over while it compiles; an exception
+// naming a rule the policies do not have fails the render (exit 2, no output) when the
+// gate runs, and a failed compile is reported.
+func TestGateStillCompiling(t *testing.T) {
+	ctx := context.Background()
+	base := demoInputs(t, "demo/customer-360")
+	in := readFile(t, filepath.Join("testdata", "orchestrator-release-customer-360.helm3.yaml"))
+	for _, tc := range []struct {
+		name    string
+		gate    *policies.Compiling
+		exc     []config.PolicyException
+		wantErr string // "" = renders
+	}{
+		{"compiling", policies.Start(ctx, policies.Options{}), nil, ""},
+		{"unknown rule", policies.Start(ctx, policies.Options{}), []config.PolicyException{{Rule: "POL-SEC-99", Resources: []string{"Secret/x"}, Reason: "r"}}, `unknown rule "POL-SEC-99"`},
+		{"compile fails", policies.Start(ctx, policies.Options{ExtraBundles: []policies.Module{{Path: "p/bad.rego", Source: []byte("package floe.bad\nviolation contains x if {")}}}), nil, "p/bad.rego"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := *base.Contract
+			c.Policy = &config.ContractPolicy{Exceptions: tc.exc}
+			r, err := New(Options{Contract: &c, Manifest: base.Manifest, Product: base.Product, Gate: tc.gate,
+				Now: func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := r.Render(ctx, in)
+			if tc.wantErr == "" {
+				if err != nil || len(out) == 0 {
+					t.Fatalf("err %v, %d bytes", err, len(out))
+				}
+				return
+			}
+			var code diag.ExitCode
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || out != nil || !errors.As(err, &code) || code.ExitCode() != 2 {
+				t.Fatalf("err %v (want %q, exit 2), %d bytes of output", err, tc.wantErr, len(out))
+			}
+		})
+	}
+}

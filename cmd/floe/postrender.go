@@ -90,10 +90,8 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 		return err
 	}
 	ctx := cmd.Context()
-	engine, err := policies.New(ctx, policies.Options{ExtraBundles: in.Bundles})
-	if err != nil {
-		return diag.Usage(fmt.Errorf("post-render: %w", err))
-	}
+	// The policies compile while stdin is read and filtered; the gate waits for them.
+	engine := policies.Start(ctx, policies.Options{ExtraBundles: in.Bundles})
 	r, err := postrender.New(postrender.Options{
 		Contract: in.Contract, Manifest: in.Manifest, Product: in.Product,
 		Select: o.selector, Gate: engine, Enforcement: o.enforcement, Now: time.Now,
@@ -106,6 +104,9 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 		return diag.Usage(fmt.Errorf("post-render: reading stdin: %w", err))
 	}
 	out, report, err := r.Render(ctx, data)
+	if _, cerr := engine.Wait(ctx); cerr != nil { // also when the level is off
+		return diag.Usage(fmt.Errorf("post-render: %w", cerr))
+	}
 	if err != nil {
 		return err
 	}
