@@ -5,7 +5,7 @@
 #   a. one product: floe render vs helm template → kustomize build → conftest test
 #      (bench/peers.sh)
 #   b. post-render: floe vs the yaml.v3 floor vs a kustomize wrapper
-#      (bench/postrender/: BenchmarkCompare in process, whole-process.sh)
+#      (bench/postrender/: BenchmarkCompare in process, whole-process.sh as processes)
 #   c. policy over 5,000 objects: floe check vs conftest (bench/policy.sh)
 #   d. 1,000 products in one floe render --all: wall time and peak RSS (bench/batch.sh)
 #   e. start-up of a fresh process (bench/startup.sh)
@@ -30,8 +30,8 @@ echo "running bench/peers.sh..." >&2
 echo "running bench/postrender..." >&2
 (cd "$REPO" && go test -run '^$' -bench Compare -benchtime 1x ./bench/postrender/) > "$WORK/b.txt" 2>&1 || {
   cat "$WORK/b.txt" >&2; exit 1; }
-(cd "$REPO" && bash bench/postrender/whole-process.sh "${POSTRENDER_RUNS:-11}") > "$WORK/b2.txt" 2>&1 || {
-  cat "$WORK/b2.txt" >&2; exit 1; }
+RUNS=${POSTRENDER_RUNS:-11} bash "$REPO/bench/postrender/whole-process.sh" > "$WORK/b2.md" 2> "$WORK/b2.err" || {
+  cat "$WORK/b2.err" >&2; exit 1; }
 echo "running bench/policy.sh..." >&2
 RUNS=${POLICY_RUNS:-5} bash "$REPO/bench/policy.sh" > "$WORK/c.txt" 2> "$WORK/c.err" || { cat "$WORK/c.err" >&2; exit 1; }
 echo "running bench/batch.sh..." >&2
@@ -55,6 +55,13 @@ pol_conf=$(awk '/^  conftest test --combine/ {print $4}' "$WORK/c.txt")
 pol_doc=$(awk '/^  conftest test  / {print $3}' "$WORK/c.txt")
 r1=$(ratio "$floe1" "$peer1")
 rp=$(ratio "$pol_conf" "$pol_floe")
+metric() { awk -v m="$1" '/^BenchmarkCompare/ {for (i = 2; i <= NF; i++) if ($(i + 1) == m) v = $i} END {printf "%.2f", v}' "$WORK/b.txt"; }
+pr_floor=$(metric floe+gate/floor)
+pr_kust=$(metric floe+gate/kustomize)
+pr=$(get "floe post-render (gate included)" 2)
+pr_f=$(get "floor (yaml.v3 decode+encode)" 2)
+pr_f0=$(get "floor without GC (GOGC=off)" 2)
+pr_k=$(get "kustomize build (JSON 6902 env patches)" 2)
 
 echo "### floe performance — $(date -u +%Y-%m-%d), $(machine)"
 echo
@@ -64,6 +71,8 @@ echo "| one product ≤ 0.2× the peer pipeline (helm template → kustomize bui
 echo "| one product no slower than a bare \`helm template\` of a small chart | ${floe1} ms vs ${helm1} ms | $(le "$floe1" "$helm1") |"
 echo "| $n products ≤ 10 s wall on 2 cores | $(awk -v t="$batch" 'BEGIN {printf "%.2f s", t / 1000}') on $(nproc) cores | $(le "$batch" 10000) |"
 echo "| $n products peak RSS ≤ 300 MB | ${batch_rss} MB | $(le "$batch_rss" 300) |"
+echo "| post-render (gate included) ≤ 2× the yaml.v3 floor | in process: ${pr_floor}×; processes: ${pr} ms vs ${pr_f} ms = $(ratio "$pr" "$pr_f")×, vs ${pr_f0} ms without GC = $(ratio "$pr" "$pr_f0")× | in process $(le "$pr_floor" 2); processes $(le "$(ratio "$pr" "$pr_f")" 2), without GC $(le "$(ratio "$pr" "$pr_f0")" 2) |"
+echo "| post-render ≤ 1/3 of the kustomize wrapper | in process: ${pr_kust}×; processes: $(ratio "$pr" "$pr_k")× | $(le "$pr_kust" 0.3334); $(le "$(ratio "$pr" "$pr_k")" 0.3334) |"
 echo "| policy over 5,000 objects ≥ 5× faster than conftest | floe check ${pol_floe} s vs conftest --combine ${pol_conf} s = ${rp}× faster (per-document conftest: ${pol_doc} s) | $(le 5 "$rp") |"
 echo
 cat "$WORK/a.md"
@@ -72,8 +81,9 @@ echo "#### Post-render (bench/postrender, helper benchmark)"
 echo
 echo '```'
 grep -E '^(goos|cpu|Benchmark)' "$WORK/b.txt"
-cat "$WORK/b2.txt"
 echo '```'
+echo
+cat "$WORK/b2.md"
 echo
 echo "#### Policy gate over 5,000 objects (bench/policy.sh)"
 echo

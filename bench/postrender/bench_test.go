@@ -201,5 +201,6 @@ func BenchmarkCompare(b *testing.B) {
 		b.ReportMetric(med[2]/med[0], "floe/floor")
 		b.ReportMetric(med[2]/med[1], "floe/kustomize")
 		b.ReportMetric(med[3]/med[0], "floe+gate/floor")
+		b.ReportMetric(med[3]/med[1], "floe+gate/kustomize")
 	}
 }
