@@ -33,8 +33,8 @@ type Options struct {
 	// judges, matched against object or pod-template labels; empty selects all.
 	Select string
 	// Gate is the policy engine; nil skips the policy gate. It may still be compiling
-// (*policies.Compiling): the filters run meanwhile, and the gate waits for it. The
-// contract's exceptions are checked against its rules when the gate runs.
+	// (*policies.Compiling): the filters run meanwhile, and the gate waits for it. The
+	// contract's exceptions are checked against its rules when the gate runs.
 	Gate Gate
 	// Enforcement raises the effective level ("" keeps the Manifest/contract level).
 	Enforcement string
