@@ -52,6 +52,9 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 		if doc.FootComment != "" {
 			n.FootComment = joinComments(n.FootComment, doc.FootComment)
 		}
+		if err := uniqueKeys(n, 0); err != nil {
+			return nil, fmt.Errorf("%s (line %d): %w", objectID(n), n.Line, err)
+		}
 		out = appendObject(out, n)
 	}
 	if bytes.IndexByte(data, '*') >= 0 && bytes.IndexByte(data, '&') >= 0 {
@@ -69,6 +72,54 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 	}
 	return out, nil
 }
+
+// uniqueKeys refuses a mapping that names a key twice (Kubernetes would keep one of
+// the values, and which one depends on the tool), in n and below it. Aliases are not
+// followed: their anchors are checked where they are defined.
+func uniqueKeys(n *yaml.Node, depth int) error {
+	if depth > maxNesting {
+		return fmt.Errorf("line %d: nested more than %d levels deep", n.Line, maxNesting)
+	}
+	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
+		var seen map[string]*yaml.Node // for long mappings; short ones are scanned
+		if len(n.Content) > 64 {
+			seen = make(map[string]*yaml.Node, len(n.Content)/2)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Value == "<<" {
+				continue
+			}
+			var prev *yaml.Node
+			if seen != nil {
+				id := k.ShortTag() + " " + k.Value
+				prev = seen[id]
+				seen[id] = k
+			} else {
+				for j := 0; j < i && prev == nil; j += 2 {
+					if p := n.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && p.ShortTag() == k.ShortTag() {
+						prev = p
+					}
+				}
+			}
+			if prev != nil {
+				return fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, prev.Line)
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+			if err := uniqueKeys(c, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// maxNesting bounds how deep uniqueKeys descends (yaml.v3 itself refuses far deeper
+// documents long before they reach it).
+const maxNesting = 10_000
 
 // expandedSize counts the nodes of n with aliases expanded, failing once the
 // count exceeds budget (ParseStream allows 100,000 nodes plus two per input

@@ -303,6 +303,18 @@ func TestParseStreamErrors(t *testing.T) {
 			in:  "kind: A\nx: *nope\n",
 			err: "unknown anchor",
 		},
+		"a key given twice": {
+			in:  "kind: ConfigMap\nmetadata: {name: c}\ndata:\n  x: \"1\"\n  y: \"2\"\n  x: \"3\"\n",
+			err: `ConfigMap/c (line 1): line 6: mapping key "x" already defined at line 4`,
+		},
+		"a key given twice in a long mapping": {
+			in:  "kind: ConfigMap\nmetadata: {name: c}\ndata:\n" + longMapping(100) + "  k042: again\n",
+			err: `ConfigMap/c (line 1): line 104: mapping key "k042" already defined at line 46`,
+		},
+		"a key given twice in a list item": {
+			in:  "kind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: x, image: y}\n",
+			err: `Pod/p (line 1): line 5: mapping key "image" already defined at line 5`,
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -311,6 +323,24 @@ func TestParseStreamErrors(t *testing.T) {
 				t.Fatalf("error = %v, want one containing %q", err, tc.err)
 			}
 		})
+	}
+}
+
+// longMapping is n lines "  kNNN: vNNN" (a block mapping indented by two).
+func longMapping(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%03d: v%03d\n", i, i)
+	}
+	return b.String()
+}
+
+// TestUniqueKeysAllowed: the same key in different mappings, a string and a number
+// that read alike, and merge keys are not duplicates.
+func TestUniqueKeysAllowed(t *testing.T) {
+	in := "kind: A\nmetadata: {name: a, labels: {name: a}}\nb: &b {x: 1}\nc:\n  <<: *b\n  y: 2\nd: {\"1\": a, 1: b}\ne:\n" + longMapping(100)
+	if _, err := ParseStream([]byte(in)); err != nil {
+		t.Fatal(err)
 	}
 }
 
