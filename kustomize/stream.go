@@ -52,7 +52,7 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 		if doc.FootComment != "" {
 			n.FootComment = joinComments(n.FootComment, doc.FootComment)
 		}
-		if err := uniqueKeys(n, 0); err != nil {
+		if err := checkNodes(n, 0, false); err != nil {
 			return nil, fmt.Errorf("%s (line %d): %w", objectID(n), n.Line, err)
 		}
 		out = appendObject(out, n)
@@ -73,13 +73,16 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 	return out, nil
 }
 
-// uniqueKeys refuses a mapping that names a key twice (Kubernetes would keep one of
-// the values, and which one depends on the tool), in n and below it. Aliases are not
-// followed: their anchors are checked where they are defined.
-func uniqueKeys(n *yaml.Node, depth int) error {
+// checkNodes refuses a mapping that names a key twice (Kubernetes would keep one of
+// the values, and which one depends on the tool), in n and below it, and spells out an
+// empty null inside a flow collection or as a key (`{x}`, `{x: }`) as `null`: yaml.v3
+// would write it as '', an empty string. Aliases are not followed: their anchors are
+// checked where they are defined. flow is whether n is inside a flow collection.
+func checkNodes(n *yaml.Node, depth int, flow bool) error {
 	if depth > maxNesting {
 		return fmt.Errorf("line %d: nested more than %d levels deep", n.Line, maxNesting)
 	}
+	flow = flow || n.Style&yaml.FlowStyle != 0
 	if n.Kind == yaml.MappingNode && len(n.Content) > 2 {
 		var seen map[string]*yaml.Node // for long mappings; short ones are scanned
 		if len(n.Content) > 64 {
@@ -107,17 +110,23 @@ func uniqueKeys(n *yaml.Node, depth int) error {
 			}
 		}
 	}
-	for _, c := range n.Content {
-		if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
-			if err := uniqueKeys(c, depth+1); err != nil {
+	for i, c := range n.Content {
+		switch c.Kind {
+		case yaml.MappingNode, yaml.SequenceNode:
+			if err := checkNodes(c, depth+1, flow); err != nil {
 				return err
+			}
+		case yaml.ScalarNode:
+			key := n.Kind == yaml.MappingNode && i%2 == 0
+			if (flow || key) && c.Value == "" && c.ShortTag() == yaml.NodeTagNull {
+				c.Value = "null"
 			}
 		}
 	}
 	return nil
 }
 
-// maxNesting bounds how deep uniqueKeys descends (yaml.v3 itself refuses far deeper
+// maxNesting bounds how deep checkNodes descends (yaml.v3 itself refuses far deeper
 // documents long before they reach it).
 const maxNesting = 10_000
 

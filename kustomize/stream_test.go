@@ -3,6 +3,7 @@ package kustomize
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -510,6 +511,39 @@ func TestEmitStreamInParts(t *testing.T) {
 	for _, procs := range []int{2, 3, 8} {
 		if got := emit(procs); !bytes.Equal(got, one) {
 			t.Errorf("GOMAXPROCS %d:\n%s", procs, golden.Diff(string(one), string(got)))
+		}
+	}
+}
+
+// TestEmitKeepsEmptyNulls: an empty null inside a flow collection or as a key comes out
+// as null, not as the empty string yaml.v3 would write; block values stay empty.
+func TestEmitKeepsEmptyNulls(t *testing.T) {
+	for _, in := range []string{
+		"kind: A\ndata: {x}\n",
+		"kind: A\ndata: {x: , y: 1}\n",
+		"{kind: A, x}\n",
+		"kind: A\nlist: [a, {b: }]\n",
+		"kind: A\nnested: {a: [{b}]}\n",
+		"kind: A\n? \n: v\n",
+		"kind: A\nblock:\n  x:\n",
+	} {
+		nodes, err := ParseStream([]byte(in))
+		if err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		out, err := EmitStream(nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want, got any
+		if err := yaml.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := yaml.Unmarshal(out, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Errorf("%q came out as %q: %v, want %v", in, out, got, want)
 		}
 	}
 }
