@@ -277,8 +277,8 @@ func gateObjects(nodes []*yaml.RNode, srcs []source, picked []int) ([]policies.O
 				if srcs[i].file == "stdin" {
 					line = srcs[i].line
 				}
-				var raw any
-				if err := nodes[i].YNode().Decode(&raw); err != nil {
+				raw, err := nodeValue(nodes[i].YNode())
+				if err != nil {
 					errs[k] = fmt.Errorf("%s:%d: %w", srcs[i].file, line, err)
 					continue
 				}
@@ -288,6 +288,55 @@ func gateObjects(nodes []*yaml.RNode, srcs []source, picked []int) ([]policies.O
 	}
 	wg.Wait()
 	return objs, errors.Join(errs...)
+}
+
+// nodeValue is what yaml.v3's Decode into an `any` gives for n, built without
+// reflection where that is plain: mappings with string keys, sequences and string
+// scalars are converted directly, other scalars decoded one by one, and a mapping with
+// an alias, a merge key, a non-string key or a key given twice is decoded as a whole.
+func nodeValue(n *yaml.Node) (any, error) {
+	if v, ok, err := plainValue(n); ok || err != nil {
+		return v, err
+	}
+	var v any
+	err := n.Decode(&v)
+	return v, err
+}
+
+// plainValue converts n directly; ok is false when n needs the general decoder.
+func plainValue(n *yaml.Node) (v any, ok bool, err error) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.ShortTag() != yaml.NodeTagString {
+				return nil, false, nil
+			}
+			if _, dup := m[k.Value]; dup {
+				return nil, false, nil
+			}
+			if m[k.Value], ok, err = plainValue(n.Content[i+1]); !ok || err != nil {
+				return nil, ok, err
+			}
+		}
+		return m, true, nil
+	case yaml.SequenceNode:
+		l := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			if l[i], ok, err = plainValue(c); !ok || err != nil {
+				return nil, ok, err
+			}
+		}
+		return l, true, nil
+	case yaml.ScalarNode:
+		if n.ShortTag() == yaml.NodeTagString {
+			return n.Value, true, nil
+		}
+		err := n.Decode(&v)
+		return v, err == nil, err
+	}
+	return nil, false, nil // aliases
 }
 
 // denial is the exit-1 error of a denied stream.
