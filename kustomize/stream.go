@@ -76,7 +76,7 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 // checkNodes refuses a mapping that names a key twice (Kubernetes would keep one of
 // the values, and which one depends on the tool), in n and below it, and spells out an
 // empty null inside a flow collection or as a key (`{x}`, `{x: }`) as `null`: yaml.v3
-// would write it as ”, an empty string. Aliases are not followed: their anchors are
+// would write it as an empty quoted string. Aliases are not followed: their anchors are
 // checked where they are defined. flow is whether n is inside a flow collection.
 func checkNodes(n *yaml.Node, depth int, flow bool) error {
 	if depth > maxNesting {
