@@ -46,7 +46,7 @@ pods := array.concat(
 	array.concat(
 		[{"i": i, "kind": o.object.kind, "meta": object.get(t, "metadata", {}), "spec": t.spec} |
 			some i, o in input.objects
-			o.object.kind in template_kinds
+			template_kinds[o.object.kind]
 			t := o.object.spec.template
 			is_object(t.spec)
 		],
@@ -100,10 +100,12 @@ array_or(v) := v if is_array(v) else := []
 # look up this way (one pass over the stream collects them all).
 objects_of_kind(kind) := [i | some [k, i] in indexed_kinds; k == kind]
 
+indexed := {"CronJob", "Pod", "Secret", "ConfigMap"}
+
 indexed_kinds := [[k, i] |
 	some i, o in input.objects
 	k := o.object.kind
-	k in {"CronJob", "Pod", "Secret", "ConfigMap"}
+	indexed[k]
 ]
 
 cluster_scoped_kinds := {

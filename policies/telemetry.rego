@@ -27,7 +27,7 @@ attribute_params := {"floe.product.name": "product", "floe.product.version": "pr
 
 violation contains v if {
 	some x in lib.app_containers
-	watched := [e | some e in lib.array_or(object.get(x.c, "env", [])); e.name in watched_names]
+	watched := [e | some e in lib.array_or(object.get(x.c, "env", [])); watched_names[e.name]]
 	some p in env_problems(watched)
 	v := {"rule": p[0], "i": x.i, "msg": sprintf("%s: %s", [lib.label(x.field, x.name), p[1]])}
 }
