@@ -87,9 +87,9 @@ type Engine struct {
 	bundled                 bool      // a contract bundle declares violations of its own
 }
 
-// The query gathers every violation of the floe.* packages named in input.packages (all
-// of them when there is no such list) in one evaluation, with the parameters of this
-// check mounted at data.floe.params.
+// violationQuery gathers every violation of every floe.* package in one evaluation, and
+// packagesQuery those of the packages named in input.packages; both mount the
+// parameters of the check at data.floe.params.
 const (
 	violationQuery = `vs := [[pkg, v] | v := data.floe[pkg].violation[_]] with data.floe.params as input.params`
 	packagesQuery  = `vs := [[pkg, v] | some pkg in input.packages; v := data.floe[pkg].violation[_]] with data.floe.params as input.params`
@@ -123,7 +123,7 @@ var builtinEngine = sync.OnceValues(func() (*Engine, error) {
 // is still running. A fresh process that will run the gate calls it as early as it can
 // (internal/warm does, during package initialization), so that the compile overlaps
 // everything else the process does first.
-func Prepare() { go builtinEngine() } //nolint:errcheck // New reports the error
+func Prepare() { go builtinEngine() } // New reports any error
 
 // Compiling is an Engine being compiled in the background (Start). Its Check and Rules
 // wait for the compile, so it can stand in for the Engine before the compile is done.
@@ -216,16 +216,18 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 		e.isSplit = true
 	}
 	var builtin, bundle []*ast.Term
+	seen := map[string]bool{}
 	for _, path := range sortedKeys(modules) {
 		pkg := modules[path].Package.Path
-		if len(pkg) != 3 {
-			continue // not floe.<concern>: no violations are read from it
+		name := strings.TrimPrefix(pkg.String(), "data.")
+		if len(pkg) != 3 || pkg[1].Value.Compare(ast.String("floe")) != 0 || seen[name] {
+			continue // not floe.<concern>, whose violations are read, or already listed
 		}
-		name := ast.StringTerm(strings.TrimPrefix(pkg.String(), "data.floe."))
-		if builtinPackages()[strings.TrimPrefix(pkg.String(), "data.")] {
-			builtin = append(builtin, name)
+		seen[name] = true
+		if t := ast.StringTerm(strings.TrimPrefix(name, "floe.")); builtinPackages()[name] {
+			builtin = append(builtin, t)
 		} else {
-			bundle = append(bundle, name)
+			bundle = append(bundle, t)
 		}
 	}
 	e.builtinPkgs, e.bundlePkgs, e.bundled = ast.ArrayTerm(builtin...), ast.ArrayTerm(bundle...), len(bundle) > 0
