@@ -425,3 +425,57 @@ func (s *Schedule) TZ() string {
 	}
 	return s.Timezone
 }
+
+// NetworkPolicySettings is governance.network_policies (SPEC §1.2.4, P-32), read from the
+// validated block.
+type NetworkPolicySettings struct {
+	Enabled     bool
+	DefaultDeny bool // default true
+	Egress      []EgressRule
+}
+
+// EgressRule is one of network_policies.custom_egress_rules: to a namespace or to a CIDR.
+type EgressRule struct {
+	ToNamespace string
+	ToCIDR      string
+	Ports       []NetworkPort
+}
+
+// NetworkPort is a port and its protocol (TCP when unset).
+type NetworkPort struct {
+	Port     int
+	Protocol string
+}
+
+// NetworkPolicy reads governance.network_policies; the zero value (disabled) when g or
+// the block is nil.
+func (g *Governance) NetworkPolicy() NetworkPolicySettings {
+	s := NetworkPolicySettings{DefaultDeny: true}
+	if g == nil || g.NetworkPolicies == nil {
+		return s
+	}
+	np := g.NetworkPolicies
+	s.Enabled, _ = np["enabled"].(bool)
+	if d, ok := np["default_deny"].(bool); ok {
+		s.DefaultDeny = d
+	}
+	rules, _ := np["custom_egress_rules"].([]any)
+	for _, r := range rules {
+		m, _ := r.(map[string]any)
+		rule := EgressRule{}
+		rule.ToNamespace, _ = m["to_namespace"].(string)
+		rule.ToCIDR, _ = m["to_cidr"].(string)
+		ports, _ := m["ports"].([]any)
+		for _, p := range ports {
+			pm, _ := p.(map[string]any)
+			port := NetworkPort{Protocol: "TCP"}
+			port.Port, _ = pm["port"].(int)
+			if proto, ok := pm["protocol"].(string); ok && proto != "" {
+				port.Protocol = proto
+			}
+			rule.Ports = append(rule.Ports, port)
+		}
+		s.Egress = append(s.Egress, rule)
+	}
+	return s
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"regexp"
 	"sort"
 	"strings"
@@ -263,6 +264,24 @@ func (c *checker) governance(g *Governance) {
 	}
 	if g.NetworkPolicies != nil {
 		c.check(b+"network_policies", g.NetworkPolicies, networkPoliciesShape)
+		for i, r := range g.NetworkPolicy().Egress {
+			p := fmt.Sprintf("%snetwork_policies.custom_egress_rules[%d]", b, i)
+			switch {
+			case (r.ToNamespace == "") == (r.ToCIDR == ""):
+				c.errorf(p, "give exactly one of to_namespace and to_cidr")
+			case r.ToCIDR != "":
+				if _, _, err := net.ParseCIDR(r.ToCIDR); err != nil {
+					c.errorf(p+".to_cidr", "%s is not a CIDR such as 10.0.0.0/8", show(r.ToCIDR))
+				}
+			default:
+				if len(r.ToNamespace) > 63 || !reDNSLabel.MatchString(r.ToNamespace) {
+					c.errorf(p+".to_namespace", "%s is not a namespace name (a DNS label: a-z, 0-9, '-', 63 characters at most)", show(r.ToNamespace))
+				}
+			}
+			if len(r.Ports) == 0 {
+				c.errorf(p+".ports", "list at least one port")
+			}
+		}
 	}
 	for i, pol := range g.Policies {
 		p := fmt.Sprintf("%spolicies[%d]", b, i)
