@@ -10,6 +10,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"k8s.io/client-go/kubernetes/scheme"
 
@@ -27,6 +28,7 @@ type expect struct {
 	enabled                                     bool
 	secretRefs                                  []string
 	forbidden                                   []string // strings that must never appear (literal secrets)
+	networkPolicy                               bool     // the Manifest enables network policies (P-32)
 }
 
 // strictDecoder decodes into k8s.io/api types, failing on unknown or misspelt fields.
@@ -102,6 +104,8 @@ func checkStream(t *testing.T, stream []byte, e expect) {
 			if o.Name != e.product || len(o.Spec.Ports) != 1 || o.Spec.Ports[0].Port != 3030 || o.Spec.Ports[0].Name != "grpc" {
 				t.Errorf("%s: want Service %s with port 3030 named grpc (POL-DAG-01), got %+v", id, e.product, o.Spec.Ports)
 			}
+		case *networkingv1.NetworkPolicy:
+			checkNetworkPolicy(t, id, o, e)
 		case *corev1.ConfigMap:
 			if strings.HasSuffix(o.Name, "-dagster-workspace") {
 				if !strings.Contains(o.Data["workspace.yaml"], "host: "+e.product+"\n") ||
@@ -118,8 +122,39 @@ func checkStream(t *testing.T, stream []byte, e expect) {
 			want = map[string]int{"ConfigMap": 1, "Job": 1}
 		}
 	}
+	if e.networkPolicy {
+		want["NetworkPolicy"] = 1
+	}
 	if fmt.Sprint(kinds) != fmt.Sprint(want) {
 		t.Errorf("kinds = %v, want %v", kinds, want)
+	}
+}
+
+// checkNetworkPolicy: P-32's product NetworkPolicy selects the product's pods, governs
+// both directions, and admits DNS to kube-system and the platform's Polaris and OTLP
+// ports; the Dagster code server admits gRPC from Dagster's pods.
+func checkNetworkPolicy(t *testing.T, id string, o *networkingv1.NetworkPolicy, e expect) {
+	t.Helper()
+	if got := o.Spec.PodSelector.MatchLabels; len(got) != 1 || got["floe.dev/product"] != e.product {
+		t.Errorf("%s: podSelector %v, want floe.dev/product=%s", id, got, e.product)
+	}
+	if fmt.Sprint(o.Spec.PolicyTypes) != "[Ingress Egress]" {
+		t.Errorf("%s: policyTypes %v", id, o.Spec.PolicyTypes)
+	}
+	admits := map[string]bool{}
+	for _, r := range o.Spec.Egress {
+		for _, p := range r.Ports {
+			admits[fmt.Sprintf("%s/%s", *p.Protocol, p.Port.String())] = true
+		}
+	}
+	for _, p := range []string{"UDP/53", "TCP/53", "TCP/8181", "TCP/4317"} {
+		if !admits[p] {
+			t.Errorf("%s: egress does not admit %s: %v", id, p, admits)
+		}
+	}
+	ingress := len(o.Spec.Ingress) == 1 && len(o.Spec.Ingress[0].Ports) == 1 && o.Spec.Ingress[0].Ports[0].Port.IntValue() == 3030
+	if ingress != (e.runtime == RuntimeDagster) {
+		t.Errorf("%s: ingress %+v (runtime %s)", id, o.Spec.Ingress, e.runtime)
 	}
 }
 

@@ -80,6 +80,7 @@ func expectFor(t *testing.T, root config.Root, runtime string) expect {
 	if in.Manifest.Scope == "domain" {
 		e.lineageNamespace = p.Metadata.Labels["domain"] + "." + p.Metadata.Name
 	}
+	e.networkPolicy = in.Manifest.Governance.NetworkPolicy().Enabled
 	if s := p.Schedule; s != nil && s.Cron != "" {
 		e.cron, e.timezone, e.enabled = s.Cron, s.TZ(), s.ScheduleEnabled()
 	}

@@ -102,6 +102,7 @@ type resolved struct {
 	serviceAcct  string
 	objectNames  []string // names the charts will use, for length checks
 	manifestName string
+	netpol       *wiring.NetworkPolicy // P-32, nil unless the Manifest enables network policies
 }
 
 // resolve derives the render values from validated inputs (SPEC §2.6, §3.4–3.6, §4).
@@ -120,6 +121,9 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 		serviceAcct: c.Access.ServiceAccount,
 	}
 	r.platform = wiring.ForPlatform(c, m)
+	if np, ok := wiring.ForNetworkPolicy(m, r.platform, runtime == RuntimeDagster); ok {
+		r.netpol = &np
+	}
 	r.product = wiring.ForProduct(p, m)
 	r.envClass = r.platform.Class
 	r.manifestName = m.Metadata.Name + "@" + m.Metadata.Version

@@ -49,6 +49,14 @@ func (r *resolved) values() map[string]any {
 		dirs[i] = d
 	}
 	v["writableDirs"] = dirs
+	v["networkPolicy"] = map[string]any{"enabled": false}
+	if np := r.netpol; np != nil {
+		types := make([]any, len(np.PolicyTypes))
+		for i, t := range np.PolicyTypes {
+			types[i] = t
+		}
+		v["networkPolicy"] = map[string]any{"enabled": true, "policyTypes": types, "ingress": np.Ingress, "egress": np.Egress}
+	}
 	if r.runtime == RuntimeDagster {
 		v["dagster"] = map[string]any{"home": dagsterHome, "port": dagsterPort, "runLabels": stringMap(r.runLabels)}
 	} else {
