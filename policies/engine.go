@@ -59,6 +59,13 @@ type Params struct {
 	LineageEnabled   bool      `json:"lineageEnabled"`
 	LineageNamespace string    `json:"lineageNamespace"`
 	Schedule         *Schedule `json:"schedule,omitempty"` // the product's schedule, when it has one
+	// NetworkPolicy is set when the Manifest enables network policies (P-32).
+	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`
+}
+
+// NetworkPolicy is what POL-NET-02 expects of the product NetworkPolicy.
+type NetworkPolicy struct {
+	EgressPorts []int `json:"egressPorts"` // every port its egress must admit
 }
 
 // Schedule is the product schedule POL-CJ-01 compares CronJobs with.
@@ -83,8 +90,8 @@ type Engine struct {
 	rules   map[string]Rule
 	order   []Rule
 
-	builtinPkgs, bundlePkgs *ast.Term // package names without "floe.", for input.packages
-	bundled                 bool      // a contract bundle declares violations of its own
+	splitPkgs, wholePkgs *ast.Term // package names without "floe.", for input.packages
+	hasWhole             bool      // some packages must see the whole stream
 }
 
 // violationQuery gathers every violation of every floe.* package in one evaluation, and
@@ -208,14 +215,23 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	// The built-in packages judge each object on its own (floe.lib says so), so they
 	// can be evaluated on parts of a stream in parallel, unless a contract bundle adds
-	// to one of their packages. Bundles' own packages always see the whole stream.
+	// to one of their packages. Bundles' own packages, and built-in ones that declare
+	// whole_stream, always see the whole stream.
 	if !extendsBuiltin(opts.ExtraBundles) {
 		if e.split, err = prepare(ctx, compiler, packagesQuery); err != nil {
 			return nil, err
 		}
 		e.isSplit = true
 	}
-	var builtin, bundle []*ast.Term
+	whole := map[string]bool{}
+	for _, m := range modules {
+		for _, r := range m.Rules {
+			if ruleName(r) == "whole_stream" {
+				whole[strings.TrimPrefix(m.Package.Path.String(), "data.")] = true
+			}
+		}
+	}
+	var split, rest []*ast.Term
 	seen := map[string]bool{}
 	for _, path := range sortedKeys(modules) {
 		pkg := modules[path].Package.Path
@@ -224,13 +240,13 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 			continue // not floe.<concern>, whose violations are read, or already listed
 		}
 		seen[name] = true
-		if t := ast.StringTerm(strings.TrimPrefix(name, "floe.")); builtinPackages()[name] {
-			builtin = append(builtin, t)
+		if t := ast.StringTerm(strings.TrimPrefix(name, "floe.")); builtinPackages()[name] && !whole[name] {
+			split = append(split, t)
 		} else {
-			bundle = append(bundle, t)
+			rest = append(rest, t)
 		}
 	}
-	e.builtinPkgs, e.bundlePkgs, e.bundled = ast.ArrayTerm(builtin...), ast.ArrayTerm(bundle...), len(bundle) > 0
+	e.splitPkgs, e.wholePkgs, e.hasWhole = ast.ArrayTerm(split...), ast.ArrayTerm(rest...), len(rest) > 0
 	return e, nil
 }
 
@@ -366,7 +382,8 @@ func (e *Engine) Rule(id string) (Rule, bool) { r, ok := e.rules[id]; return r, 
 //
 // On a large stream the built-in packages are evaluated on parts of it in parallel
 // (GOMAXPROCS parts of at least chunkSize objects), and any contract bundle's packages
-// on the whole; the findings are the same as from one evaluation.
+// and built-in ones declaring whole_stream on the whole; the findings are the same as
+// from one evaluation.
 func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding, error) {
 	items, err := inputItems(objs)
 	if err != nil {
@@ -384,12 +401,12 @@ func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding,
 		return e.findings(ctx, []evaluation{{query: e.whole, items: items}}, params, objs)
 	}
 	var evals []evaluation
-	if e.bundled {
-		evals = append(evals, evaluation{query: e.whole, items: items, packages: e.bundlePkgs})
+	if e.hasWhole {
+		evals = append(evals, evaluation{query: e.whole, items: items, packages: e.wholePkgs})
 	}
 	for k := range parts {
 		lo, hi := k*len(items)/parts, (k+1)*len(items)/parts
-		evals = append(evals, evaluation{query: e.split, items: items[lo:hi], offset: lo, packages: e.builtinPkgs})
+		evals = append(evals, evaluation{query: e.split, items: items[lo:hi], offset: lo, packages: e.splitPkgs})
 	}
 	return e.findings(ctx, evals, params, objs)
 }

@@ -55,7 +55,7 @@ func TestRulesCatalogue(t *testing.T) {
 			t.Errorf("incomplete metadata: %+v", r)
 		}
 	}
-	want := []string{"POL-CJ-01", "POL-HOOK-01", "POL-LBL-01", "POL-NAME-01", "POL-NET-01", "POL-NS-01", "POL-OL-01", "POL-OTEL-01",
+	want := []string{"POL-CJ-01", "POL-HOOK-01", "POL-LBL-01", "POL-NAME-01", "POL-NET-01", "POL-NET-02", "POL-NS-01", "POL-OL-01", "POL-OTEL-01",
 		"POL-SEC-01", "POL-SEC-02", "POL-SEC-03", "POL-SEC-04", "POL-SEC-05", "POL-SEC-06", "POL-SEC-07", "POL-SEC-08", "POL-SEC-09", "POL-SEC-10"}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("rule IDs (-want +got):\n%s", diff)
@@ -307,5 +307,53 @@ violation contains {"rule": "ACME-LBL-01", "i": i, "msg": "no owner"} if {
 				t.Errorf("%d findings %q, want 1", n, tc.extra)
 			}
 		})
+	}
+}
+
+// TestWholeStreamPackage: floe.netpol looks across the stream (whole_stream), so it is
+// evaluated on all of it while the other built-in packages are split: a NetworkPolicy
+// at the end of a long stream covers the workloads at its start.
+func TestWholeStreamPackage(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	ctx := context.Background()
+	np := `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: orders, namespace: floe-bench}
+spec:
+  podSelector: {matchLabels: {floe.dev/product: orders}}
+  policyTypes: [Egress]
+  egress: [{ports: [{port: 53}, {port: 8181}]}]
+`
+	p := benchParams()
+	p.NetworkPolicy = &NetworkPolicy{EgressPorts: []int{53, 8181}}
+	e := testEngine(t)
+	if !e.isSplit || !e.hasWhole {
+		t.Fatalf("split %v, whole packages %v", e.isSplit, e.hasWhole)
+	}
+	for _, tc := range []struct {
+		stream string
+		want   int // POL-NET-02 findings
+	}{
+		{string(streamgen.Generate(1000)) + np, 0},
+		{string(streamgen.Generate(1000)), 500}, // 250 Deployments and 250 CronJobs
+	} {
+		objs, err := ParseObjects("s.yaml", []byte(tc.stream))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := e.Check(ctx, objs, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, f := range fs {
+			if f.Rule == "POL-NET-02" {
+				n++
+			}
+		}
+		if n != tc.want {
+			t.Errorf("%d objects: %d POL-NET-02 findings, want %d", len(objs), n, tc.want)
+		}
 	}
 }

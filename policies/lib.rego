@@ -11,7 +11,8 @@
 # Every built-in rule judges one object at a time: a violation of input.objects[i]
 # depends on that object and the parameters only. The engine relies on it to evaluate
 # parts of a large stream in parallel (TestSplitEvaluation); a contract bundle that
-# declares one of the built-in packages turns that off.
+# declares one of the built-in packages turns that off. A package whose rules look
+# across the stream declares `whole_stream := true` and is evaluated on all of it.
 #
 # Performance (5,000 objects in one query): lists are built once here and rules
 # iterate them with builtins. User functions cache results keyed by their arguments,

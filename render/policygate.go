@@ -9,6 +9,7 @@ import (
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/policies"
+	"github.com/floe-dev/floe/wiring"
 )
 
 // PolicyGate is the Gate backed by package policies: floe's built-in rego policies
@@ -64,6 +65,9 @@ func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, er
 	params.Mode, params.LineageEnabled, params.LineageNamespace = in.Mode, in.LineageEnabled, in.LineageNamespace
 	if s := p.Schedule; s != nil && s.Cron != "" {
 		params.Schedule = &policies.Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
+	}
+	if np, ok := wiring.ForNetworkPolicy(in.Manifest, wiring.ForPlatform(c, in.Manifest), in.Runtime == RuntimeDagster); ok {
+		params.NetworkPolicy = &policies.NetworkPolicy{EgressPorts: np.EgressPorts}
 	}
 	rep, err := gate.Run(ctx, engine, objs, params)
 	if err != nil {

@@ -175,3 +175,54 @@ func TestOverlaysCannotRemoveGuarantees(t *testing.T) {
 	}
 	checkStream(t, res.YAML, expectFor(t, root, RuntimeFloeJobs))
 }
+
+// TestNetworkPolicyGate: with network policies enabled, an overlay that deletes the
+// product NetworkPolicy leaves the workload uncovered, and the gate says so (POL-NET-02,
+// a warning at the case's level warn); without the overlay it says nothing.
+func TestNetworkPolicyGate(t *testing.T) {
+	src := filepath.Join(golden.Dir(t), "render", "network-policies-floe-jobs")
+	for _, tc := range []struct {
+		name    string
+		overlay bool
+		want    bool
+	}{{"rendered", false, false}, {"deleted by an overlay", true, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+				t.Fatal(err)
+			}
+			if tc.overlay {
+				kust := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\npatches:\n  - patch: |\n      $patch: delete\n      apiVersion: networking.k8s.io/v1\n      kind: NetworkPolicy\n      metadata: {name: hello-orders, namespace: floe-dev}\n"
+				if err := os.MkdirAll(filepath.Join(dir, "overlays", "open"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "overlays", "open", "kustomization.yaml"), []byte(kust), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				c, err := os.ReadFile(filepath.Join(dir, "contract.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "contract.yaml"), append(c, "overlays: [overlays/open]\n"...), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			root, err := config.OSRoot(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product", Runtime: RuntimeFloeJobs, ImageTag: testTag})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var w strings.Builder
+			for _, d := range res.Warnings {
+				w.WriteString(d.String() + "\n")
+			}
+			got := strings.Contains(w.String(), "CronJob/hello-orders-dbt: POL-NET-02: no NetworkPolicy selects its pods")
+			if got != tc.want || strings.Contains(string(res.YAML), "kind: NetworkPolicy") == tc.overlay {
+				t.Errorf("POL-NET-02 warned: %v, want %v\n%s", got, tc.want, w.String())
+			}
+		})
+	}
+}
