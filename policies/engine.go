@@ -84,9 +84,9 @@ type Options struct {
 // Engine is the compiled policy set: build it once per process with New, then Check
 // any number of streams (safe for concurrent use).
 type Engine struct {
-	whole   rego.PreparedEvalQuery // packages that see the whole stream at once
-	split   rego.PreparedEvalQuery // packages that judge one object at a time
-	isSplit bool                   // split is prepared: Check may evaluate it on parts
+	whole     rego.PreparedEvalQuery // every package, over the whole stream
+	byPackage rego.PreparedEvalQuery // the packages named in input.packages
+	isSplit   bool                   // byPackage is prepared: Check may split the stream
 	rules   map[string]Rule
 	order   []Rule
 
@@ -218,7 +218,7 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 	// to one of their packages. Bundles' own packages, and built-in ones that declare
 	// whole_stream, always see the whole stream.
 	if !extendsBuiltin(opts.ExtraBundles) {
-		if e.split, err = prepare(ctx, compiler, packagesQuery); err != nil {
+		if e.byPackage, err = prepare(ctx, compiler, packagesQuery); err != nil {
 			return nil, err
 		}
 		e.isSplit = true
@@ -393,22 +393,29 @@ func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding,
 	if err != nil {
 		return nil, err
 	}
+	return e.findings(ctx, e.evaluations(items), params, objs)
+}
+
+// evaluations plans the queries of one Check over items: one over the whole stream, or
+// on a large stream the split packages on parts of it and the whole-stream packages on
+// all of it.
+func (e *Engine) evaluations(items []*ast.Term) []evaluation {
 	parts := 1
 	if e.isSplit {
-		parts = max(1, min(runtime.GOMAXPROCS(0), len(objs)/chunkSize))
+		parts = max(1, min(runtime.GOMAXPROCS(0), len(items)/chunkSize))
 	}
 	if parts == 1 {
-		return e.findings(ctx, []evaluation{{query: e.whole, items: items}}, params, objs)
+		return []evaluation{{query: e.whole, items: items}}
 	}
 	var evals []evaluation
 	if e.hasWhole {
-		evals = append(evals, evaluation{query: e.whole, items: items, packages: e.wholePkgs})
+		evals = append(evals, evaluation{query: e.byPackage, items: items, packages: e.wholePkgs})
 	}
 	for k := range parts {
 		lo, hi := k*len(items)/parts, (k+1)*len(items)/parts
-		evals = append(evals, evaluation{query: e.split, items: items[lo:hi], offset: lo, packages: e.splitPkgs})
+		evals = append(evals, evaluation{query: e.byPackage, items: items[lo:hi], offset: lo, packages: e.splitPkgs})
 	}
-	return e.findings(ctx, evals, params, objs)
+	return evals
 }
 
 // evaluation is one query over items (objects offset… of the stream), limited to

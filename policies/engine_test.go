@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/floe-dev/floe/policies/internal/streamgen"
 )
@@ -355,5 +356,51 @@ spec:
 		if n != tc.want {
 			t.Errorf("%d objects: %d POL-NET-02 findings, want %d", len(objs), n, tc.want)
 		}
+	}
+}
+
+// TestEvaluationsStayInTheirPackages: on a split stream every planned evaluation yields
+// violations of its own packages only, so nothing is evaluated twice (the whole-stream
+// evaluation once ran every package again).
+func TestEvaluationsStayInTheirPackages(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	ctx := context.Background()
+	objs, err := ParseObjects("s.yaml", streamgen.Generate(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := inputItems(objs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := benchParams()
+	p.NetworkPolicy = &NetworkPolicy{EgressPorts: []int{53}}
+	params, err := paramsTerm(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEngine(t)
+	evals := e.evaluations(items)
+	if len(evals) != 5 { // netpol on the whole stream, the rest in 4 parts
+		t.Fatalf("%d evaluations, want 5", len(evals))
+	}
+	seen := map[string]int{}
+	for _, ev := range evals {
+		allowed := map[string]bool{}
+		ev.packages.Value.(*ast.Array).Foreach(func(t *ast.Term) { allowed[string(t.Value.(ast.String))] = true })
+		results, err := e.findings(ctx, []evaluation{ev}, params, objs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range results {
+			pkg := strings.TrimPrefix(e.rules[f.Rule].Package, "floe.")
+			if !allowed[pkg] {
+				t.Errorf("evaluation of %v found %s (package %s)", ev.packages, f.Rule, pkg)
+			}
+			seen[pkg]++
+		}
+	}
+	if seen["netpol"] == 0 || seen["images"] == 0 {
+		t.Errorf("findings by package: %v", seen)
 	}
 }
