@@ -87,8 +87,8 @@ type Engine struct {
 	whole     rego.PreparedEvalQuery // every package, over the whole stream
 	byPackage rego.PreparedEvalQuery // the packages named in input.packages
 	isSplit   bool                   // byPackage is prepared: Check may split the stream
-	rules   map[string]Rule
-	order   []Rule
+	rules     map[string]Rule
+	order     []Rule
 
 	splitPkgs, wholePkgs *ast.Term // package names without "floe.", for input.packages
 	hasWhole             bool      // some packages must see the whole stream
