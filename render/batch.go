@@ -672,8 +672,12 @@ func compileGate() *pendingGate {
 	return p
 }
 
-// Check implements Gate.
+// Check implements Gate: it reads the output back, then waits for the compile.
 func (p *pendingGate) Check(ctx context.Context, in GateInput) (*PolicyReport, error) {
+	objs, err := gateObjects(in)
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case <-p.done:
 	case <-ctx.Done():
@@ -682,5 +686,5 @@ func (p *pendingGate) Check(ctx context.Context, in GateInput) (*PolicyReport, e
 	if p.err != nil {
 		return nil, p.err
 	}
-	return p.g.Check(ctx, in)
+	return p.g.check(ctx, in, objs)
 }

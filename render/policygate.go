@@ -37,6 +37,24 @@ func NewPolicyGate(ctx context.Context) (*PolicyGate, error) {
 
 // Check implements Gate.
 func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, error) {
+	objs, err := gateObjects(in)
+	if err != nil {
+		return nil, err
+	}
+	return g.check(ctx, in, objs)
+}
+
+// gateObjects reads the rendered stream back for the gate. It needs no compiled policy,
+// so a pendingGate does it while the policies are still compiling.
+func gateObjects(in GateInput) ([]policies.Object, error) {
+	objs, err := policies.ParseObjects(renderedFile, in.YAML)
+	if err != nil {
+		return nil, fmt.Errorf("re-reading the output for the gate: %w", err)
+	}
+	return objs, nil
+}
+
+func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Object) (*PolicyReport, error) {
 	c := in.Contract
 	level, err := policies.ContractLevel(c, in.Manifest, in.Enforcement)
 	if err != nil {
@@ -54,10 +72,6 @@ func (g *PolicyGate) Check(ctx context.Context, in GateInput) (*PolicyReport, er
 	}
 	if err := gate.Validate(known); err != nil {
 		return nil, diag.Usage(err)
-	}
-	objs, err := policies.ParseObjects(renderedFile, in.YAML)
-	if err != nil {
-		return nil, fmt.Errorf("re-reading the output for the gate: %w", err)
 	}
 	p := in.Product
 	params := policies.ContractParams(c)
