@@ -1,7 +1,8 @@
 // Package policies is floe's policy gate (SPEC §5.5, CLI.md `floe check`): the rego
 // policies that rendered manifests must pass before anything syncs, an engine that
-// compiles them once per process and evaluates a whole object stream in one query,
-// enforcement levels and contract-owned exceptions, and text, JSON and SARIF reports.
+// compiles them once per process and evaluates an object stream (a long one in parts,
+// in parallel, for the rules that judge one object at a time), enforcement levels and
+// contract-owned exceptions, and text, JSON and SARIF reports.
 //
 // Policies live in this directory, one file per concern (`package floe.<concern>`), each
 // declaring its rules' metadata in `rules[ID] := {title, severity, remediation}` and its

@@ -8,8 +8,9 @@
 //	stdin → kustomize.ParseStream (empty/comment documents dropped, Lists flattened)
 //	      → owned objects: selected by --select, CRDs and custom resources excluded
 //	      → kio filters: DropTestHooks, Labels, resourceAttrs, Telemetry (+ Dagster context)
-//	      → kustomize.EmitStream (input order kept; Helm sorts for itself)
-//	      → policy gate over the owned objects (level and contract exceptions)
+//	      → kustomize.EmitStream (input order kept; Helm sorts for itself), while
+//	        the policy gate judges the owned objects, decoded from the same nodes
+//	        (level and contract exceptions)
 //	      → stdout, only when nothing failed
 //
 // What it changes, and what it does not:
