@@ -31,6 +31,7 @@ type GateInput struct {
 	Mode             string // simple | centralized | mesh (P-11)
 	LineageEnabled   bool
 	LineageNamespace string // P-30
+	EgressPorts      []int  // the P-32 NetworkPolicy's ports; nil without network policies
 }
 
 // PolicyReport is the gate's verdict; Findings follow `floe check --output json`.

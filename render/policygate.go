@@ -9,7 +9,6 @@ import (
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/policies"
-	"github.com/floe-dev/floe/wiring"
 )
 
 // PolicyGate is the Gate backed by package policies: floe's built-in rego policies
@@ -80,8 +79,8 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 	if s := p.Schedule; s != nil && s.Cron != "" {
 		params.Schedule = &policies.Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
 	}
-	if np, ok := wiring.ForNetworkPolicy(in.Manifest, wiring.ForPlatform(c, in.Manifest), in.Runtime == RuntimeDagster); ok {
-		params.NetworkPolicy = &policies.NetworkPolicy{EgressPorts: np.EgressPorts}
+	if in.EgressPorts != nil {
+		params.NetworkPolicy = &policies.NetworkPolicy{EgressPorts: in.EgressPorts}
 	}
 	rep, err := gate.Run(ctx, engine, objs, params)
 	if err != nil {

@@ -531,3 +531,12 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// egressPorts are the ports POL-NET-02 expects the product NetworkPolicy to admit; nil
+// without one.
+func (r *resolved) egressPorts() []int {
+	if r.netpol == nil {
+		return nil
+	}
+	return r.netpol.EgressPorts
+}
