@@ -55,10 +55,22 @@ restricted(psc, csc, ports, mounts) if {
 	}
 }
 
-suspects := [x |
+# Every container check is worked out once per distinct (pod securityContext,
+# securityContext, ports, volumeMounts): a product's containers mostly share them, so
+# each container costs one cached call. Containers that pass every check (restricted)
+# skip the details.
+violation contains {"rule": p[0], "i": x.i, "msg": sprintf("%s: %s", [lib.label(x.field, x.name), p[1]])} if {
 	some x in lib.containers
-	not restricted(x.psc, x.csc, object.get(x.c, "ports", []), object.get(x.c, "volumeMounts", []))
-]
+	some p in container_problems(x.psc, x.csc, object.get(x.c, "ports", []), object.get(x.c, "volumeMounts", []))
+}
+
+# container_problems lists [rule, message] pairs for one container.
+container_problems(psc, csc, ports, mounts) := [] if {
+	restricted(psc, csc, ports, mounts)
+} else := array.concat(
+	array.concat(sec01(lib.effective(psc, csc)), sec02(lib.effective(psc, csc))),
+	array.concat(sec03(lib.object_or(csc)), sec05(ports, mounts)),
+)
 
 added(own) := {c | some c in object.get(own, ["capabilities", "add"], [])} - {"NET_BIND_SERVICE"}
 
@@ -68,34 +80,20 @@ blocked(path) if concat("", [trim_right(path, "/"), "/"]) in {concat("", [b, "/"
 
 # POL-SEC-01
 
-violation contains {"rule": "POL-SEC-01", "i": x.i, "msg": msg} if {
-	some x in suspects
-	object.get(lib.effective(x.psc, x.csc), "runAsNonRoot", null) != true
-	msg := sprintf("%s: runAsNonRoot is not true", [lib.label(x.field, x.name)])
-}
-
-violation contains {"rule": "POL-SEC-01", "i": x.i, "msg": msg} if {
-	some x in suspects
-	sc := lib.effective(x.psc, x.csc)
-	not is_number(object.get(sc, "runAsUser", null))
-	msg := sprintf("%s: runAsUser is not set (expected a non-zero UID such as 1000)", [lib.label(x.field, x.name)])
-}
-
-violation contains {"rule": "POL-SEC-01", "i": x.i, "msg": msg} if {
-	some x in suspects
-	sc := lib.effective(x.psc, x.csc)
-	sc.runAsUser == 0
-	msg := sprintf("%s: runAsUser is 0 (root)", [lib.label(x.field, x.name)])
-}
+sec01(sc) := array.concat(
+	[["POL-SEC-01", "runAsNonRoot is not true"] | object.get(sc, "runAsNonRoot", null) != true],
+	array.concat(
+		[["POL-SEC-01", "runAsUser is not set (expected a non-zero UID such as 1000)"] | not is_number(object.get(sc, "runAsUser", null))],
+		[["POL-SEC-01", "runAsUser is 0 (root)"] | sc.runAsUser == 0],
+	),
+)
 
 # POL-SEC-02
 
-violation contains {"rule": "POL-SEC-02", "i": x.i, "msg": msg} if {
-	some x in suspects
-	t := object.get(lib.effective(x.psc, x.csc), ["seccompProfile", "type"], "")
+sec02(sc) := [["POL-SEC-02", sprintf("seccompProfile.type is %s (want RuntimeDefault or Localhost)", [shown(t)])] |
+	t := object.get(sc, ["seccompProfile", "type"], "")
 	not t in seccomp_ok
-	msg := sprintf("%s: seccompProfile.type is %s (want RuntimeDefault or Localhost)", [lib.label(x.field, x.name), shown(t)])
-}
+]
 
 shown(t) := "not set" if t == ""
 
@@ -103,32 +101,22 @@ shown(t) := sprintf("%q", [t]) if t != ""
 
 # POL-SEC-03
 
-violation contains {"rule": "POL-SEC-03", "i": x.i, "msg": msg} if {
-	some x in suspects
-	object.get(lib.object_or(x.csc), "allowPrivilegeEscalation", null) != false
-	msg := sprintf("%s: allowPrivilegeEscalation is not false", [lib.label(x.field, x.name)])
-}
+sec03(own) := array.concat(
+	array.concat(
+		[["POL-SEC-03", "allowPrivilegeEscalation is not false"] | object.get(own, "allowPrivilegeEscalation", null) != false],
+		[["POL-SEC-03", "runs privileged"] | object.get(own, "privileged", false) == true],
+	),
+	array.concat(
+		[["POL-SEC-03", "capabilities.drop does not include ALL"] | not "ALL" in object.get(own, ["capabilities", "drop"], [])],
+		[["POL-SEC-03", sprintf("adds capabilities %s", [concat(", ", sort(extra))])] |
+			extra := added(own)
+			count(extra) > 0
+		],
+	),
+)
 
-violation contains {"rule": "POL-SEC-03", "i": x.i, "msg": msg} if {
-	some x in suspects
-	object.get(lib.object_or(x.csc), "privileged", false) == true
-	msg := sprintf("%s: runs privileged", [lib.label(x.field, x.name)])
-}
-
-violation contains {"rule": "POL-SEC-03", "i": x.i, "msg": msg} if {
-	some x in suspects
-	not "ALL" in object.get(lib.object_or(x.csc), ["capabilities", "drop"], [])
-	msg := sprintf("%s: capabilities.drop does not include ALL", [lib.label(x.field, x.name)])
-}
-
-violation contains {"rule": "POL-SEC-03", "i": x.i, "msg": msg} if {
-	some x in suspects
-	extra := added(lib.object_or(x.csc))
-	count(extra) > 0
-	msg := sprintf("%s: adds capabilities %s", [lib.label(x.field, x.name), concat(", ", sort(extra))])
-}
-
-# POL-SEC-05
+# POL-SEC-05: a pod's host namespaces and hostPath volumes, and a container's host
+# ports and mounts over system paths.
 
 violation contains {"rule": "POL-SEC-05", "i": p.i, "msg": msg} if {
 	some p in lib.pods
@@ -141,16 +129,13 @@ host_problems(host, volumes) := array.concat(
 	[sprintf("volume %q is a hostPath", [object.get(v, "name", "")]) | some v in lib.array_or(volumes); v.hostPath],
 )
 
-violation contains {"rule": "POL-SEC-05", "i": x.i, "msg": msg} if {
-	some x in suspects
-	some port in lib.array_or(object.get(x.c, "ports", []))
-	object.get(port, "hostPort", 0) != 0
-	msg := sprintf("%s: uses hostPort %v", [lib.label(x.field, x.name), port.hostPort])
-}
-
-violation contains {"rule": "POL-SEC-05", "i": x.i, "msg": msg} if {
-	some x in suspects
-	some m in lib.array_or(object.get(x.c, "volumeMounts", []))
-	blocked(m.mountPath)
-	msg := sprintf("%s: mounts volume %q at %s", [lib.label(x.field, x.name), object.get(m, "name", ""), m.mountPath])
-}
+sec05(ports, mounts) := array.concat(
+	[["POL-SEC-05", sprintf("uses hostPort %v", [port.hostPort])] |
+		some port in lib.array_or(ports)
+		object.get(port, "hostPort", 0) != 0
+	],
+	[["POL-SEC-05", sprintf("mounts volume %q at %s", [object.get(m, "name", ""), m.mountPath])] |
+		some m in lib.array_or(mounts)
+		blocked(m.mountPath)
+	],
+)

@@ -103,3 +103,22 @@ test_pol_sec_05_fail_host_path_port_mount if {
 		`container "dbt": mounts volume "tmp" at /proc/`,
 	}
 }
+
+# The container checks are worked out once per distinct securityContext, ports and
+# mounts; containers and objects that share them still get findings of their own.
+test_shared_context_reported_per_container_and_object if {
+	c := object.remove(t.container, ["securityContext"])
+	d := t.patched(t.removed(t.deployment, "/spec/template/spec/securityContext"), "/spec/template/spec/containers", [
+		object.union(c, {"name": "a"}),
+		object.union(c, {"name": "b"}),
+	])
+	e := json.patch(d, [{"op": "replace", "path": "/metadata/name", "value": "other"}])
+	vs := t.violations([d, e], t.params)
+	found := {[v.i, v.msg] | some v in vs; v.rule == "POL-SEC-03"}
+	found == {[i, sprintf("container %q: %s", [name, m])] |
+		some i in [0, 1]
+		some name in ["a", "b"]
+		some m in ["allowPrivilegeEscalation is not false", "capabilities.drop does not include ALL"]
+	}
+	count({v | some v in vs; v.rule == "POL-SEC-01"}) == 8
+}
