@@ -395,6 +395,7 @@ func emitDocs(docs []*yaml.Node, first bool) ([]byte, error) {
 		// One encoder per document: a yaml.v3 emitter keeps every event of
 		// its stream until Close, which makes one long-lived encoder cost
 		// quadratic memory traffic on big streams.
+		settleComments(n)
 		enc := yaml.NewEncoder(&buf)
 		if err := enc.Encode(n); err != nil {
 			return nil, fmt.Errorf("emit %s: %w", objectID(n), err)
@@ -404,6 +405,38 @@ func emitDocs(docs []*yaml.Node, first bool) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// settleComments moves the foot comment of a mapping entry that is not the last (a
+// filter may have added entries after it) to the head comment of the next key.
+// yaml.v3 writes such a foot comment followed by a blank line and reads it back as
+// that head comment, so without the move a second pass would not give the same bytes.
+//
+// Likewise the head comment of a tagged mapping or sequence goes to its first key or
+// item: yaml.v3 writes it above the tag and reads it back below.
+func settleComments(n *yaml.Node) {
+	if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.HeadComment != "" && len(n.Content) > 0 &&
+		(n.Style&yaml.TaggedStyle != 0 || (n.Tag != "" && n.Tag != "!!map" && n.Tag != "!!seq")) {
+		n.Content[0].HeadComment = joinComments(n.HeadComment, n.Content[0].HeadComment)
+		n.HeadComment = ""
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+3 < len(n.Content); i += 2 {
+			k, v, next := n.Content[i], n.Content[i+1], n.Content[i+2]
+			foot := k.FootComment
+			if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode {
+				foot = joinComments(foot, v.FootComment)
+				v.FootComment = ""
+			}
+			if foot != "" {
+				k.FootComment = ""
+				next.HeadComment = joinComments(foot, next.HeadComment)
+			}
+		}
+	}
+	for _, c := range n.Content {
+		settleComments(c)
+	}
 }
 
 // trimTrailingSpace removes blanks at line ends. yaml.v3 only leaves them in
