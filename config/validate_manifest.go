@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -213,11 +212,8 @@ func (c *checker) governance(g *Governance) {
 		}
 		for i, pat := range n.CustomPatterns {
 			p := fmt.Sprintf("%snaming.custom_patterns[%d]", b, i)
-			if !c.required(p, pat) {
-				continue
-			}
-			if _, err := regexp.Compile("^(?:" + pat + ")"); err != nil {
-				c.errorf(p, "invalid regular expression (RE2 syntax; look-arounds and back-references are not supported): %v", err)
+			if c.required(p, pat) {
+				c.pyPattern(p, pat)
 			}
 		}
 	}
@@ -294,7 +290,17 @@ func (c *checker) governance(g *Governance) {
 		}
 		if pol.Config != nil {
 			c.check(p+".config", pol.Config, policyConfigShape)
+			if pat, ok := pol.Config["pattern"].(string); ok {
+				c.pyPattern(p+".config.pattern", pat)
+			}
 		}
+	}
+}
+
+// pyPattern checks a Python regular expression the governance rules match names with.
+func (c *checker) pyPattern(p, pat string) {
+	if _, err := PyMatch(pat); err != nil {
+		c.errorf(p, "invalid regular expression (RE2 syntax; look-arounds and back-references are not supported): %v", err)
 	}
 }
 
@@ -315,6 +321,11 @@ func (c *checker) customRule(p string, r CustomRule) {
 	for _, k := range keys {
 		if set[k] && !oneOf(k, allowed...) {
 			c.errorf(p+"."+k, "not a field of custom rule type %s (fields: %s, applies_to)", r.Type, strings.Join(allowed, ", "))
+		}
+	}
+	if r.AppliesTo != "" {
+		if _, err := Glob(r.AppliesTo); err != nil {
+			c.errorf(p+".applies_to", "%s is not a valid glob: %v", show(r.AppliesTo), err)
 		}
 	}
 	switch r.Type {
