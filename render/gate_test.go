@@ -10,6 +10,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/golden"
 )
 
 // gateRoot copies testdata/gate into a temporary root and appends extra to its contract.
@@ -142,6 +143,105 @@ func TestPolicyGateBadInputs(t *testing.T) {
 			var ec diag.ExitCode
 			if err == nil || !errors.As(err, &ec) || ec.ExitCode() != 2 || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want exit 2 mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestGovernanceGate: Floe's compile-time rules (POL-GOV) join the gate. The golden case
+// governance-floe-jobs breaks each rule once; at level strict its deny findings fail the
+// render, located in floe.yaml and the Manifest, unless contract exceptions cover them.
+func TestGovernanceGate(t *testing.T) {
+	eng, err := NewEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(golden.Dir(t), "render", "governance-floe-jobs")
+	excepted := "policy:\n  exceptions:\n" +
+		"    - {rule: POL-GOV-E201, resources: [Model/*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n" +
+		"    - {rule: POL-GOV-E220, resources: [Model/*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n" +
+		"    - {rule: POL-GOV-E400, resources: [Model/mart_*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n" +
+		"    - {rule: POL-GOV-E401, resources: [Model/*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n" +
+		"    - {rule: POL-GOV-E402, resources: [Model/*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n" +
+		"    - {rule: POL-GOV-E500, resources: [Manifest/*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n" +
+		"    - {rule: POL-GOV-E600, resources: [Product/*, Model/*], reason: r, approvedBy: a, expires: \"2027-03-31\"}\n"
+	for _, tc := range []struct {
+		name, extra, enforcement, level string // level: the Manifest's, instead of warn
+		denied                          bool
+	}{
+		{"warn reports", "", "", "", false},
+		{"strict denies", "", "strict", "", true},
+		{"strict with exceptions passes", excepted, "strict", "", false},
+		{"off checks nothing", "", "", "off", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+				t.Fatal(err)
+			}
+			c, err := os.ReadFile(filepath.Join(dir, "contract.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "contract.yaml"), append(c, tc.extra...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tc.level != "" {
+				m, err := os.ReadFile(filepath.Join(dir, "manifest.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m = []byte(strings.Replace(string(m), "policy_enforcement_level: warn", "policy_enforcement_level: "+tc.level, 1))
+				if err := os.WriteFile(filepath.Join(dir, "manifest.yaml"), m, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			root, err := config.OSRoot(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := eng.Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
+				Runtime: RuntimeFloeJobs, ImageTag: testTag, Enforcement: tc.enforcement, Now: testNow})
+			if tc.denied {
+				var ec diag.ExitCode
+				if err == nil || !errors.As(err, &ec) || ec.ExitCode() != 1 || res != nil {
+					t.Fatalf("want a denial (exit 1), got %v", err)
+				}
+				for _, w := range []string{
+					"product/floe.yaml:17:1: Model/mart_daily_orders: POL-GOV-E201: Model name 'mart_daily_orders' does not match custom naming convention",
+					"manifest.yaml:117:1: Manifest/floe-demo-platform: POL-GOV-E500: RBAC check failed",
+					"9 finding(s) deny",
+					"product/floe.yaml:17:1: warning: Model/mart_daily_orders: POL-GOV-E600: [tagged]",
+				} {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("denial lacks %q:\n%s", w, err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := res.Evidence.Policy
+			gov := map[string]int{}
+			for _, f := range p.Findings {
+				if strings.HasPrefix(f.Rule, "POL-GOV-") {
+					gov[f.Severity]++
+				}
+			}
+			switch {
+			case tc.level == "off":
+				if len(p.Findings) != 0 {
+					t.Errorf("level off reported %d findings", len(p.Findings))
+				}
+			case tc.enforcement == "strict":
+				if p.Denied || p.Summary.Excepted != 10 || p.Summary.Deny+p.Summary.Warn != 0 {
+					t.Errorf("report %+v; want all 10 governance findings excepted", p.Summary)
+				}
+			default:
+				if p.Denied || gov["warn"] != 10 || gov["deny"] != 0 {
+					t.Errorf("governance findings by severity %v, want 10 warnings at level warn", gov)
+				}
 			}
 		})
 	}

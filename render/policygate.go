@@ -65,8 +65,9 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 		return nil, err
 	}
 	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: in.Now}
+	rules := append(engine.Rules(), policies.GovernanceRules...)
 	known := map[string]bool{}
-	for _, r := range engine.Rules() {
+	for _, r := range rules {
 		known[r.ID] = true
 	}
 	if err := gate.Validate(known); err != nil {
@@ -82,10 +83,16 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 	if in.EgressPorts != nil {
 		params.NetworkPolicy = &policies.NetworkPolicy{EgressPorts: in.EgressPorts}
 	}
-	rep, err := gate.Run(ctx, engine, objs, params)
-	if err != nil {
-		return nil, err
+	// The rego policies judge the output; Floe's compile-time rules (POL-GOV) the
+	// product's transforms.
+	var raw []policies.Finding
+	if level != policies.LevelOff {
+		if raw, err = engine.Check(ctx, objs, params); err != nil {
+			return nil, err
+		}
+		raw = append(raw, policies.Governance(in.Manifest, p)...)
 	}
+	rep := gate.Apply(raw, rules)
 	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: []Finding{},
 		Summary: Summary{Deny: rep.Deny, Warn: rep.Warn, Excepted: rep.Excepted}}
 	for _, f := range rep.Findings {
