@@ -45,6 +45,21 @@ func gateRoot(t *testing.T, extra string) config.Root {
 	return root
 }
 
+// assertDenied checks a render was denied by the gate (exit 1, no result) with an error
+// naming each of wants.
+func assertDenied(t *testing.T, res *Result, err error, wants ...string) {
+	t.Helper()
+	var ec diag.ExitCode
+	if err == nil || !errors.As(err, &ec) || ec.ExitCode() != 1 || res != nil {
+		t.Fatalf("want a denial (exit 1), got %v", err)
+	}
+	for _, w := range wants {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("denial lacks %q:\n%s", w, err)
+		}
+	}
+}
+
 // TestPolicyGate runs the real OPA gate: an overlay makes the root filesystem writable
 // (POL-SEC-04), at level strict (contract policy.enforcement).
 func TestPolicyGate(t *testing.T) {
@@ -77,15 +92,7 @@ func TestPolicyGate(t *testing.T) {
 			res, err := eng.Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
 				Runtime: RuntimeFloeJobs, ImageTag: testTag, Enforcement: tc.enforcement, Now: testNow})
 			if tc.denied {
-				var ec diag.ExitCode
-				if err == nil || !errors.As(err, &ec) || ec.ExitCode() != 1 || res != nil {
-					t.Fatalf("want a denial (exit 1), got %v", err)
-				}
-				for _, w := range []string{"(rendered):", "CronJob/customer-360-dbt: POL-SEC-04:", "policy gate (strict) denied the render"} {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("denial lacks %q:\n%s", w, err)
-					}
-				}
+				assertDenied(t, res, err, "(rendered):", "CronJob/customer-360-dbt: POL-SEC-04:", "policy gate (strict) denied the render")
 				return
 			}
 			if err != nil {
@@ -203,20 +210,11 @@ func TestGovernanceGate(t *testing.T) {
 			res, err := eng.Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
 				Runtime: RuntimeFloeJobs, ImageTag: testTag, Enforcement: tc.enforcement, Now: testNow})
 			if tc.denied {
-				var ec diag.ExitCode
-				if err == nil || !errors.As(err, &ec) || ec.ExitCode() != 1 || res != nil {
-					t.Fatalf("want a denial (exit 1), got %v", err)
-				}
-				for _, w := range []string{
+				assertDenied(t, res, err,
 					"product/floe.yaml:17:1: Model/mart_daily_orders: POL-GOV-E201: Model name 'mart_daily_orders' does not match custom naming convention",
 					"manifest.yaml:117:1: Manifest/floe-demo-platform: POL-GOV-E500: RBAC check failed",
 					"9 finding(s) deny",
-					"product/floe.yaml:17:1: warning: Model/mart_daily_orders: POL-GOV-E600: [tagged]",
-				} {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("denial lacks %q:\n%s", w, err)
-					}
-				}
+					"product/floe.yaml:17:1: warning: Model/mart_daily_orders: POL-GOV-E600: [tagged]")
 				return
 			}
 			if err != nil {
