@@ -60,13 +60,14 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 	if bytes.IndexByte(data, '*') >= 0 && bytes.IndexByte(data, '&') >= 0 {
 		budget := 100_000 + 2*len(data)
 		for _, rn := range out {
-			n, err := expandedSize(rn.YNode(), map[*yaml.Node]int{}, budget)
+			node := rn.YNode() // DeAnchor may leave rn without a node when it fails
+			n, err := expandedSize(node, map[*yaml.Node]int{}, budget)
 			if err != nil {
-				return nil, fmt.Errorf("%s (line %d): %w", objectID(rn.YNode()), rn.YNode().Line, err)
+				return nil, fmt.Errorf("%s (line %d): %w", objectID(node), node.Line, err)
 			}
 			budget -= n
 			if err := rn.DeAnchor(); err != nil {
-				return nil, fmt.Errorf("%s (line %d): %w", objectID(rn.YNode()), rn.YNode().Line, err)
+				return nil, fmt.Errorf("%s (line %d): %w", objectID(node), node.Line, err)
 			}
 		}
 	}
@@ -395,7 +396,7 @@ func emitDocs(docs []*yaml.Node, first bool) ([]byte, error) {
 		// One encoder per document: a yaml.v3 emitter keeps every event of
 		// its stream until Close, which makes one long-lived encoder cost
 		// quadratic memory traffic on big streams.
-		settleComments(n)
+		settleComments(n, true)
 		enc := yaml.NewEncoder(&buf)
 		if err := enc.Encode(n); err != nil {
 			return nil, fmt.Errorf("emit %s: %w", objectID(n), err)
@@ -407,36 +408,78 @@ func emitDocs(docs []*yaml.Node, first bool) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// settleComments moves the foot comment of a mapping entry that is not the last (a
-// filter may have added entries after it) to the head comment of the next key.
-// yaml.v3 writes such a foot comment followed by a blank line and reads it back as
-// that head comment, so without the move a second pass would not give the same bytes.
-//
-// Likewise the head comment of a tagged mapping or sequence goes to its first key or
-// item: yaml.v3 writes it above the tag and reads it back below.
-func settleComments(n *yaml.Node) {
-	if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.HeadComment != "" && len(n.Content) > 0 &&
-		(n.Style&yaml.TaggedStyle != 0 || (n.Tag != "" && n.Tag != "!!map" && n.Tag != "!!seq")) {
+// settleComments puts comments where yaml.v3 reads them back, so that floe's output
+// comes out the same when floe runs over it again. yaml.v3 writes a foot comment
+// inside a mapping or sequence followed by a blank line and reads it back as the next
+// entry's head comment (or, after the last entry, somewhere further out); it writes
+// the head comment of a tagged or anchored collection above the tag or anchor and
+// reads it back below; it cannot write a head comment between a key and its scalar
+// value. So:
+//   - a scalar value's head comment goes above its key;
+//   - an entry's foot comment becomes the next entry's head comment (filters may have
+//     added entries after it), or after the last entry of the document's top mapping
+//     the document's foot comment; after any other last entry it is dropped (comments
+//     may go);
+//   - a tagged or anchored collection's head comment goes to its first entry;
+//   - the comments above the document's first key are all the document's head
+//     comment, and head comments lose their blank lines (yaml.v3 reads a blank line
+//     there as the end of the document's own comment).
+func settleComments(n *yaml.Node, top bool) {
+	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
+		return
+	}
+	if top && n.Kind == yaml.MappingNode && len(n.Content) > 0 {
+		k := n.Content[0]
+		n.HeadComment, k.HeadComment = joinComments(n.HeadComment, k.HeadComment), ""
+	}
+	n.HeadComment = dropBlankLines(n.HeadComment)
+	if n.HeadComment != "" && len(n.Content) > 0 && (n.Anchor != "" || n.Style&yaml.TaggedStyle != 0 || (n.Tag != "" && n.Tag != "!!map" && n.Tag != "!!seq")) {
 		n.Content[0].HeadComment = joinComments(n.HeadComment, n.Content[0].HeadComment)
 		n.HeadComment = ""
 	}
+	step := 1 // a sequence's entries are its items, a mapping's its key/value pairs
 	if n.Kind == yaml.MappingNode {
-		for i := 0; i+3 < len(n.Content); i += 2 {
-			k, v, next := n.Content[i], n.Content[i+1], n.Content[i+2]
-			foot := k.FootComment
-			if v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode {
-				foot = joinComments(foot, v.FootComment)
-				v.FootComment = ""
-			}
-			if foot != "" {
-				k.FootComment = ""
-				next.HeadComment = joinComments(foot, next.HeadComment)
+		step = 2
+	}
+	for i := 0; i < len(n.Content); i += step {
+		if step == 2 && i+1 < len(n.Content) {
+			// A scalar value's head comment cannot stand between the key and the value.
+			if k, v := n.Content[i], n.Content[i+1]; v.HeadComment != "" && (v.Kind == yaml.ScalarNode || v.Kind == yaml.AliasNode) {
+				k.HeadComment = joinComments(k.HeadComment, v.HeadComment)
+				v.HeadComment = ""
 			}
 		}
+		var foot string
+		for _, c := range n.Content[i:min(i+step, len(n.Content))] {
+			foot = joinComments(foot, c.FootComment)
+			c.FootComment = ""
+			c.HeadComment = dropBlankLines(c.HeadComment)
+			settleComments(c, false)
+		}
+		foot = dropBlankLines(foot)
+		switch {
+		case foot == "":
+		case i+step < len(n.Content):
+			next := n.Content[i+step]
+			next.HeadComment = joinComments(foot, next.HeadComment)
+		case top:
+			n.FootComment = joinComments(foot, n.FootComment)
+		}
 	}
-	for _, c := range n.Content {
-		settleComments(c)
+}
+
+// dropBlankLines removes the empty lines of a comment.
+func dropBlankLines(c string) string {
+	if !strings.Contains(c, "\n\n") {
+		return c
 	}
+	var lines []string
+	for l := range strings.Lines(c) {
+		if l = strings.TrimSuffix(l, "\n"); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // trimTrailingSpace removes blanks at line ends. yaml.v3 only leaves them in

@@ -201,7 +201,7 @@ spec:
 		},
 		"blanks at line ends (comments) are trimmed, quoted ones kept": {
 			in:   "# head   \nkind: A   \nmetadata:\n  name: a # line\t\ndata:\n  x: |\n    a  \n    b\n  y: \"a \"\n# foot  \n",
-			want: "# head\nkind: A\nmetadata:\n  name: a # line\ndata:\n  x: \"a  \\nb\\n\"\n  y: \"a \"\n# foot\n",
+			want: "# head\nkind: A\nmetadata:\n  name: a # line\ndata:\n  x: \"a  \\nb\\n\"\n  y: \"a \"\n\n# foot\n",
 		},
 		"only comments and separators": {in: "# nothing\n---\n---\n# here\n", want: ""},
 		"empty input":                  {in: "", want: ""},
