@@ -40,6 +40,9 @@ type PolicyReport struct {
 	Denied   bool      `json:"denied"`
 	Findings []Finding `json:"findings"`
 	Summary  Summary   `json:"summary"`
+	// Fidelity labels the governance (POL-GOV) results as P-15 asks: "synthetic" (the
+	// dbt manifest Floe synthesises from floe.yaml) when they ran; empty when not.
+	Fidelity string `json:"fidelity,omitempty"`
 }
 
 // Finding is one policy result.

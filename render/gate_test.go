@@ -227,6 +227,9 @@ func TestGovernanceGate(t *testing.T) {
 					gov[f.Severity]++
 				}
 			}
+			if want := map[bool]string{true: "", false: "synthetic"}[tc.level == "off"]; p.Fidelity != want {
+				t.Errorf("fidelity %q, want %q", p.Fidelity, want)
+			}
 			switch {
 			case tc.level == "off":
 				if len(p.Findings) != 0 {

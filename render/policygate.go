@@ -95,6 +95,9 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 	rep := gate.Apply(raw, rules)
 	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: []Finding{},
 		Summary: Summary{Deny: rep.Deny, Warn: rep.Warn, Excepted: rep.Excepted}}
+	if level != policies.LevelOff && in.Manifest != nil && in.Manifest.Governance != nil {
+		out.Fidelity = "synthetic"
+	}
 	for _, f := range rep.Findings {
 		out.Findings = append(out.Findings, Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource,
 			Namespace: f.Namespace, File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted})
