@@ -3,6 +3,7 @@ package policies
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/floe-dev/floe/config"
@@ -29,6 +30,15 @@ var GovernanceRules = []Rule{
 
 const govPackage = "floe (governance)"
 
+// govRules are GovernanceRules by ID.
+var govRules = func() map[string]Rule {
+	m := map[string]Rule{}
+	for _, r := range GovernanceRules {
+		m[r.ID] = r
+	}
+	return m
+}()
+
 // naming patterns of governance.naming.pattern; custom ones come from custom_patterns.
 var namingPatterns = map[string]*regexp.Regexp{
 	"medallion": regexp.MustCompile(`^(bronze|silver|gold)_[a-z][a-z0-9_]*$`),
@@ -51,76 +61,123 @@ func Governance(m *config.Manifest, p *config.FloeSpec) []Finding {
 	if m == nil || m.Governance == nil || p == nil {
 		return nil
 	}
-	g := m.Governance
-	var out []Finding
-	model := func(rule, sev string, i int, msg string) {
-		line, _ := p.Source.Pos(fmt.Sprintf("transforms[%d].name", i))
-		out = append(out, govFinding(rule, sev, "Model/"+p.Transforms[i].Name, sourcePath(p.Source), line, msg))
-	}
+	c := &govCheck{m: m, g: m.Governance, p: p}
+	c.rbac()
+	c.naming()
+	c.descriptions()
+	c.customRules()
+	c.policies()
+	return c.out
+}
 
-	if r := g.RBAC; r != nil && r.Enabled != nil && *r.Enabled {
-		line, _ := m.Source.Pos("governance.rbac.enabled")
-		out = append(out, govFinding("POL-GOV-E500", Deny, "Manifest/"+m.Metadata.Name, sourcePath(m.Source), line,
-			"RBAC check failed: the compile step runs without an identity plugin"))
-	}
+// govCheck gathers the governance findings of one product.
+type govCheck struct {
+	m   *config.Manifest
+	g   *config.Governance
+	p   *config.FloeSpec
+	out []Finding
+}
 
-	if n := g.Naming; n != nil && n.Enforcement != "off" {
-		sev := Warn
-		if n.Enforcement == "strict" {
-			sev = Deny
-		}
-		pattern := n.Pattern
-		if pattern == "" {
-			pattern = "medallion"
-		}
-		var res []*regexp.Regexp
-		if re, ok := namingPatterns[pattern]; ok {
-			res = append(res, re)
-		} else {
-			for _, c := range n.CustomPatterns {
-				if re, err := config.PyMatch(c); err == nil { // config reported invalid ones
-					res = append(res, re)
-				}
+// add records a finding located in src at line.
+func (c *govCheck) add(id, sev, resource string, src *config.Source, line int, msg string) {
+	r := govRules[id]
+	file := ""
+	if src != nil {
+		file = src.Path
+	}
+	c.out = append(c.out, Finding{Rule: id, Title: r.Title, Severity: sev, Remediation: r.Remediation,
+		Resource: resource, File: file, Line: line, Message: msg})
+}
+
+// model records a finding on transform i, located at its name in floe.yaml.
+func (c *govCheck) model(id, sev string, i int, msg string) {
+	line, _ := c.p.Source.Pos(fmt.Sprintf("transforms[%d].name", i))
+	c.add(id, sev, "Model/"+c.p.Transforms[i].Name, c.p.Source, line, msg)
+}
+
+// rbac: Floe's compile has no identity plugin, so an enabled RBAC check fails (E500).
+func (c *govCheck) rbac() {
+	if r := c.g.RBAC; r != nil && r.Enabled != nil && *r.Enabled {
+		line, _ := c.m.Source.Pos("governance.rbac.enabled")
+		c.add("POL-GOV-E500", Deny, "Manifest/"+c.m.Metadata.Name, c.m.Source, line,
+			"RBAC check failed: the compile step runs without an identity plugin")
+	}
+}
+
+// naming: every model name matches the convention (E201), an error at enforcement
+// strict and a warning at warn (the default).
+func (c *govCheck) naming() {
+	n := c.g.Naming
+	if n == nil || n.Enforcement == "off" {
+		return
+	}
+	sev := Warn
+	if n.Enforcement == "strict" {
+		sev = Deny
+	}
+	pattern := n.Pattern
+	if pattern == "" {
+		pattern = "medallion"
+	}
+	var res []*regexp.Regexp
+	if re, ok := namingPatterns[pattern]; ok {
+		res = append(res, re)
+	} else {
+		for _, p := range n.CustomPatterns {
+			if re, err := config.PyMatch(p); err == nil { // config reported invalid ones
+				res = append(res, re)
 			}
 		}
-		for i, t := range p.Transforms {
-			if !matchesAny(res, t.Name) {
-				model("POL-GOV-E201", sev, i, fmt.Sprintf("Model name '%s' does not match %s naming convention", t.Name, pattern))
-			}
+	}
+	for i, t := range c.p.Transforms {
+		if !slices.ContainsFunc(res, func(re *regexp.Regexp) bool { return re.MatchString(t.Name) }) {
+			c.model("POL-GOV-E201", sev, i, fmt.Sprintf("Model name '%s' does not match %s naming convention", t.Name, pattern))
 		}
 	}
+}
 
-	if q := g.QualityGates; q != nil && q.RequireDescriptions != nil && *q.RequireDescriptions {
-		for i, t := range p.Transforms {
-			model("POL-GOV-E220", Deny, i, fmt.Sprintf("Model '%s' is missing a description.", t.Name))
+// descriptions: with require_descriptions every model fails (E220), its synthetic
+// description being empty.
+func (c *govCheck) descriptions() {
+	if q := c.g.QualityGates; q != nil && q.RequireDescriptions != nil && *q.RequireDescriptions {
+		for i, t := range c.p.Transforms {
+			c.model("POL-GOV-E220", Deny, i, fmt.Sprintf("Model '%s' is missing a description.", t.Name))
 		}
 	}
+}
 
-	for _, r := range g.CustomRules {
+// customRules: the custom_rules on the models their applies_to glob selects (E400
+// tags for a prefix; E401 meta and E402 test types, which a synthetic model never has).
+func (c *govCheck) customRules() {
+	for _, r := range c.g.CustomRules {
 		applies, err := config.Glob(orStar(r.AppliesTo))
 		if err != nil { // config reported it
 			continue
 		}
-		for i, t := range p.Transforms {
+		for i, t := range c.p.Transforms {
 			if !applies.MatchString(t.Name) {
 				continue
 			}
 			switch r.Type {
 			case "require_tags_for_prefix":
 				if missing := missingTags(t.Tags, r.RequiredTags); strings.HasPrefix(t.Name, r.Prefix) && len(missing) > 0 {
-					model("POL-GOV-E400", Deny, i, fmt.Sprintf("Model '%s' with prefix '%s' is missing required tags: %s", t.Name, r.Prefix, strings.Join(missing, ", ")))
+					c.model("POL-GOV-E400", Deny, i, fmt.Sprintf("Model '%s' with prefix '%s' is missing required tags: %s", t.Name, r.Prefix, strings.Join(missing, ", ")))
 				}
 			case "require_meta_field":
 				if r.Required == nil || *r.Required {
-					model("POL-GOV-E401", Deny, i, fmt.Sprintf("Model '%s' is missing required meta field '%s'", t.Name, r.Field))
+					c.model("POL-GOV-E401", Deny, i, fmt.Sprintf("Model '%s' is missing required meta field '%s'", t.Name, r.Field))
 				}
 			case "require_tests_of_type":
-				model("POL-GOV-E402", Deny, i, fmt.Sprintf("Model '%s' is missing required test types: %s", t.Name, strings.Join(r.TestTypes, ", ")))
+				c.model("POL-GOV-E402", Deny, i, fmt.Sprintf("Model '%s' is missing required test types: %s", t.Name, strings.Join(r.TestTypes, ", ")))
 			}
 		}
 	}
+}
 
-	for _, pol := range g.Policies {
+// policies: the Manifest's policies[] (E600), a warning for action warn and an error
+// for error and block. Policies of type custom are not evaluated (see Governance).
+func (c *govCheck) policies() {
+	for _, pol := range c.g.Policies {
 		sev := Deny
 		if pol.Action == "warn" {
 			sev = Warn
@@ -129,9 +186,9 @@ func Governance(m *config.Manifest, p *config.FloeSpec) []Finding {
 		switch pol.Type {
 		case "required_tags":
 			want := stringList(pol.Config["required_tags"])
-			for i, t := range p.Transforms {
+			for i, t := range c.p.Transforms {
 				if missing := missingTags(t.Tags, want); len(missing) > 0 {
-					model("POL-GOV-E600", sev, i, fmt.Sprintf("%s (Missing tags: %s)", prefix, strings.Join(missing, ", ")))
+					c.model("POL-GOV-E600", sev, i, fmt.Sprintf("%s (Missing tags: %s)", prefix, strings.Join(missing, ", ")))
 				}
 			}
 		case "naming_convention":
@@ -140,51 +197,19 @@ func Governance(m *config.Manifest, p *config.FloeSpec) []Finding {
 			if pat == "" || err != nil { // config reported an invalid one
 				continue
 			}
-			for i, t := range p.Transforms {
+			for i, t := range c.p.Transforms {
 				if !re.MatchString(t.Name) {
-					model("POL-GOV-E600", sev, i, fmt.Sprintf("%s (Pattern: %s)", prefix, pat))
+					c.model("POL-GOV-E600", sev, i, fmt.Sprintf("%s (Pattern: %s)", prefix, pat))
 				}
 			}
 		case "max_transforms":
-			if limit, ok := pol.Config["threshold"].(int); ok && len(p.Transforms) > limit {
-				line, _ := p.Source.Pos("transforms")
-				out = append(out, govFinding("POL-GOV-E600", sev, "Product/"+p.Metadata.Name, sourcePath(p.Source), line,
-					fmt.Sprintf("%s (Actual: %d, Threshold: %d)", prefix, len(p.Transforms), limit)))
+			if limit, ok := pol.Config["threshold"].(int); ok && len(c.p.Transforms) > limit {
+				line, _ := c.p.Source.Pos("transforms")
+				c.add("POL-GOV-E600", sev, "Product/"+c.p.Metadata.Name, c.p.Source, line,
+					fmt.Sprintf("%s (Actual: %d, Threshold: %d)", prefix, len(c.p.Transforms), limit))
 			}
 		}
 	}
-	return out
-}
-
-func govFinding(id, sev, resource, file string, line int, msg string) Finding {
-	r := ruleByID(id)
-	return Finding{Rule: id, Title: r.Title, Severity: sev, Remediation: r.Remediation,
-		Resource: resource, File: file, Line: line, Message: msg}
-}
-
-func ruleByID(id string) Rule {
-	for _, r := range GovernanceRules {
-		if r.ID == id {
-			return r
-		}
-	}
-	panic("policies: no governance rule " + id)
-}
-
-func sourcePath(s *config.Source) string {
-	if s == nil {
-		return ""
-	}
-	return s.Path
-}
-
-func matchesAny(res []*regexp.Regexp, s string) bool {
-	for _, re := range res {
-		if re.MatchString(s) {
-			return true
-		}
-	}
-	return false
 }
 
 // missingTags lists the wanted tags not in have, in wanted's order.
