@@ -11,8 +11,9 @@ import (
 )
 
 // fastPathQuery evaluates each shortcut the rules take next to the long way it stands
-// for: label_problems (with well_labelled) against label_details, and matching (with
-// pattern_words) against every pattern.
+// for: label_problems (with well_labelled) against label_details, matching (with
+// pattern_words) against every pattern, and images' problems (with pinned_ok) against
+// every check.
 const fastPathQuery = `x := {
 	"labels": data.floe.labels.label_problems(input.labels, input.pod),
 	"label_details": data.floe.labels.label_details(input.labels, input.pod),
@@ -20,7 +21,15 @@ const fastPathQuery = `x := {
 	"patterns": sort([w | some w, re in data.floe.secrets.patterns; regex.match(re, input.value)]),
 } with data.floe.params as input.params`
 
-func fastPathEval(t testing.TB) rego.PreparedEvalQuery {
+// imagesQuery evaluates images' problems (with pinned_ok) next to every check.
+const imagesQuery = `x := {
+	"problems": data.floe.images.problems(input.value),
+	"checks": [p | input.value != ""; some check in data.floe.images.checks; p := data.floe.images.problem(check, input.value)],
+} with data.floe.params as input.params`
+
+func fastPathEval(t testing.TB) rego.PreparedEvalQuery { return prepareBuiltin(t, fastPathQuery) }
+
+func prepareBuiltin(t testing.TB, query string) rego.PreparedEvalQuery {
 	t.Helper()
 	mods := map[string]*ast.Module{}
 	for _, m := range Builtin() {
@@ -34,7 +43,7 @@ func fastPathEval(t testing.TB) rego.PreparedEvalQuery {
 	if c.Compile(mods); c.Failed() {
 		t.Fatal(c.Errors)
 	}
-	q, err := rego.New(rego.Compiler(c), rego.Query(fastPathQuery)).PrepareForEval(context.Background())
+	q, err := rego.New(rego.Compiler(c), rego.Query(query)).PrepareForEval(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +70,25 @@ func FuzzFastPaths(f *testing.F) {
 		{good + "numeric\n", "passwd='x'", false},
 		{strings.Replace(good, "=dbt", "=", 1), "", false},
 		{"", "", true},
+		{"", "registry.example.com/data-products/orders:0123456789ab", false},
+		{"", "registry.example.com/data-products/orders:0123456789ab@sha256:00", true},
+		{"", "registry.example.com:5000/data-products/orders:deadbeef", false},
+		{"", "registry.example.com/data-products-x/orders:0123456", false},
+		{"", "orders:0123456789ab:1", false},
+		{"", "registry.example.com/data-products/orders@sha256:0123456789ab", false},
+		{"", "registry.example.com/data-products/a:b/c:0123456789AB", false},
 	} {
 		f.Add(seed.labels, seed.value, seed.pod)
 	}
 	q := fastPathEval(f)
+	images := prepareBuiltin(f, imagesQuery)
 	params := map[string]any{"product": "orders", "productVersion": "1.4.2", "environment": "staging", "mode": "simple"}
+	imageParams := []map[string]any{
+		params,
+		{"registry": "registry.example.com/data-products/", "tagPolicy": "git-sha", "environment": "dev"},
+		{"registry": "registry.example.com/data-products", "tagPolicy": "semver"},
+		{"tagPolicy": "digest"},
+	}
 	f.Fuzz(func(t *testing.T, text, value string, pod bool) {
 		labels := map[string]any{}
 		for line := range strings.Lines(text) {
@@ -86,6 +109,16 @@ func FuzzFastPaths(f *testing.F) {
 		}
 		if got, want := x["matching"], x["patterns"]; !reflect.DeepEqual(got, want) {
 			t.Errorf("value %q: matching %v, patterns %v", value, got, want)
+		}
+		for _, p := range imageParams {
+			rs, err := images.Eval(context.Background(), rego.EvalInput(map[string]any{"value": value, "params": p}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := rs[0].Bindings["x"].(map[string]any)
+			if got, want := x["problems"], x["checks"]; value != "" && !reflect.DeepEqual(got, want) {
+				t.Errorf("image %q with %v: problems %v, checks %v", value, p, got, want)
+			}
 		}
 	})
 }

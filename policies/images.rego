@@ -25,12 +25,33 @@ violation contains {"rule": "POL-SEC-08", "i": x.i, "msg": msg} if {
 	msg := sprintf("%s: %s", [lib.label(x.field, x.name), problem])
 }
 
-# problems lists what is wrong with one image reference (cached per image).
+# problems lists what is wrong with one image reference (cached per image). Most
+# images are fine and distinct (one per product), so a few builtins recognise the
+# common good one (pinned_ok) before the checks are worked out one by one.
 problems(img) := ["has no image"] if {
 	not is_string(img)
 } else := ["has no image"] if {
 	img == ""
+} else := [] if {
+	pinned_ok(img)
 } else := [p | some check in checks; p := problem(check, img)]
+
+# pinned_ok holds for an image from the registry (when the contract names one) whose
+# tag is a 7-40 hex commit SHA, under tag policy git-sha or none; it agrees with
+# count(problems) == 0 (FuzzFastPaths).
+pinned_ok(img) if {
+	sha_policy
+	from_registry(img)
+	regex.match(`^(?:[^@]*/)?[^/:@]+:[0-9a-f]{7,40}(?:@.*)?$`, img)
+}
+
+sha_policy if not lib.param("tagPolicy")
+
+sha_policy if lib.param("tagPolicy") == "git-sha"
+
+from_registry(_) if not lib.param("registry")
+
+from_registry(img) if startswith(img, concat("", [trim_right(lib.param("registry"), "/"), "/"]))
 
 checks := ["registry", "untagged", "mutable", "policy"]
 
