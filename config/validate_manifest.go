@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -300,6 +301,9 @@ func (c *checker) governance(g *Governance) {
 // pyPattern checks a Python regular expression the governance rules match names with.
 func (c *checker) pyPattern(p, pat string) {
 	if _, err := PyMatch(pat); err != nil {
+		if _, raw := regexp.Compile(pat); raw != nil {
+			err = raw // name the pattern as written, not inside PyMatch's anchoring group
+		}
 		c.errorf(p, "invalid regular expression (RE2 syntax; look-arounds and back-references are not supported): %v", err)
 	}
 }
