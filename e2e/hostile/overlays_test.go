@@ -58,7 +58,7 @@ func TestOverlaysNeverReachTheNetworkOrRunAnything(t *testing.T) {
 			// The function would run this script, which leaves the sandbox's marker.
 			r.overlay(map[string]string{
 				"kustomization.yaml": "transformers:\n- fn.yaml\n",
-				"fn.yaml": "apiVersion: example.com/v1\nkind: SetOwner\nmetadata:\n  name: owner\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn.sh\nspec:\n  owner: x\n",
+				"fn.yaml":            "apiVersion: example.com/v1\nkind: SetOwner\nmetadata:\n  name: owner\n  annotations:\n    config.kubernetes.io/function: |\n      exec:\n        path: ./fn.sh\nspec:\n  owner: x\n",
 			})
 			script := fmt.Sprintf("#!/bin/sh\necho krm-function >> %q\ncat\n", s.marker)
 			if err := os.WriteFile(r.path(overlayDir+"/fn.sh"), []byte(script), 0o755); err != nil {
