@@ -38,12 +38,12 @@ func runRefused(t *testing.T, cases []hostileCase) {
 	}
 }
 
-// withHost puts the local server's host:port where a text says HOST.
+// withHost puts the local server's host:port where a text says {{server}}.
 func withHost(s *sandbox, text string) string {
-	return strings.ReplaceAll(text, "HOST", s.hostPort())
+	return strings.ReplaceAll(text, "{{server}}", s.hostPort())
 }
 
-// overlayFiles is a setup writing the contract's overlay (HOST = the local server).
+// overlayFiles is a setup writing the contract's overlay ({{server}} = the local server).
 func overlayFiles(files map[string]string) func(s *sandbox, r *repo) via {
 	return func(s *sandbox, r *repo) via {
 		m := map[string]string{}

@@ -20,7 +20,7 @@ import (
 const (
 	maxWall      = 5 * time.Second
 	maxRSS       = 512 << 20
-	hardWall     = 12 * time.Second
+	hardWall     = 8 * time.Second
 	hardRSS      = 1536 << 20
 	captureLimit = 4 << 20 // bytes of stdout/stderr kept; the count goes on
 	termDeadline = time.Second
