@@ -156,6 +156,7 @@ type via struct {
 	file    string           // check: this root-relative file instead of stdin
 	env     []string
 	args    []string // extra flags
+	against string   // diff: the old side's contract (default: the same contract)
 }
 
 // through is the invocation of door d on the repository.
@@ -181,7 +182,11 @@ func (r *repo) through(d door, v via) invocation {
 			"ARGOCD_ENV_FLOE_CONTRACT=" + contractFile,
 		}, v.env...)
 	case doorDiff:
-		inv.args = []string{"diff", "--root", ".", "--contract", contractFile, "--against-contract", contractFile, "--image-tag", imageTag}
+		against := contractFile
+		if v.against != "" {
+			against = v.against
+		}
+		inv.args = []string{"diff", "--root", ".", "--contract", contractFile, "--against-contract", against, "--image-tag", imageTag}
 		inv.args = append(append(inv.args, v.args...), productDir)
 	case doorCheck:
 		inv.args = append([]string{"check", "--root", ".", "--contract", contractFile}, v.args...)
