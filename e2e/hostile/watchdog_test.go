@@ -47,6 +47,7 @@ type result struct {
 	maxRSS         int64         // bytes, from the kernel's rusage of the child
 	killed         string        // why the watchdog killed it ("" = it was not)
 	afterTerm      time.Duration // from SIGTERM to exit, when terminateAfter was set
+	termDelivered  bool          // SIGTERM reached a running process
 }
 
 // capture keeps the first captureLimit bytes and counts them all.
@@ -97,7 +98,9 @@ func watch(inv invocation, env []string) result {
 		_ = cmd.Process.Kill()
 	}
 	var termAt time.Time
+	watchDone := make(chan struct{})
 	go func() {
+		defer close(watchDone)
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		var termTimer <-chan time.Time
@@ -115,8 +118,8 @@ func watch(inv invocation, env []string) result {
 			case <-termTimer:
 				killedMu.Lock()
 				termAt = time.Now()
+				res.termDelivered = cmd.Process.Signal(syscall.SIGTERM) == nil
 				killedMu.Unlock()
-				_ = cmd.Process.Signal(syscall.SIGTERM)
 			case <-tick.C:
 				if rss := currentRSS(cmd.Process.Pid); rss > hardRSS {
 					kill("resident memory " + strconv.FormatInt(rss>>20, 10) + " MiB past the hard limit")
@@ -128,6 +131,7 @@ func watch(inv invocation, env []string) result {
 	err := cmd.Wait()
 	end := time.Now()
 	cancel()
+	<-watchDone
 	res.wall = end.Sub(start)
 	killedMu.Lock()
 	if !termAt.IsZero() {
