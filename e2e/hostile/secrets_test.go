@@ -151,3 +151,36 @@ func TestDiffNeverPrintsTokenShapedValues(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderDiffNeverPrintsTokenShapedValues: `floe diff --against-contract` between two
+// contracts whose Manifests differ only by token-shaped values under innocent names in
+// the compute config (which reaches the dbt profiles) prints none of them.
+func TestRenderDiffNeverPrintsTokenShapedValues(t *testing.T) {
+	for _, format := range []string{"text", "markdown", "json"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			s, r := newSandbox(t), newRepo(t)
+			oldExtra, newExtra := "", ""
+			for i, tok := range tokens {
+				oldExtra += fmt.Sprintf("      extra_%d: %q\n", i, tok.old)
+				newExtra += fmt.Sprintf("      extra_%d: %q\n", i, tok.new)
+			}
+			manifest := r.read(manifestFile)
+			r.write("demo/manifest-old.yaml", strings.Replace(manifest, "      threads: 4\n", "      threads: 4\n"+oldExtra, 1))
+			r.replace(manifestFile, "      threads: 4\n", "      threads: 4\n"+newExtra)
+			r.write("platform/old.yaml", strings.Replace(r.read(contractFile), "path: demo/manifest.yaml", "path: demo/manifest-old.yaml", 1))
+			res := s.run(r.through(doorDiff, via{against: "platform/old.yaml", args: []string{"--runtime", "floe-jobs", "--format", format}}))
+			if res.code != 0 {
+				t.Fatalf("exit %d, want 0; stderr: %s", res.code, excerpt(res.stderr))
+			}
+			out := string(res.stdout) + string(res.stderr)
+			for _, tok := range tokens {
+				for _, secret := range []string{tok.old, tok.new, tok.mark} {
+					if strings.Contains(out, secret) {
+						t.Errorf("diff printed %s value %q", tok.name, secret)
+					}
+				}
+			}
+		})
+	}
+}
