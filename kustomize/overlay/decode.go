@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -28,17 +27,22 @@ type kustomizationFile struct {
 // readKustomization finds, reads and decodes the kustomization file of dir. Like
 // kustomize, it refuses a directory with more than one.
 func (b *builder) readKustomization(dir string) (*kustomizationFile, error) {
+	if err := b.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if b.kusts >= MaxKustomizations {
+		return nil, fmt.Errorf("%s: the overlay reads more than %d kustomizations", dir, MaxKustomizations)
+	}
+	b.kusts++
+	entries, err := b.root.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
 	var found []string
 	for _, name := range kustomizationNames {
-		file := path.Join(dir, name)
-		isDir, err := b.stat(file)
-		if errors.Is(err, fs.ErrNotExist) || (err == nil && isDir) {
-			continue
+		if containsString(entries, name) {
+			found = append(found, path.Join(dir, name))
 		}
-		if err != nil {
-			return nil, err
-		}
-		found = append(found, file)
 	}
 	switch len(found) {
 	case 0:

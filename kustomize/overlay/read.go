@@ -23,6 +23,9 @@ import (
 const (
 	// MaxFiles is the number of files (kustomizations included) one overlay may read.
 	MaxFiles = 10_000
+	// MaxKustomizations is the number of kustomization files one overlay may read (each
+	// costs a few path resolutions through the root, the most expensive step).
+	MaxKustomizations = 1_000
 	// MaxBytes is the total size of the files one overlay may read.
 	MaxBytes = 64 << 20
 	// MaxDepth is how deep kustomizations may reference kustomizations.
@@ -40,9 +43,11 @@ type builder struct {
 	tree      *memoryTree
 	resources *resource.Factory // kustomize's own decoder of resource streams
 	resmaps   *resmap.Factory
-	copied    map[string]bool // root-relative files already copied
-	visited   map[string]bool // kustomization directories already written
+	copied    map[string]bool  // root-relative files already copied
+	resolved  map[string]error // checkResolved's answers
+	visited   map[string]bool  // kustomization directories already written
 	files     int
+	kusts     int
 	bytes     int64
 }
 
@@ -55,6 +60,7 @@ func newBuilder(ctx context.Context, root config.Root, resources *resource.Facto
 		resources: resources,
 		resmaps:   resmap.NewFactory(resources),
 		copied:    map[string]bool{},
+		resolved:  map[string]error{},
 		visited:   map[string]bool{},
 	}
 }
@@ -86,6 +92,15 @@ func (b *builder) checkResolved(rel string) error {
 	if dir == "" {
 		return nil
 	}
+	if err, ok := b.resolved[rel]; ok {
+		return err
+	}
+	err := resolvesIntoGit(dir, rel)
+	b.resolved[rel] = err
+	return err
+}
+
+func resolvesIntoGit(dir, rel string) error {
 	real, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(rel)))
 	if err != nil {
 		return nil // the root reports it
