@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -86,7 +85,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// TestOverlayIdentity: an empty kustomization returns the input objects: same order,
+// TestIdentity: an empty kustomization returns the input objects: same order,
 // same values, nothing added. The only differences kustomize makes are dropping an empty
 // or null metadata.annotations and writing annotation keys sorted.
 func TestIdentity(t *testing.T) {
@@ -127,7 +126,7 @@ func TestIdentity(t *testing.T) {
 	}
 }
 
-// TestOverlayStripsKustomizeAnnotations: bookkeeping annotations from kio/kustomize never
+// TestStripsKustomizeAnnotations: bookkeeping annotations from kio/kustomize never
 // reach the output, user annotations in the same namespace do.
 func TestStripsKustomizeAnnotations(t *testing.T) {
 	in := parseObjects(t, `apiVersion: v1
@@ -179,7 +178,7 @@ metadata:
 	}
 }
 
-// TestOverlayDataNodes applies floe's data-nodes component and checks every workload's
+// TestDataNodes applies floe's data-nodes component and checks every workload's
 // pod spec, independently of the golden file.
 func TestDataNodes(t *testing.T) {
 	root := mapRoot{"platform/overlays/data-nodes/kustomization.yaml": "components:\n- floe:data-nodes\n"}
@@ -231,7 +230,7 @@ func TestDataNodes(t *testing.T) {
 	}
 }
 
-// TestOverlayDeterministic: the same inputs give the same bytes across runs and
+// TestDeterministic: the same inputs give the same bytes across runs and
 // GOMAXPROCS settings.
 func TestDeterministic(t *testing.T) {
 	root := mapRoot{
@@ -269,7 +268,7 @@ configMapGenerator:
 	}
 }
 
-// TestOverlayPanic: a panic inside kustomize becomes an error naming the overlay.
+// TestPanic: a panic inside kustomize becomes an error naming the overlay.
 func TestPanic(t *testing.T) {
 	root := mapRoot{"platform/overlays/data-nodes/kustomization.yaml": "{}\n"}
 	boom := func(filesys.FileSystem, string) (resmap.ResMap, error) { panic("index out of range") }
@@ -284,7 +283,7 @@ func TestPanic(t *testing.T) {
 	}
 }
 
-// TestOverlayErrorsKeepChain: a kustomize error message names root-relative paths and
+// TestErrorsKeepChain: a kustomize error message names root-relative paths and
 // the original error stays reachable.
 func TestErrorsKeepChain(t *testing.T) {
 	sentinel := errors.New("sentinel")
@@ -321,7 +320,7 @@ func TestNoDirs(t *testing.T) {
 	}
 }
 
-// TestOverlayReadsOnlyReferenced: floe reads the overlay directory and what its
+// TestReadsOnlyReferenced: floe reads the overlay directory and what its
 // kustomization references, nothing else in root.
 func TestReadsOnlyReferenced(t *testing.T) {
 	root := &recordingRoot{mapRoot: mapRoot{
@@ -345,77 +344,6 @@ func TestReadsOnlyReferenced(t *testing.T) {
 	if len(root.reads) == 0 {
 		t.Fatal("nothing recorded")
 	}
-}
-
-// FuzzOverlayKustomization: whatever the kustomization says, floe never asks the root for
-// a path that is absolute or leaves it, and every directory reference it hands kustomize
-// resolves inside the in-memory tree.
-func FuzzKustomization(f *testing.F) {
-	for _, s := range []string{
-		"", "{}", "resources: [a.yaml]", "resources: [../../../etc]", "components: [floe:data-nodes]",
-		"resources: [https://github.com/x/y?ref=v1]", "patches:\n- path: p.yaml\n  target: {kind: Job}",
-		"transformers:\n- |\n  apiVersion: builtin\n  kind: LabelTransformer\n  metadata: {name: x}",
-		"generators: [gen]", "configMapGenerator:\n- name: x\n  files: [k=../f]\n  envs: [e.env]",
-		"resources: [sub]\ncomponents: [../c]", "helmCharts: [{name: x}]", "- a\n- b", "resources: x",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, kust string) {
-		root := &recordingRoot{mapRoot: mapRoot{
-			"o/v/kustomization.yaml":     kust,
-			"o/v/a.yaml":                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
-			"o/v/sub/kustomization.yaml": "resources: [../a.yaml]\n",
-			"o/c/kustomization.yaml":     "kind: Component\n",
-			"o/v/gen/kustomization.yaml": "resources: [g.yaml]\n",
-			"o/v/gen/g.yaml":             "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: g}\n",
-		}}
-		build := func(mfs filesys.FileSystem, dir string) (resmap.ResMap, error) {
-			return resmap.New(), checkMemoryReferences(mfs, dir, map[string]bool{})
-		}
-		_, err := apply(context.Background(), root, []string{"o/v"}, nil, build)
-		if err != nil && strings.Contains(err.Error(), "escapes the in-memory tree") {
-			t.Fatal(err)
-		}
-		for _, p := range root.reads {
-			if _, err := config.CleanRel(p); err != nil {
-				t.Fatalf("root asked for %q: %v", p, err)
-			}
-		}
-	})
-}
-
-// checkMemoryReferences walks the kustomizations kustomize would load from dir and checks
-// that every resources/components entry stays under /_floe.
-func checkMemoryReferences(mfs filesys.FileSystem, dir string, seen map[string]bool) error {
-	if seen[dir] {
-		return nil
-	}
-	seen[dir] = true
-	data, err := mfs.ReadFile(path.Join(dir, "kustomization.yaml"))
-	if err != nil {
-		return nil // file entries, or other names: nothing to follow
-	}
-	n, err := yaml.Parse(string(data))
-	if err != nil {
-		return fmt.Errorf("rewritten kustomization does not parse: %v", err)
-	}
-	for _, field := range []string{"resources", "components"} {
-		f := n.Field(field)
-		if f == nil {
-			continue
-		}
-		elems, _ := f.Value.Elements()
-		for _, e := range elems {
-			p := path.Join(dir, e.YNode().Value)
-			if !strings.HasPrefix(p, "/_floe/") {
-				return fmt.Errorf("%s entry %q of %s escapes the in-memory tree", field, e.YNode().Value, dir)
-			}
-			if err := checkMemoryReferences(mfs, p, seen); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // mapRoot is an in-memory config.Root: file path → content; directories are
@@ -611,7 +539,7 @@ func dropEmptyAnnotations(obj map[string]any) {
 	}
 }
 
-// TestOverlayAliasBound: YAML aliases are bounded in copied files and in inline documents
+// TestAliasBound: YAML aliases are bounded in copied files and in inline documents
 // of a kustomization; modest anchors still work.
 func TestAliasBound(t *testing.T) {
 	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
@@ -648,7 +576,7 @@ func TestAliasBound(t *testing.T) {
 	}
 }
 
-// TestOverlayFilterInPipeline: OverlayFilter runs as a kio.Filter between kyaml's own
+// TestFilterInPipeline: Filter runs as a kio.Filter between kyaml's own
 // reader and writer (whose index annotations kustomize drops) and keeps document order.
 func TestFilterInPipeline(t *testing.T) {
 	root := mapRoot{"ov/kustomization.yaml": "namePrefix: team-\n"}
@@ -668,7 +596,7 @@ func TestFilterInPipeline(t *testing.T) {
 	}
 }
 
-// BenchmarkOverlayDataNodes measures one overlay (floe:data-nodes plus labels) over the
+// BenchmarkDataNodes measures one overlay (floe:data-nodes plus labels) over the
 // shared rendered objects.
 func BenchmarkDataNodes(b *testing.B) {
 	root := mapRoot{"ov/kustomization.yaml": "components: [floe:data-nodes]\nlabels:\n- pairs: {team: sales}\n"}
