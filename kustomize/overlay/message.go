@@ -19,8 +19,8 @@ func (e *kustomizeError) Unwrap() error { return e.err }
 // generated tree (absolute, or relative as floe wrote it into kustomizations), the
 // rendered base and floe's components.
 var memoryPathPattern = regexp.MustCompile(
-	`(?:/_floe/r|(?:\.\./)*floe[df][0-9]+)(?:/floe[df][0-9]+)*(?:/kustomization\.yaml)?` +
-		`|(?:/|(?:\.\./)+)_floe/(?:rendered(?:/rendered\.yaml|/kustomization\.yaml)?|components/[A-Za-z0-9._-]+)`)
+	`(?:/|(?:\.\./)+)_floe/(?:rendered(?:/rendered\.yaml|/kustomization\.yaml)?|components/[A-Za-z0-9._-]+)` +
+		`|(?:/_floe/r|(?:\.\./)*floe[df][0-9]+)(?:/floe[df][0-9]+)*\b(?:/kustomization\.yaml)?`)
 
 // message rewrites the in-memory paths in a kustomize message: generated paths become the
 // root-relative paths (or the entries as written) they stand for, the rendered base
