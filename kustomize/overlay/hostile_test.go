@@ -318,6 +318,63 @@ func TestCancelled(t *testing.T) {
 	}
 }
 
+// cancellingRoot cancels a context once it has been asked for after paths.
+type cancellingRoot struct {
+	mapRoot
+	after  int
+	cancel context.CancelFunc
+}
+
+func (r *cancellingRoot) count() {
+	if r.after--; r.after == 0 {
+		r.cancel()
+	}
+}
+
+func (r *cancellingRoot) ReadFile(rel string) ([]byte, error) {
+	r.count()
+	return r.mapRoot.ReadFile(rel)
+}
+func (r *cancellingRoot) Stat(rel string) (bool, error) { r.count(); return r.mapRoot.Stat(rel) }
+func (r *cancellingRoot) ReadDir(rel string) ([]string, error) {
+	r.count()
+	return r.mapRoot.ReadDir(rel)
+}
+
+// TestCancelledDuringWalk: cancelling while floe walks the references stops the walk at
+// the next read, whichever kind of reference it is following.
+func TestCancelledDuringWalk(t *testing.T) {
+	files := mapRoot{
+		"ov/kustomization.yaml":   "resources: [a, cm.yaml]\ncomponents: [c]\nconfigMapGenerator:\n- name: g\n  files: [cm.yaml]\ntransformers: [p]\n",
+		"ov/cm.yaml":              configMapYAML,
+		"ov/a/kustomization.yaml": "resources: [x.yaml]\n",
+		"ov/a/x.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+		"ov/c/kustomization.yaml": "kind: Component\nnamePrefix: c-\n",
+		"ov/p/kustomization.yaml": "resources: [t.yaml]\n",
+		"ov/p/t.yaml":             "apiVersion: builtin\nkind: PrefixTransformer\nmetadata: {name: t}\nprefix: a-\nfieldSpecs: [{path: metadata/name}]\n",
+	}
+	counter := &recordingRoot{mapRoot: files}
+	if _, err := Apply(context.Background(), counter, []string{"ov"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	reads := len(counter.reads)
+	if reads < 10 {
+		t.Fatalf("only %d reads to cancel between", reads)
+	}
+	for after := 1; after <= reads; after++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		root := &cancellingRoot{mapRoot: files, after: after, cancel: cancel}
+		_, err := Apply(ctx, root, []string{"ov"}, nil)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled after %d of %d reads: %v", after, reads, err)
+		}
+		if root.after != 0 {
+			t.Errorf("cancelled after %d reads: %d more reads followed", after, -root.after)
+		}
+		cancel()
+	}
+}
+
 // TestGeneratedReferencesAreLocal: every reference floe writes for kustomize is one
 // kustomize takes as a local path: not an http(s) URL (its file loader's test is
 // url.Parse's scheme), not a git URL (its repospec needs a scheme, "user@", a "git::"
