@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/floe-dev/floe/config"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
 // trap is a local HTTP server and a fake git first on PATH: hostile overlays point at
@@ -88,6 +89,34 @@ func writeTree(t *testing.T, files, links map[string]string) config.Root {
 }
 
 const configMapYAML = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: local\n"
+
+// TestTrapCatchesKustomize: the trap works: kustomize run directly on the hostile
+// kustomizations (what floe used to hand it) does fetch the URL and run git.
+func TestTrapCatchesKustomize(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("fake git is a shell script")
+	}
+	tr := newTrap(t)
+	for _, kust := range []string{
+		"resources: [cm.yaml]\npatches:\n- path: " + tr.url + "/p.yaml\n",
+		"resources: [cm.yaml, 'git::" + tr.url + "/org/repo.git']\n",
+	} {
+		fs := filesys.MakeFsInMemory()
+		if err := fs.WriteFile("/k/kustomization.yaml", []byte(kust)); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.WriteFile("/k/cm.yaml", []byte(configMapYAML)); err != nil {
+			t.Fatal(err)
+		}
+		_, _ = build(fs, "/k")
+	}
+	if tr.requests.Load() == 0 {
+		t.Error("kustomize fetched nothing: the HTTP trap would not notice")
+	}
+	if _, err := os.Stat(tr.marker); err != nil {
+		t.Error("kustomize ran no git: the git trap would not notice")
+	}
+}
 
 // TestHostileKustomizations: every way a kustomization could make kustomize fetch a URL
 // or clone a git repository is refused (or, for a local directory named like a URL,
