@@ -18,7 +18,7 @@
 //  4. helm      Helm v3's engine in process on the embedded chart (package charts),
 //     parsed once per Engine; no helm CLI, no cluster, no lookup.
 //  5. parse     kustomize.ParseStream.
-//  6. overlays  kustomize.ApplyOverlays, when the contract names overlays.
+//  6. overlays  overlay.Apply, when the contract names overlays.
 //  7. filters   kio filters of package kustomize, AFTER the overlays so an overlay can
 //     never remove what floe guarantees: namespace, labels/annotations, service
 //     account, image, restricted pod security, resources, telemetry env (+ the
@@ -56,6 +56,7 @@ import (
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/kustomize"
+	"github.com/floe-dev/floe/kustomize/overlay"
 )
 
 // Options select one render.
@@ -209,7 +210,7 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 
 	// 6. overlays
 	if dirs := in.Contract.Overlays; len(dirs) > 0 {
-		objs, err = kustomize.ApplyOverlays(opts.Root, dirs, objs)
+		objs, err = overlay.Apply(ctx, opts.Root, dirs, objs)
 		if err != nil {
 			return nil, diag.Usage(fmt.Errorf("%s: overlays: %w", in.Contract.Source.Path, err))
 		}

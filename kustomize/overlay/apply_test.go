@@ -1,11 +1,11 @@
-package kustomize
+package overlay
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -22,10 +22,10 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// overlayGoldenCase is golden/overlays/<case>/case.yaml. The case's root tree is root/;
+// goldenCase is golden/overlays/<case>/case.yaml. The case's root tree is root/;
 // the rendered objects are input.yaml there, else kustomize/testdata/overlays/rendered.yaml.
 // The result is expected.yaml, or error.txt when error is true.
-type overlayGoldenCase struct {
+type goldenCase struct {
 	Overlays []string `yaml:"overlays"`
 	Error    bool     `yaml:"error"`
 	// Outside: the error must match config.ErrOutsideRoot.
@@ -35,7 +35,7 @@ type overlayGoldenCase struct {
 	Symlinks map[string]string `yaml:"symlinks"`
 }
 
-func TestOverlayGolden(t *testing.T) {
+func TestGolden(t *testing.T) {
 	dir := filepath.Join(golden.Dir(t), "overlays")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -49,18 +49,18 @@ func TestOverlayGolden(t *testing.T) {
 		n++
 		caseDir := filepath.Join(dir, e.Name())
 		t.Run(e.Name(), func(t *testing.T) {
-			var c overlayGoldenCase
-			overlayReadYAML(t, filepath.Join(caseDir, "case.yaml"), &c)
+			var c goldenCase
+			readYAML(t, filepath.Join(caseDir, "case.yaml"), &c)
 			if len(c.Overlays) == 0 {
 				t.Fatal("case.yaml lists no overlays")
 			}
-			root := overlayCaseRoot(t, caseDir, c.Symlinks)
+			root := caseRoot(t, caseDir, c.Symlinks)
 			input := filepath.Join(caseDir, "input.yaml")
 			if _, err := os.Stat(input); err != nil {
 				input = filepath.Join("testdata", "overlays", "rendered.yaml")
 			}
-			objs := overlayReadObjects(t, input)
-			got, err := ApplyOverlays(root, c.Overlays, objs)
+			objs := readObjects(t, input)
+			got, err := Apply(context.Background(), root, c.Overlays, objs)
 			if c.Error {
 				if err == nil {
 					t.Fatalf("want an error, got %d objects", len(got))
@@ -77,7 +77,7 @@ func TestOverlayGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.Assert(t, filepath.Join(caseDir, "expected.yaml"), overlayEncode(t, got))
+			golden.Assert(t, filepath.Join(caseDir, "expected.yaml"), encodeObjects(t, got))
 		})
 	}
 	if n < 10 {
@@ -85,27 +85,27 @@ func TestOverlayGolden(t *testing.T) {
 	}
 }
 
-// TestOverlayIdentity: an empty kustomization returns the input objects: same order,
+// TestIdentity: an empty kustomization returns the input objects: same order,
 // same values, nothing added. The only differences kustomize makes are dropping an empty
 // or null metadata.annotations and writing annotation keys sorted.
-func TestOverlayIdentity(t *testing.T) {
+func TestIdentity(t *testing.T) {
 	for _, kust := range []string{"", "{}\n", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"} {
-		root := overlayMapRoot{"ov/kustomization.yaml": kust}
-		in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
-		before := overlayEncode(t, in)
-		got, err := ApplyOverlays(root, []string{"ov"}, in)
+		root := mapRoot{"ov/kustomization.yaml": kust}
+		in := readObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+		before := encodeObjects(t, in)
+		got, err := Apply(context.Background(), root, []string{"ov"}, in)
 		if err != nil {
 			t.Fatalf("%q: %v", kust, err)
 		}
-		if after := overlayEncode(t, in); string(after) != string(before) {
+		if after := encodeObjects(t, in); string(after) != string(before) {
 			t.Fatalf("input objects were modified:\n%s", golden.Diff(string(before), string(after)))
 		}
 		if len(got) != len(in) {
 			t.Fatalf("%q: %d objects, want %d", kust, len(got), len(in))
 		}
 		for i := range in {
-			want, have := overlayValue(t, in[i]), overlayValue(t, got[i])
-			overlayDropEmptyAnnotations(want)
+			want, have := plainValue(t, in[i]), plainValue(t, got[i])
+			dropEmptyAnnotations(want)
 			if d := cmp.Diff(want, have); d != "" {
 				t.Errorf("%q: object %d differs (-input +output):\n%s", kust, i, d)
 			}
@@ -126,10 +126,10 @@ func TestOverlayIdentity(t *testing.T) {
 	}
 }
 
-// TestOverlayStripsKustomizeAnnotations: bookkeeping annotations from kio/kustomize never
+// TestStripsKustomizeAnnotations: bookkeeping annotations from kio/kustomize never
 // reach the output, user annotations in the same namespace do.
-func TestOverlayStripsKustomizeAnnotations(t *testing.T) {
-	in := overlayParse(t, `apiVersion: v1
+func TestStripsKustomizeAnnotations(t *testing.T) {
+	in := parseObjects(t, `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: a
@@ -145,8 +145,8 @@ metadata:
   annotations:
     internal.config.kubernetes.io/index: "1"
 `)
-	root := overlayMapRoot{"ov/kustomization.yaml": "commonAnnotations:\n  team: data\n"}
-	got, err := ApplyOverlays(root, []string{"ov"}, in)
+	root := mapRoot{"ov/kustomization.yaml": "commonAnnotations:\n  team: data\n"}
+	got, err := Apply(context.Background(), root, []string{"ov"}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ metadata:
 	}
 
 	// The strip step itself, on annotations kustomize adds with buildMetadata.
-	n := overlayParse(t, `apiVersion: v1
+	n := parseObjects(t, `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: c
@@ -170,7 +170,7 @@ metadata:
     alpha.config.kubernetes.io/transformations: "[]"
     kustomize.config.k8s.io/id: "1"
 `)[0]
-	if err := overlayStripAnnotations(n); err != nil {
+	if err := stripAnnotations(n); err != nil {
 		t.Fatal(err)
 	}
 	if s := n.MustString(); strings.Contains(s, "annotations") {
@@ -178,12 +178,12 @@ metadata:
 	}
 }
 
-// TestOverlayDataNodes applies floe's data-nodes component and checks every workload's
+// TestDataNodes applies floe's data-nodes component and checks every workload's
 // pod spec, independently of the golden file.
-func TestOverlayDataNodes(t *testing.T) {
-	root := overlayMapRoot{"platform/overlays/data-nodes/kustomization.yaml": "components:\n- floe:data-nodes\n"}
-	in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
-	got, err := ApplyOverlays(root, []string{"platform/overlays/data-nodes"}, in)
+func TestDataNodes(t *testing.T) {
+	root := mapRoot{"platform/overlays/data-nodes/kustomization.yaml": "components:\n- floe:data-nodes\n"}
+	in := readObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+	got, err := Apply(context.Background(), root, []string{"platform/overlays/data-nodes"}, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,10 +230,10 @@ func TestOverlayDataNodes(t *testing.T) {
 	}
 }
 
-// TestOverlayDeterministic: the same inputs give the same bytes across runs and
+// TestDeterministic: the same inputs give the same bytes across runs and
 // GOMAXPROCS settings.
-func TestOverlayDeterministic(t *testing.T) {
-	root := overlayMapRoot{
+func TestDeterministic(t *testing.T) {
+	root := mapRoot{
 		"ov2/kustomization.yaml": "components: [floe:data-nodes]\nnamePrefix: p-\n",
 		"ov/kustomization.yaml": `components: [floe:data-nodes, floe:image-pull-secret]
 labels:
@@ -248,16 +248,16 @@ configMapGenerator:
   literals: [z=1, a=2, m=3]
 `,
 	}
-	in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+	in := readObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
 	var first []byte
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for i, procs := range []int{1, 4, 1, 8, 2} {
 		runtime.GOMAXPROCS(procs)
-		got, err := ApplyOverlays(root, []string{"ov", "ov2"}, in)
+		got, err := Apply(context.Background(), root, []string{"ov", "ov2"}, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := overlayEncode(t, got)
+		b := encodeObjects(t, got)
 		if i == 0 {
 			first = b
 			continue
@@ -268,59 +268,62 @@ configMapGenerator:
 	}
 }
 
-// TestOverlayPanic: a panic inside kustomize becomes an error naming the overlay.
-func TestOverlayPanic(t *testing.T) {
-	root := overlayMapRoot{"platform/overlays/data-nodes/kustomization.yaml": "{}\n"}
+// TestPanic: a panic inside kustomize becomes an error naming the overlay.
+func TestPanic(t *testing.T) {
+	root := mapRoot{"platform/overlays/data-nodes/kustomization.yaml": "{}\n"}
 	boom := func(filesys.FileSystem, string) (resmap.ResMap, error) { panic("index out of range") }
-	got, err := applyOverlays(root, []string{"platform/overlays/data-nodes"}, nil, boom)
+	got, err := apply(context.Background(), root, []string{"platform/overlays/data-nodes"}, nil, boom)
 	want := "overlay platform/overlays/data-nodes: kustomize panicked: index out of range"
 	if err == nil || err.Error() != want || got != nil {
 		t.Fatalf("got %v, %v; want %q", got, err, want)
 	}
 	// The lock is released after a panic: a real build still runs.
-	if _, err := ApplyOverlays(root, []string{"platform/overlays/data-nodes"}, nil); err != nil {
+	if _, err := Apply(context.Background(), root, []string{"platform/overlays/data-nodes"}, nil); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestOverlayErrorsKeepChain: a kustomize error message names root-relative paths and
+// TestErrorsKeepChain: a kustomize error message names root-relative paths and
 // the original error stays reachable.
-func TestOverlayErrorsKeepChain(t *testing.T) {
+func TestErrorsKeepChain(t *testing.T) {
 	sentinel := errors.New("sentinel")
-	root := overlayMapRoot{"a/b/kustomization.yaml": "{}\n"}
-	build := func(filesys.FileSystem, string) (resmap.ResMap, error) {
-		return nil, fmt.Errorf("reading /_floe/root/a/b/x.yaml and /_floe/components/data-nodes: %w", sentinel)
+	root := mapRoot{"a/b/kustomization.yaml": "resources: [x.yaml]\n", "a/b/x.yaml": "kind: ConfigMap\n"}
+	build := func(_ filesys.FileSystem, dir string) (resmap.ResMap, error) {
+		// dir is the overlay's in-memory directory; x.yaml got a generated name in it,
+		// which the kustomization names relative to it.
+		return nil, fmt.Errorf("reading %s, %s/kustomization.yaml, %s/floef2, floef2 and /_floe/components/data-nodes: %w",
+			dir, dir, dir, sentinel)
 	}
-	_, err := applyOverlays(root, []string{"a/b"}, nil, build)
+	_, err := apply(context.Background(), root, []string{"a/b"}, nil, build)
 	if !errors.Is(err, sentinel) {
 		t.Fatalf("chain lost: %v", err)
 	}
-	if want := "overlay a/b: reading a/b/x.yaml and floe:data-nodes: sentinel"; err.Error() != want {
+	if want := "overlay a/b: reading a/b, a/b/kustomization.yaml, a/b/x.yaml, x.yaml and floe:data-nodes: sentinel"; err.Error() != want {
 		t.Fatalf("got %q, want %q", err, want)
 	}
 }
 
-func TestOverlayNoDirs(t *testing.T) {
-	in := overlayParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
-	got, err := ApplyOverlays(overlayMapRoot{}, nil, in)
+func TestNoDirs(t *testing.T) {
+	in := parseObjects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+	got, err := Apply(context.Background(), mapRoot{}, nil, in)
 	if err != nil || len(got) != 1 || got[0] != in[0] {
 		t.Fatalf("got %v, %v", got, err)
 	}
 	// No objects, one overlay that adds one: the base is empty, the resource stays.
-	root := overlayMapRoot{
+	root := mapRoot{
 		"ov/kustomization.yaml": "resources: [cm.yaml]\n",
 		"ov/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: added\n",
 	}
-	got, err = ApplyOverlays(root, []string{"ov"}, nil)
+	got, err = Apply(context.Background(), root, []string{"ov"}, nil)
 	if err != nil || len(got) != 1 || got[0].GetName() != "added" {
 		t.Fatalf("got %v, %v", got, err)
 	}
 }
 
-// TestOverlayReadsOnlyReferenced: floe reads the overlay directory and what its
+// TestReadsOnlyReferenced: floe reads the overlay directory and what its
 // kustomization references, nothing else in root.
-func TestOverlayReadsOnlyReferenced(t *testing.T) {
-	root := &overlayRecordingRoot{overlayMapRoot: overlayMapRoot{
+func TestReadsOnlyReferenced(t *testing.T) {
+	root := &recordingRoot{mapRoot: mapRoot{
 		"platform/overlays/x/kustomization.yaml":       "resources: [netpol.yaml]\ncomponents: [../../components/team]\npatches:\n- path: patch.yaml\n",
 		"platform/overlays/x/netpol.yaml":              "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n",
 		"platform/overlays/x/patch.yaml":               "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: customer-360-dbt\n  namespace: floe-sales\nspec:\n  backoffLimit: 1\n",
@@ -329,8 +332,8 @@ func TestOverlayReadsOnlyReferenced(t *testing.T) {
 		"platform/pec-dev.yaml":                        "secret: do-not-read\n",
 		"products/a/floe.yaml":                         "x: 1\n",
 	}}
-	in := overlayReadObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
-	if _, err := ApplyOverlays(root, []string{"platform/overlays/x"}, in); err != nil {
+	in := readObjects(t, filepath.Join("testdata", "overlays", "rendered.yaml"))
+	if _, err := Apply(context.Background(), root, []string{"platform/overlays/x"}, in); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range root.reads {
@@ -343,84 +346,13 @@ func TestOverlayReadsOnlyReferenced(t *testing.T) {
 	}
 }
 
-// FuzzOverlayKustomization: whatever the kustomization says, floe never asks the root for
-// a path that is absolute or leaves it, and every directory reference it hands kustomize
-// resolves inside the in-memory tree.
-func FuzzOverlayKustomization(f *testing.F) {
-	for _, s := range []string{
-		"", "{}", "resources: [a.yaml]", "resources: [../../../etc]", "components: [floe:data-nodes]",
-		"resources: [https://github.com/x/y?ref=v1]", "patches:\n- path: p.yaml\n  target: {kind: Job}",
-		"transformers:\n- |\n  apiVersion: builtin\n  kind: LabelTransformer\n  metadata: {name: x}",
-		"generators: [gen]", "configMapGenerator:\n- name: x\n  files: [k=../f]\n  envs: [e.env]",
-		"resources: [sub]\ncomponents: [../c]", "helmCharts: [{name: x}]", "- a\n- b", "resources: x",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, kust string) {
-		root := &overlayRecordingRoot{overlayMapRoot: overlayMapRoot{
-			"o/v/kustomization.yaml":     kust,
-			"o/v/a.yaml":                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
-			"o/v/sub/kustomization.yaml": "resources: [../a.yaml]\n",
-			"o/c/kustomization.yaml":     "kind: Component\n",
-			"o/v/gen/kustomization.yaml": "resources: [g.yaml]\n",
-			"o/v/gen/g.yaml":             "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: g}\n",
-		}}
-		build := func(mfs filesys.FileSystem, dir string) (resmap.ResMap, error) {
-			return resmap.New(), overlayCheckMemRefs(mfs, dir, map[string]bool{})
-		}
-		_, err := applyOverlays(root, []string{"o/v"}, nil, build)
-		if err != nil && strings.Contains(err.Error(), "escapes the in-memory tree") {
-			t.Fatal(err)
-		}
-		for _, p := range root.reads {
-			if _, err := config.CleanRel(p); err != nil {
-				t.Fatalf("root asked for %q: %v", p, err)
-			}
-		}
-	})
-}
-
-// overlayCheckMemRefs walks the kustomizations kustomize would load from dir and checks
-// that every resources/components entry stays under /_floe.
-func overlayCheckMemRefs(mfs filesys.FileSystem, dir string, seen map[string]bool) error {
-	if seen[dir] {
-		return nil
-	}
-	seen[dir] = true
-	data, err := mfs.ReadFile(path.Join(dir, "kustomization.yaml"))
-	if err != nil {
-		return nil // file entries, or other names: nothing to follow
-	}
-	n, err := yaml.Parse(string(data))
-	if err != nil {
-		return fmt.Errorf("rewritten kustomization does not parse: %v", err)
-	}
-	for _, field := range []string{"resources", "components"} {
-		f := n.Field(field)
-		if f == nil {
-			continue
-		}
-		elems, _ := f.Value.Elements()
-		for _, e := range elems {
-			p := path.Join(dir, e.YNode().Value)
-			if !strings.HasPrefix(p, "/_floe/") {
-				return fmt.Errorf("%s entry %q of %s escapes the in-memory tree", field, e.YNode().Value, dir)
-			}
-			if err := overlayCheckMemRefs(mfs, p, seen); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// overlayMapRoot is an in-memory config.Root: file path → content; directories are
+// mapRoot is an in-memory config.Root: file path → content; directories are
 // implied. It refuses paths that are absolute or leave it, like OSRoot.
-type overlayMapRoot map[string]string
+type mapRoot map[string]string
 
-func (m overlayMapRoot) clean(rel string) (string, error) { return config.CleanRel(rel) }
+func (m mapRoot) clean(rel string) (string, error) { return config.CleanRel(rel) }
 
-func (m overlayMapRoot) ReadFile(rel string) ([]byte, error) {
+func (m mapRoot) ReadFile(rel string) ([]byte, error) {
 	c, err := m.clean(rel)
 	if err != nil {
 		return nil, err
@@ -432,7 +364,7 @@ func (m overlayMapRoot) ReadFile(rel string) ([]byte, error) {
 	return []byte(s), nil
 }
 
-func (m overlayMapRoot) Stat(rel string) (bool, error) {
+func (m mapRoot) Stat(rel string) (bool, error) {
 	c, err := m.clean(rel)
 	if err != nil {
 		return false, err
@@ -448,7 +380,7 @@ func (m overlayMapRoot) Stat(rel string) (bool, error) {
 	return false, fmt.Errorf("%s: %w", c, fs.ErrNotExist)
 }
 
-func (m overlayMapRoot) ReadDir(rel string) ([]string, error) {
+func (m mapRoot) ReadDir(rel string) ([]string, error) {
 	c, err := m.clean(rel)
 	if err != nil {
 		return nil, err
@@ -475,31 +407,31 @@ func (m overlayMapRoot) ReadDir(rel string) ([]string, error) {
 	return names, nil
 }
 
-func (m overlayMapRoot) Dir() string { return "" }
+func (m mapRoot) Dir() string { return "" }
 
-// overlayRecordingRoot records every path asked for.
-type overlayRecordingRoot struct {
-	overlayMapRoot
+// recordingRoot records every path asked for.
+type recordingRoot struct {
+	mapRoot
 	reads []string
 }
 
-func (r *overlayRecordingRoot) ReadFile(rel string) ([]byte, error) {
+func (r *recordingRoot) ReadFile(rel string) ([]byte, error) {
 	r.reads = append(r.reads, rel)
-	return r.overlayMapRoot.ReadFile(rel)
+	return r.mapRoot.ReadFile(rel)
 }
 
-func (r *overlayRecordingRoot) Stat(rel string) (bool, error) {
+func (r *recordingRoot) Stat(rel string) (bool, error) {
 	r.reads = append(r.reads, rel)
-	return r.overlayMapRoot.Stat(rel)
+	return r.mapRoot.Stat(rel)
 }
 
-func (r *overlayRecordingRoot) ReadDir(rel string) ([]string, error) {
+func (r *recordingRoot) ReadDir(rel string) ([]string, error) {
 	r.reads = append(r.reads, rel)
-	return r.overlayMapRoot.ReadDir(rel)
+	return r.mapRoot.ReadDir(rel)
 }
 
-// overlayCaseRoot copies caseDir/root to a temp dir, adds the symlinks and opens it.
-func overlayCaseRoot(t *testing.T, caseDir string, links map[string]string) config.Root {
+// caseRoot copies caseDir/root to a temp dir, adds the symlinks and opens it.
+func caseRoot(t *testing.T, caseDir string, links map[string]string) config.Root {
 	t.Helper()
 	tmp := t.TempDir()
 	dst := filepath.Join(tmp, "root")
@@ -538,7 +470,7 @@ func overlayCaseRoot(t *testing.T, caseDir string, links map[string]string) conf
 	return root
 }
 
-func overlayReadYAML(t *testing.T, file string, v any) {
+func readYAML(t *testing.T, file string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -549,16 +481,16 @@ func overlayReadYAML(t *testing.T, file string, v any) {
 	}
 }
 
-func overlayReadObjects(t *testing.T, file string) []*yaml.RNode {
+func readObjects(t *testing.T, file string) []*yaml.RNode {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return overlayParse(t, string(data))
+	return parseObjects(t, string(data))
 }
 
-func overlayParse(t *testing.T, s string) []*yaml.RNode {
+func parseObjects(t *testing.T, s string) []*yaml.RNode {
 	t.Helper()
 	nodes, err := kio.FromBytes([]byte(s))
 	if err != nil {
@@ -567,8 +499,8 @@ func overlayParse(t *testing.T, s string) []*yaml.RNode {
 	return nodes
 }
 
-// overlayEncode writes objects as a YAML stream, one document each, in order.
-func overlayEncode(t *testing.T, nodes []*yaml.RNode) []byte {
+// encodeObjects writes objects as a YAML stream, one document each, in order.
+func encodeObjects(t *testing.T, nodes []*yaml.RNode) []byte {
 	t.Helper()
 	var b strings.Builder
 	for i, n := range nodes {
@@ -584,8 +516,8 @@ func overlayEncode(t *testing.T, nodes []*yaml.RNode) []byte {
 	return []byte(b.String())
 }
 
-// overlayValue decodes n into plain Go values.
-func overlayValue(t *testing.T, n *yaml.RNode) map[string]any {
+// plainValue decodes n into plain Go values.
+func plainValue(t *testing.T, n *yaml.RNode) map[string]any {
 	t.Helper()
 	m, err := n.Map()
 	if err != nil {
@@ -594,8 +526,8 @@ func overlayValue(t *testing.T, n *yaml.RNode) map[string]any {
 	return m
 }
 
-// overlayDropEmptyAnnotations removes an empty or null metadata.annotations.
-func overlayDropEmptyAnnotations(obj map[string]any) {
+// dropEmptyAnnotations removes an empty or null metadata.annotations.
+func dropEmptyAnnotations(obj map[string]any) {
 	md, ok := obj["metadata"].(map[string]any)
 	if !ok {
 		return
@@ -607,9 +539,9 @@ func overlayDropEmptyAnnotations(obj map[string]any) {
 	}
 }
 
-// TestOverlayAliasBound: YAML aliases are bounded in copied files and in inline documents
+// TestAliasBound: YAML aliases are bounded in copied files and in inline documents
 // of a kustomization; modest anchors still work.
-func TestOverlayAliasBound(t *testing.T) {
+func TestAliasBound(t *testing.T) {
 	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" +
 		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
 		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
@@ -629,8 +561,8 @@ func TestOverlayAliasBound(t *testing.T) {
 		{"modest anchors", "commonLabels: &l {team: sales}\ncommonAnnotations: *l\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := overlayParse(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
-			_, err := ApplyOverlays(overlayMapRoot{"ov/kustomization.yaml": tc.kust}, []string{"ov"}, in)
+			in := parseObjects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
+			_, err := Apply(context.Background(), mapRoot{"ov/kustomization.yaml": tc.kust}, []string{"ov"}, in)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -644,15 +576,15 @@ func TestOverlayAliasBound(t *testing.T) {
 	}
 }
 
-// TestOverlayFilterInPipeline: OverlayFilter runs as a kio.Filter between kyaml's own
+// TestFilterInPipeline: Filter runs as a kio.Filter between kyaml's own
 // reader and writer (whose index annotations kustomize drops) and keeps document order.
-func TestOverlayFilterInPipeline(t *testing.T) {
-	root := overlayMapRoot{"ov/kustomization.yaml": "namePrefix: team-\n"}
+func TestFilterInPipeline(t *testing.T) {
+	root := mapRoot{"ov/kustomization.yaml": "namePrefix: team-\n"}
 	var out strings.Builder
 	err := kio.Pipeline{
 		Inputs: []kio.Reader{&kio.ByteReader{Reader: strings.NewReader(
 			"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")}},
-		Filters: []kio.Filter{OverlayFilter{Root: root, Dirs: []string{"ov"}}},
+		Filters: []kio.Filter{Filter{Root: root, Dirs: []string{"ov"}}},
 		Outputs: []kio.Writer{kio.ByteWriter{Writer: &out}},
 	}.Execute()
 	if err != nil {
@@ -664,10 +596,10 @@ func TestOverlayFilterInPipeline(t *testing.T) {
 	}
 }
 
-// BenchmarkOverlayDataNodes measures one overlay (floe:data-nodes plus labels) over the
+// BenchmarkDataNodes measures one overlay (floe:data-nodes plus labels) over the
 // shared rendered objects.
-func BenchmarkOverlayDataNodes(b *testing.B) {
-	root := overlayMapRoot{"ov/kustomization.yaml": "components: [floe:data-nodes]\nlabels:\n- pairs: {team: sales}\n"}
+func BenchmarkDataNodes(b *testing.B) {
+	root := mapRoot{"ov/kustomization.yaml": "components: [floe:data-nodes]\nlabels:\n- pairs: {team: sales}\n"}
 	data, err := os.ReadFile(filepath.Join("testdata", "overlays", "rendered.yaml"))
 	if err != nil {
 		b.Fatal(err)
@@ -677,7 +609,7 @@ func BenchmarkOverlayDataNodes(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := ApplyOverlays(root, []string{"ov"}, in); err != nil {
+		if _, err := Apply(context.Background(), root, []string{"ov"}, in); err != nil {
 			b.Fatal(err)
 		}
 	}
