@@ -77,7 +77,7 @@ func TestHostileInputs(t *testing.T) {
 		{"link.yaml", "link.yaml: a symlink resolves outside the root"},
 		{"linkdir/floe.yaml", "linkdir/floe.yaml: a symlink resolves outside the root"},
 		{"linkdir", "a symlink resolves outside the root"},
-		{"deep.yaml", "YAML nesting deeper than 64 levels"},
+		{"deep.yaml", "YAML nesting deeper than 128 levels"},
 		{"multi.yaml", "multi.yaml:2:1: file holds more than one YAML document"},
 		{"selfref.yaml", "refers to a node that contains it"},
 		{"missing.yaml", "missing.yaml: no such file or directory"},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 
+	kyaml "go.yaml.in/yaml/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -92,13 +93,13 @@ func decode(dec *yaml.Decoder, doc *yaml.Node) (err error) {
 	return dec.Decode(doc)
 }
 
-// Guard checks documents already parsed into yaml.v3 nodes, one after another, the alias
-// budgets shared by all of them. Callers that parse a stream themselves call Node on
-// each document before walking it.
+// Guard checks documents already parsed into nodes, one after another, the alias
+// budgets shared by all of them. Callers that parse a stream themselves call Node (a
+// gopkg.in/yaml.v3 node) or KYAMLNode (a kyaml node) on each document before walking it.
 type Guard struct {
 	limits    Limits
 	name      string
-	anchors   map[*yaml.Node]shape // anchored nodes: their expanded shape, or pending
+	anchors   map[any]shape // anchored nodes: their expanded shape, or pending
 	aliases   int
 	expansion int
 }
@@ -120,44 +121,79 @@ func (g *Guard) Node(n *yaml.Node) error {
 	if n == nil {
 		return nil
 	}
-	_, err := g.walk(n, 0)
+	_, err := walker[*yaml.Node]{g, readV3}.walk(n, 0)
 	return err
 }
 
-func (g *Guard) refuse(n *yaml.Node, format string, args ...any) error {
-	return &Error{Name: g.name, Line: n.Line, Column: n.Column, Message: fmt.Sprintf(format, args...)}
+// KYAMLNode is Node for the yaml.v3 fork kyaml parses into (sigs.k8s.io/kustomize/kyaml/yaml.Node).
+func (g *Guard) KYAMLNode(n *kyaml.Node) error {
+	if n == nil {
+		return nil
+	}
+	_, err := walker[*kyaml.Node]{g, readKYAML}.walk(n, 0)
+	return err
 }
 
-func (g *Guard) walk(n *yaml.Node, depth int) (shape, error) {
+// fields are what the guard reads of a node.
+type fields[N any] struct {
+	alias     bool
+	target    N // of an alias; the zero N when it has none
+	anchored  bool
+	content   []N
+	line, col int
+	value     string
+}
+
+func readV3(n *yaml.Node) fields[*yaml.Node] {
+	return fields[*yaml.Node]{n.Kind == yaml.AliasNode, n.Alias, n.Anchor != "", n.Content, n.Line, n.Column, n.Value}
+}
+
+func readKYAML(n *kyaml.Node) fields[*kyaml.Node] {
+	return fields[*kyaml.Node]{n.Kind == kyaml.AliasNode, n.Alias, n.Anchor != "", n.Content, n.Line, n.Column, n.Value}
+}
+
+// walker walks one kind of node tree for a Guard.
+type walker[N comparable] struct {
+	g    *Guard
+	read func(N) fields[N]
+}
+
+func (w walker[N]) refuse(f fields[N], format string, args ...any) error {
+	return &Error{Name: w.g.name, Line: f.line, Column: f.col, Message: fmt.Sprintf(format, args...)}
+}
+
+func (w walker[N]) walk(n N, depth int) (shape, error) {
+	g, f := w.g, w.read(n)
 	l := g.limits
 	if l.MaxDepth > 0 && depth > l.MaxDepth {
-		return shape{}, g.refuse(n, "YAML nesting deeper than %d levels; refusing", l.MaxDepth)
+		return shape{}, w.refuse(f, "YAML nesting deeper than %d levels; refusing", l.MaxDepth)
 	}
-	if n.Kind == yaml.AliasNode {
-		return g.alias(n, depth)
+	if f.alias {
+		return w.alias(f, depth)
 	}
-	if n.Anchor != "" {
+	if f.anchored {
 		if g.anchors == nil {
-			g.anchors = map[*yaml.Node]shape{}
+			g.anchors = map[any]shape{}
 		}
 		if s, seen := g.anchors[n]; seen && !s.pending {
 			return s, nil // walked already (an anchor reached again through its alias)
 		}
 		g.anchors[n] = shape{pending: true}
 	}
+	var none N
 	s := shape{nodes: 1}
-	for _, c := range n.Content {
-		if c == nil {
+	for _, c := range f.content {
+		if c == none {
 			continue
 		}
-		cs, err := g.walk(c, depth+1)
+		cs, err := w.walk(c, depth+1)
 		if err != nil {
 			return shape{}, err
 		}
 		s.nodes += cs.nodes
 		s.height = max(s.height, cs.height+1)
 	}
-	if n.Anchor != "" {
+	if f.anchored {
 		g.anchors[n] = s
 	}
 	return s, nil
@@ -165,38 +201,37 @@ func (g *Guard) walk(n *yaml.Node, depth int) (shape, error) {
 
 // alias accounts for one alias node: its count, and the depth and nodes its anchor
 // adds where the alias stands.
-func (g *Guard) alias(n *yaml.Node, depth int) (shape, error) {
+func (w walker[N]) alias(f fields[N], depth int) (shape, error) {
+	g := w.g
 	l := g.limits
 	g.aliases++
 	if l.MaxAliases > 0 && g.aliases > l.MaxAliases {
-		return shape{}, g.refuse(n, "more than %d YAML aliases; refusing", l.MaxAliases)
+		return shape{}, w.refuse(f, "more than %d YAML aliases; refusing", l.MaxAliases)
 	}
-	target := n.Alias
-	if target == nil {
-		return shape{}, g.refuse(n, "YAML alias *%s without anchor", n.Value)
+	var none N
+	if f.target == none {
+		return shape{}, w.refuse(f, "YAML alias *%s without anchor", f.value)
 	}
-	s, seen := g.anchors[target]
+	s, seen := g.anchors[f.target]
 	if seen && s.pending {
-		return shape{}, g.refuse(n, "YAML alias *%s refers to a node that contains it", n.Value)
+		return shape{}, w.refuse(f, "YAML alias *%s refers to a node that contains it", f.value)
 	}
 	if !seen { // an anchor not walked yet (not in document order): walk it once now
 		var err error
-		if s, err = g.walk(target, depth); err != nil {
+		if s, err = w.walk(f.target, depth); err != nil {
 			return shape{}, err
 		}
-		if target.Anchor == "" { // not memoised by walk: remember it here
-			if g.anchors == nil {
-				g.anchors = map[*yaml.Node]shape{}
-			}
-			g.anchors[target] = s
+		if g.anchors == nil {
+			g.anchors = map[any]shape{}
 		}
+		g.anchors[f.target] = s
 	}
 	if l.MaxDepth > 0 && depth+s.height > l.MaxDepth {
-		return shape{}, g.refuse(n, "YAML nesting deeper than %d levels (through alias *%s); refusing", l.MaxDepth, n.Value)
+		return shape{}, w.refuse(f, "YAML nesting deeper than %d levels (through alias *%s); refusing", l.MaxDepth, f.value)
 	}
 	g.expansion += s.nodes
 	if l.MaxExpansion > 0 && g.expansion > l.MaxExpansion {
-		return shape{}, g.refuse(n, "YAML aliases expand to more than %d nodes; refusing (alias bomb?)", l.MaxExpansion)
+		return shape{}, w.refuse(f, "YAML aliases expand to more than %d nodes; refusing (alias bomb?)", l.MaxExpansion)
 	}
 	return s, nil
 }
