@@ -15,16 +15,13 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/policies"
 )
 
 type checkOptions struct {
 	contract, root, enforcement, output string
 }
-
-// maxCheckInput bounds each checked stream (rendered streams outgrow config's 4 MiB
-// input-file limit).
-const maxCheckInput = 64 << 20
 
 // checkNow is the clock exceptions expire by; tests replace it.
 var checkNow = time.Now
@@ -214,13 +211,15 @@ func readCheckFile(path, name string) ([]byte, error) {
 	return readCheckLimited(f, name)
 }
 
+// readCheckLimited reads one checked stream (rendered streams outgrow the input files'
+// limit) and bounds its YAML before the policies parse it.
 func readCheckLimited(r io.Reader, name string) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxCheckInput+1))
+	data, err := yamlguard.ReadAll(name, r, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
-	if len(data) > maxCheckInput {
-		return nil, fmt.Errorf("%s: larger than the %d MiB limit", name, maxCheckInput>>20)
+	if err := yamlguard.Stream.Check(name, data); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
