@@ -11,9 +11,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/floe-dev/floe/diag"
-	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/diff"
 	"github.com/floe-dev/floe/internal/gitroot"
+	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -24,7 +24,6 @@ type diffOptions struct {
 	format                            string
 	exitCode                          bool
 }
-
 
 // stdoutIsTerminal reports whether stdout is a terminal (text output is coloured only
 // then, and only without NO_COLOR). A variable so that tests can choose.
