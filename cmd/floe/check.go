@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -185,7 +183,7 @@ func readCheckStreams(stdin io.Reader, root config.Root, cwd string, files []str
 			if name, err = config.RootRel(root.Dir(), cwd, f); err != nil {
 				return nil, fmt.Errorf("check: %w", err)
 			}
-			data, err = readCheckFile(filepath.Join(root.Dir(), filepath.FromSlash(name)), name)
+			data, err = readCheckFile(root, name)
 		}
 		if err != nil {
 			return nil, err
@@ -199,16 +197,17 @@ func readCheckStreams(stdin io.Reader, root config.Root, cwd string, files []str
 	return objs, nil
 }
 
-func readCheckFile(path, name string) ([]byte, error) {
-	f, err := os.Open(path)
+// readCheckFile reads a checked stream inside the root, through it (confined, never
+// .git), then bounds its YAML.
+func readCheckFile(root config.Root, name string) ([]byte, error) {
+	data, err := config.ReadFileLimit(root, name, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+		return nil, err
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", name)
+	if err := yamlguard.Stream.Check(name, data); err != nil {
+		return nil, err
 	}
-	return readCheckLimited(f, name)
+	return data, nil
 }
 
 // readCheckLimited reads one checked stream (rendered streams outgrow the input files'
