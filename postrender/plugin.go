@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/internal/atomicwrite"
 )
 
 // PluginName is the name Helm 4 users pass to --post-renderer.
@@ -76,20 +78,5 @@ func WritePlugin(dir, exe, version string) (string, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(dir, ".plugin-*.yaml")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", err
-	}
-	return p, os.Rename(tmp.Name(), p)
+	return p, atomicwrite.WriteFile(p, data, 0o644)
 }
