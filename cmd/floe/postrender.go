@@ -36,7 +36,7 @@ Helm 4:  floe helm-plugin DIR (once), then helm template REL CHART --post-render
 
 On failure nothing is written to stdout; the diagnostics go to stderr and, because
 Helm 4 drops a plugin's stderr, also to $FLOE_POST_RENDER_LOG (default
-$TMPDIR/floe-post-render.log).`,
+$TMPDIR/floe-UID/post-render.log, in a directory only floe creates, mode 0700).`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			logPath := postrender.LogPath(os.Getenv)
