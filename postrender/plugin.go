@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/yamlguard"
 )
 
 // PluginName is the name Helm 4 users pass to --post-renderer.
@@ -72,7 +73,11 @@ func WritePlugin(dir, exe, version string) (string, error) {
 			Name string `yaml:"name"`
 			Type string `yaml:"type"`
 		}
-		if yerr := yaml.Unmarshal(old, &meta); yerr != nil || meta.Name != PluginName || meta.Type != "postrenderer/v1" {
+		yerr := yamlguard.Check(p, old)
+		if yerr == nil {
+			yerr = yaml.Unmarshal(old, &meta)
+		}
+		if yerr != nil || meta.Name != PluginName || meta.Type != "postrenderer/v1" {
 			return "", fmt.Errorf("%s exists and is not a floe post-renderer plugin; not overwriting it", p)
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
