@@ -2,6 +2,7 @@ package yamlguard
 
 import (
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -67,9 +68,15 @@ func TestCheck(t *testing.T) {
 // milliseconds, whatever the guard's limits.
 func TestBillionLaughsFast(t *testing.T) {
 	doc := []byte(laughs(12, 10))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	start := time.Now()
 	if err := Check("bomb.yaml", doc); err == nil {
 		t.Fatal("accepted")
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 2<<20 {
+		t.Errorf("allocated %d bytes for a %d-byte document", n, len(doc))
 	}
 	unlimited := Limits{MaxExpansion: 1 << 62}
 	if err := unlimited.Check("bomb.yaml", doc); err != nil {
