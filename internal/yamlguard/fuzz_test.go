@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	kyaml "go.yaml.in/yaml/v3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -19,7 +20,11 @@ func FuzzCheck(f *testing.F) {
 	}
 	limits := Limits{MaxBytes: 1 << 16, MaxDepth: 20, MaxAliases: 50, MaxExpansion: 500}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if limits.Check("f", data) != nil {
+		verdict := limits.Check("f", data)
+		if kv := kyamlCheck(limits, data); (kv == nil) != (verdict == nil) {
+			t.Fatalf("yaml.v3 says %v, kyaml's fork says %v", verdict, kv)
+		}
+		if verdict != nil {
 			return
 		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -60,4 +65,27 @@ func expand(n *yaml.Node, depth, seen int) (int, int) {
 		deepest = max(deepest, d)
 	}
 	return count, deepest
+}
+
+// kyamlCheck is Limits.Check over the nodes of kyaml's yaml.v3 fork (KYAMLNode).
+func kyamlCheck(l Limits, data []byte) (err error) {
+	if l.MaxBytes > 0 && len(data) > l.MaxBytes {
+		return &Error{Name: "f", Message: "too large"}
+	}
+	defer func() {
+		if recover() != nil {
+			err = nil
+		}
+	}()
+	g := l.New("f")
+	dec := kyaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc kyaml.Node
+		if dec.Decode(&doc) != nil {
+			return nil
+		}
+		if err := g.KYAMLNode(&doc); err != nil {
+			return err
+		}
+	}
 }
