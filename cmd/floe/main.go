@@ -57,7 +57,10 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		select {
 		case code := <-done:
 			atomicwrite.RemoveStaged()
-			return code
+			if out.written() { // the whole output went out before the signal came
+				return code
+			}
+			return cause.code()
 		case <-timer.C:
 		}
 		select { // a write to a stalled stdout cannot hold the exit either
@@ -97,6 +100,7 @@ type gatedWriter struct {
 	mu     sync.Mutex
 	w      io.Writer
 	closed bool
+	wrote  bool
 }
 
 var errStdoutClosed = errors.New("interrupted: stdout closed")
@@ -107,7 +111,15 @@ func (g *gatedWriter) Write(p []byte) (int, error) {
 	if g.closed {
 		return 0, errStdoutClosed
 	}
+	g.wrote = true
 	return g.w.Write(p)
+}
+
+// written reports whether a write got through (before close).
+func (g *gatedWriter) written() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.wrote
 }
 
 func (g *gatedWriter) close() {

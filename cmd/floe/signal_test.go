@@ -146,3 +146,53 @@ func TestSignalRemovesStaged(t *testing.T) {
 		t.Errorf("stdout: %q", stdout.String())
 	}
 }
+
+// heldStdin is a stream handed over only once release is closed.
+type heldStdin struct {
+	data    *bytes.Reader
+	reached chan struct{}
+	release chan struct{}
+	once    bool
+}
+
+func (h *heldStdin) Read(p []byte) (int, error) {
+	if !h.once {
+		h.once = true
+		close(h.reached)
+		<-h.release
+	}
+	return h.data.Read(p)
+}
+
+// TestSignalCommandReturnsInGrace: a command that returns within the grace after the
+// signal (here: its stdin arrives, then its context is found cancelled) ends with
+// 128+signal and nothing on stdout, although its input was good.
+func TestSignalCommandReturnsInGrace(t *testing.T) {
+	dir := filepath.Join(golden.Dir(t), "check", "bad")
+	t.Setenv("FLOE_POST_RENDER_LOG", filepath.Join(t.TempDir(), "log"))
+	input, err := os.ReadFile(filepath.Join(dir, "input.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &heldStdin{data: bytes.NewReader(input), reached: make(chan struct{}), release: make(chan struct{})}
+	var stdout, stderr bytes.Buffer
+	code := make(chan int, 1)
+	go func() {
+		code <- runMain([]string{"post-render", "--root", dir, "--contract", filepath.Join(dir, "contract.yaml")}, in, &stdout, &stderr)
+	}()
+	<-in.reached
+	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(in.release)
+	if c := <-code; c != 130 {
+		t.Errorf("exit %d, want 130\nstderr: %s", c, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout: %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "floe: interrupted; nothing written") {
+		t.Errorf("stderr: %q", stderr.String())
+	}
+}
