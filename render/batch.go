@@ -458,7 +458,7 @@ func checkBatchReplaceable(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return pathError(dir, err)
 	}
 	if !st.IsDir() {
 		return fmt.Errorf("output %s exists and is not a directory", dir)

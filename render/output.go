@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -115,7 +116,7 @@ func checkReplaceable(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return pathError(dir, err)
 	}
 	if !st.IsDir() {
 		return fmt.Errorf("output %s exists and is not a directory", dir)
@@ -130,4 +131,13 @@ func checkReplaceable(dir string) error {
 		}
 	}
 	return nil
+}
+
+// pathError is err about the path the user gave, without the system call's wording.
+func pathError(p string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", p, err)
 }
