@@ -25,8 +25,10 @@ const HelmPostRenderFilenameAnnotation = "postrenderer.helm.sh/postrender-filena
 // comments allowed). Empty and comment-only documents are dropped; the items
 // of List objects (kind List, or a *List kind whose items are objects) take
 // the List's place; YAML anchors and aliases are expanded. No annotations are
-// added. Every document must be a mapping. Errors name the document (1-based,
-// counting "---" separators) and the line in the stream.
+// added. Every document must be a mapping. Each document passes yamlguard's
+// Stream limits (depth, aliases and what they expand to, shared by the whole
+// stream) as soon as it is parsed, before anything walks it. Errors name the
+// document (1-based, counting "---" separators) and the line in the stream.
 func ParseStream(data []byte) ([]*yaml.RNode, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
