@@ -63,7 +63,8 @@ func TestStdinBounded(t *testing.T) {
 			if !strings.Contains(errb.String(), tc.want) {
 				t.Errorf("stderr %q lacks %q", errb.String(), tc.want)
 			}
-			if d := time.Since(start); d > 5*time.Second {
+			// a bomb expanded would take hours; the bound is loose for a loaded machine
+			if d := time.Since(start); d > 30*time.Second {
 				t.Errorf("took %v", d)
 			}
 		})
