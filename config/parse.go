@@ -12,19 +12,21 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/yamlguard"
 )
 
-// Limits that keep hostile input from exhausting memory or time. They apply to every
-// file floe reads through a Root and to every YAML document it parses.
+// Limits that keep hostile input from exhausting memory or time: yamlguard's, the same
+// for every door. They apply to every file floe reads through a Root and to every YAML
+// document it parses.
 const (
 	// MaxFileSize is the largest input file floe reads (checked with Stat before reading).
-	MaxFileSize = 4 << 20
+	MaxFileSize = yamlguard.MaxFileBytes
 	// MaxDepth is the deepest nesting of YAML collections accepted (aliases included).
-	MaxDepth = 64
+	MaxDepth = yamlguard.MaxDepth
 	// MaxAliasExpansion is the most nodes YAML aliases may add when expanded.
-	MaxAliasExpansion = 100_000
+	MaxAliasExpansion = yamlguard.MaxExpansion
 	// MaxAliases is the most alias nodes (*name) one document may contain.
-	MaxAliases = 10_000
+	MaxAliases = yamlguard.MaxAliases
 )
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -53,8 +55,13 @@ func ParseSource(file string, data []byte) (*Source, diag.List) {
 	if node == nil || len(node.Content) == 0 {
 		return nil, diag.Errorf(file, "", "file holds no YAML document")
 	}
-	if err := checkTree(node); err != nil {
-		return nil, diag.List{{File: file, Line: err.line, Col: err.col, Message: err.msg}}
+	// Bounded before anything (the decoder of types.go, the rules) walks it.
+	if err := yamlguard.File.New(file).Node(node); err != nil {
+		var ge *yamlguard.Error
+		if errors.As(err, &ge) {
+			return nil, diag.List{{File: file, Line: ge.Line, Col: ge.Column, Message: ge.Message}}
+		}
+		return nil, diag.Errorf(file, "", "%v", err)
 	}
 	src.Node = node
 	return src, nil
@@ -123,77 +130,4 @@ func invalidUTF8Offset(data []byte) int {
 		i += n
 	}
 	return 0
-}
-
-type treeErr struct {
-	line, col int
-	msg       string
-}
-
-// checkTree bounds depth, alias count and alias expansion before anything walks the
-// tree with aliases followed. It is linear in the size of the parsed (unexpanded) tree.
-func checkTree(doc *yaml.Node) *treeErr {
-	c := &treeChecker{memo: map[*yaml.Node]treeSize{}}
-	if _, err := c.walk(doc, 0); err != nil {
-		return err
-	}
-	return nil
-}
-
-type treeSize struct {
-	nodes, height int
-	done          bool
-}
-
-type treeChecker struct {
-	memo    map[*yaml.Node]treeSize
-	aliases int
-	extra   int
-}
-
-func (c *treeChecker) walk(n *yaml.Node, depth int) (treeSize, *treeErr) {
-	if depth > MaxDepth {
-		return treeSize{}, &treeErr{n.Line, n.Column, fmt.Sprintf("YAML nesting deeper than %d levels; refusing", MaxDepth)}
-	}
-	if n.Kind == yaml.AliasNode {
-		c.aliases++
-		if c.aliases > MaxAliases {
-			return treeSize{}, &treeErr{n.Line, n.Column, fmt.Sprintf("more than %d YAML aliases; refusing", MaxAliases)}
-		}
-		if n.Alias == nil {
-			return treeSize{}, &treeErr{n.Line, n.Column, "YAML alias without anchor"}
-		}
-		t, seen := c.memo[n.Alias]
-		if seen && !t.done {
-			return treeSize{}, &treeErr{n.Line, n.Column, fmt.Sprintf("YAML alias *%s refers to a node that contains it", n.Value)}
-		}
-		if !seen { // alias to an anchor not yet walked (cannot happen in document order, but be safe)
-			var err *treeErr
-			if t, err = c.walk(n.Alias, depth); err != nil {
-				return treeSize{}, err
-			}
-		}
-		if depth+t.height > MaxDepth {
-			return treeSize{}, &treeErr{n.Line, n.Column, fmt.Sprintf("YAML nesting deeper than %d levels (through alias *%s); refusing", MaxDepth, n.Value)}
-		}
-		c.extra += t.nodes
-		if c.extra > MaxAliasExpansion {
-			return treeSize{}, &treeErr{n.Line, n.Column, fmt.Sprintf("YAML aliases expand to more than %d nodes; refusing (alias bomb?)", MaxAliasExpansion)}
-		}
-		return treeSize{nodes: t.nodes, height: t.height, done: true}, nil
-	}
-	c.memo[n] = treeSize{}
-	s := treeSize{nodes: 1, done: true}
-	for _, ch := range n.Content {
-		cs, err := c.walk(ch, depth+1)
-		if err != nil {
-			return treeSize{}, err
-		}
-		s.nodes += cs.nodes
-		if cs.height+1 > s.height {
-			s.height = cs.height + 1
-		}
-	}
-	c.memo[n] = s
-	return s, nil
 }

@@ -55,14 +55,16 @@ func JoinRel(dir, ref string) (string, error) {
 }
 
 type osRoot struct {
-	dir  string // absolute, symlinks resolved
+	dir  string   // absolute, symlinks resolved
+	root *os.Root // every read goes through it: nothing outside dir can be opened
 	max  int64
-	pref string // dir + separator
 }
 
-// OSRoot is a Root over the directory tree at dir. Reads are confined: absolute paths,
-// ".." escapes and symlinks resolving outside dir are refused, non-regular files are
-// refused, and files larger than MaxFileSize are refused after a Stat, unread.
+// OSRoot is a Root over the directory tree at dir. Reads are confined by an os.Root, so
+// a symlink swapped in between a check and an open cannot lead outside dir: absolute
+// paths, ".." escapes and symlinks resolving outside dir are refused, and so is any path
+// through .git (named, in any letter case, or reached through a symlink). Non-regular
+// files are refused, and files larger than MaxFileSize are refused after a Stat, unread.
 func OSRoot(dir string) (Root, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -79,43 +81,28 @@ func OSRoot(dir string) (Root, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("root %s: not a directory", dir)
 	}
-	pref := real
-	if !strings.HasSuffix(pref, string(filepath.Separator)) {
-		pref += string(filepath.Separator)
+	root, err := os.OpenRoot(real)
+	if err != nil {
+		return nil, fmt.Errorf("root %s: %w", dir, err)
 	}
-	return &osRoot{dir: real, max: MaxFileSize, pref: pref}, nil
+	return &osRoot{dir: real, root: root, max: MaxFileSize}, nil
 }
 
 func (r *osRoot) Dir() string { return r.dir }
 
-// resolve maps a root-relative path to an absolute path inside root after following
-// symlinks. The target must exist.
-func (r *osRoot) resolve(rel string) (string, error) {
-	c, err := CleanRel(rel)
-	if err != nil {
-		return "", err
+// ReadFileLimit is root.ReadFile with a size limit of its own (a rendered manifest
+// stream outgrows MaxFileSize); a Root not over the OS uses its own ReadFile.
+func ReadFileLimit(root Root, rel string, max int64) ([]byte, error) {
+	if r, ok := root.(*osRoot); ok {
+		return r.readFile(rel, max)
 	}
-	p := filepath.Join(r.dir, filepath.FromSlash(c))
-	real, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return "", fmt.Errorf("%s: %w", c, err)
-	}
-	if real != r.dir && !strings.HasPrefix(real, r.pref) {
-		return "", outsidef("%s: a symlink resolves outside the root", c)
-	}
-	return real, nil
+	return root.ReadFile(rel)
 }
 
-func (r *osRoot) ReadFile(rel string) ([]byte, error) {
-	p, err := r.resolve(rel)
-	if err != nil {
-		return nil, err
-	}
-	st, err := os.Stat(p)
+func (r *osRoot) ReadFile(rel string) ([]byte, error) { return r.readFile(rel, r.max) }
+
+func (r *osRoot) readFile(rel string, max int64) ([]byte, error) {
+	c, st, err := r.resolve(rel)
 	if err != nil {
 		return nil, err
 	}
@@ -125,51 +112,186 @@ func (r *osRoot) ReadFile(rel string) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", rel)
 	}
-	if st.Size() > r.max {
-		return nil, fmt.Errorf("%s: file is %d bytes, larger than the %d MiB limit", rel, st.Size(), r.max>>20)
+	if st.Size() > max {
+		return nil, fmt.Errorf("%s: file is %d bytes, larger than the %d MiB limit", rel, st.Size(), max>>20)
 	}
-	f, err := os.Open(p)
+	f, err := r.open(rel, c, st)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, r.max+1))
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", rel, err)
+		return nil, fmt.Errorf("%s: %w", rel, unwrapPath(err))
 	}
-	if int64(len(data)) > r.max { // grew between Stat and read
-		return nil, fmt.Errorf("%s: file is larger than the %d MiB limit", rel, r.max>>20)
+	if int64(len(data)) > max { // grew between Stat and read
+		return nil, fmt.Errorf("%s: file is larger than the %d MiB limit", rel, max>>20)
 	}
 	return data, nil
 }
 
-func (r *osRoot) Stat(rel string) (bool, error) {
-	p, err := r.resolve(rel)
-	if err != nil {
-		return false, err
+// open opens the resolved path c through the os.Root (never outside it, never a symlink
+// as the last step, never blocking on a FIFO) and checks that what it opened is the
+// file resolve looked at: a path changed in between (a directory swapped for a symlink
+// into .git, say) is refused.
+func (r *osRoot) open(rel, c string, want fs.FileInfo) (*os.File, error) {
+	if testHookBeforeOpen != nil {
+		testHookBeforeOpen(c)
 	}
-	st, err := os.Stat(p)
+	f, err := r.root.OpenFile(c, os.O_RDONLY|openNoFollow, 0)
+	if err != nil {
+		if unwrapPath(err).Error() == "path escapes from parent" { // os.Root refused: the path changed
+			return nil, outsidef("%s: a symlink resolves outside the root", rel)
+		}
+		return nil, fmt.Errorf("%s: %w", rel, unwrapPath(err))
+	}
+	got, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", rel, unwrapPath(err))
+	}
+	if !os.SameFile(got, want) {
+		f.Close()
+		return nil, fmt.Errorf("%s: changed while floe read it; refusing", rel)
+	}
+	return f, nil
+}
+
+func (r *osRoot) Stat(rel string) (bool, error) {
+	_, st, err := r.resolve(rel)
 	if err != nil {
 		return false, err
 	}
 	return st.IsDir(), nil
 }
 
+// ReadDir lists a directory; .git entries are left out, as floe never reads them.
 func (r *osRoot) ReadDir(rel string) ([]string, error) {
-	p, err := r.resolve(rel)
+	c, st, err := r.resolve(rel)
 	if err != nil {
 		return nil, err
 	}
-	ents, err := os.ReadDir(p)
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s: not a directory", rel)
+	}
+	f, err := r.open(rel, c, st)
 	if err != nil {
 		return nil, err
 	}
-	names := make([]string, len(ents))
-	for i, e := range ents {
-		names[i] = e.Name()
+	defer f.Close()
+	all, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, unwrapPath(err))
+	}
+	names := all[:0]
+	for _, n := range all {
+		if !isGitName(n) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// testHookBeforeOpen, when set by a test, runs between resolve and open.
+var testHookBeforeOpen func(resolved string)
+
+// maxSymlinks bounds the symlinks one path may go through (as the kernel does).
+const maxSymlinks = 40
+
+// resolve maps a root-relative path to the root-relative path it names with every
+// symlink followed, and the Lstat of what it names. It walks one component at a time
+// through the os.Root (Lstat, Readlink), so it sees each symlink: one leading outside
+// the root or into .git is refused with a message saying so.
+func (r *osRoot) resolve(rel string) (string, fs.FileInfo, error) {
+	c, err := CleanRel(rel)
+	if err != nil {
+		return "", nil, err
+	}
+	if hasGitComponent(c) {
+		return "", nil, outsidef("%s: inside .git, which floe never reads", c)
+	}
+	if c == "." {
+		st, err := r.root.Lstat(".")
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+		}
+		return ".", st, nil
+	}
+	var done []string // components resolved so far, none a symlink
+	todo := strings.Split(c, "/")
+	var st fs.FileInfo
+	links := 0
+	for len(todo) > 0 {
+		name := todo[0]
+		todo = todo[1:]
+		switch name {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) == 0 {
+				return "", nil, outsidef("%s: a symlink resolves outside the root", c)
+			}
+			done = done[:len(done)-1]
+			if st, err = r.root.Lstat(path.Join(append([]string{"."}, done...)...)); err != nil {
+				return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+			}
+			continue
+		}
+		if isGitName(name) {
+			return "", nil, outsidef("%s: a symlink resolves into .git, which floe never reads", c)
+		}
+		p := path.Join(append(done, name)...)
+		if st, err = r.root.Lstat(p); err != nil {
+			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+		}
+		if st.Mode()&fs.ModeSymlink == 0 {
+			done = append(done, name)
+			continue
+		}
+		if links++; links > maxSymlinks {
+			return "", nil, fmt.Errorf("%s: too many levels of symlinks", c)
+		}
+		target, err := r.root.Readlink(p)
+		if err != nil {
+			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+		}
+		if filepath.IsAbs(target) {
+			in, err := filepath.Rel(r.dir, target)
+			if err != nil || in == ".." || strings.HasPrefix(in, ".."+string(filepath.Separator)) {
+				return "", nil, outsidef("%s: a symlink resolves outside the root", c)
+			}
+			done, target = nil, in
+		}
+		todo = append(strings.Split(filepath.ToSlash(target), "/"), todo...)
+	}
+	if len(done) == 0 {
+		return ".", st, nil
+	}
+	return path.Join(done...), st, nil
+}
+
+// isGitName reports whether a path component is .git, in any letter case (macOS and
+// Windows file systems fold case).
+func isGitName(name string) bool { return strings.EqualFold(name, ".git") }
+
+func hasGitComponent(c string) bool {
+	for name := range strings.SplitSeq(c, "/") {
+		if isGitName(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrapPath drops the *fs.PathError wrapping (its path is the resolved one, not the
+// one the user gave).
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // FindRoot implements CLI.md's default root for a path given on the command line: the

@@ -77,7 +77,7 @@ func TestHostileInputs(t *testing.T) {
 		{"link.yaml", "link.yaml: a symlink resolves outside the root"},
 		{"linkdir/floe.yaml", "linkdir/floe.yaml: a symlink resolves outside the root"},
 		{"linkdir", "a symlink resolves outside the root"},
-		{"deep.yaml", "YAML nesting deeper than 64 levels"},
+		{"deep.yaml", "YAML nesting deeper than 128 levels"},
 		{"multi.yaml", "multi.yaml:2:1: file holds more than one YAML document"},
 		{"selfref.yaml", "refers to a node that contains it"},
 		{"missing.yaml", "missing.yaml: no such file or directory"},
@@ -191,5 +191,136 @@ func TestFindRootAndRootRel(t *testing.T) {
 	}
 	if _, err := RootRel(repo, repo, "escape/floe.yaml"); err == nil {
 		t.Error("RootRel followed a symlink out of root")
+	}
+}
+
+// gitRoot is a root holding a .git directory, a secret beside it and links to both.
+func gitRoot(t *testing.T) (Root, string) {
+	t.Helper()
+	base := t.TempDir()
+	dir := filepath.Join(base, "root")
+	write(t, filepath.Join(dir, ".git", "config"), "[remote \"origin\"]\n\turl = https://token@example.com/x\n")
+	write(t, filepath.Join(dir, ".git", "refs", "floe.yaml"), "a: 1\n")
+	write(t, filepath.Join(dir, "ok.yaml"), "a: 1\n")
+	write(t, filepath.Join(base, "outside", "secret.yaml"), "a: 1\n")
+	for link, target := range map[string]string{
+		"config.yaml":    ".git/config",
+		"refs":           ".git/refs",
+		"git":            ".git",
+		"GitLink":        ".GIT",
+		"sub/up.yaml":    "../.git/config",
+		"abs.yaml":       filepath.Join(dir, ".git", "config"),
+		"out.yaml":       filepath.Join(base, "outside", "secret.yaml"),
+		"absin.yaml":     filepath.Join(dir, "ok.yaml"),
+		"loop.yaml":      "loop.yaml",
+		"sub/dotdot.yml": "../../outside/secret.yaml",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, link)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mustRoot(t, dir), dir
+}
+
+// TestOSRootNeverReadsGit: no path into .git is read, named or through a symlink, in
+// any letter case; the error says why and is ErrOutsideRoot.
+func TestOSRootNeverReadsGit(t *testing.T) {
+	r, _ := gitRoot(t)
+	for rel, want := range map[string]string{
+		".git/config":        ".git/config: inside .git, which floe never reads",
+		".GIT/config":        ".GIT/config: inside .git, which floe never reads",
+		"sub/../.git/config": ".git/config: inside .git, which floe never reads",
+		".git":               ".git: inside .git, which floe never reads",
+		"config.yaml":        "config.yaml: a symlink resolves into .git, which floe never reads",
+		"refs/floe.yaml":     "refs/floe.yaml: a symlink resolves into .git",
+		"git/config":         "git/config: a symlink resolves into .git",
+		"GitLink/config":     "GitLink/config: a symlink resolves into .git",
+		"sub/up.yaml":        "sub/up.yaml: a symlink resolves into .git",
+		"abs.yaml":           "abs.yaml: a symlink resolves into .git",
+	} {
+		t.Run(rel, func(t *testing.T) {
+			for op, call := range map[string]func() error{
+				"ReadFile": func() error { _, err := r.ReadFile(rel); return err },
+				"Stat":     func() error { _, err := r.Stat(rel); return err },
+				"ReadDir":  func() error { _, err := r.ReadDir(rel); return err },
+			} {
+				err := call()
+				if err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("%s: %v, want %q", op, err, want)
+				}
+				if !errors.Is(err, ErrOutsideRoot) {
+					t.Errorf("%s: %v is not ErrOutsideRoot", op, err)
+				}
+			}
+		})
+	}
+	names, err := r.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, ".git") {
+			t.Errorf("ReadDir lists %s", n)
+		}
+	}
+}
+
+// TestOSRootLinks: links out of the root are refused, links inside it followed.
+func TestOSRootLinks(t *testing.T) {
+	r, _ := gitRoot(t)
+	for rel, want := range map[string]string{
+		"out.yaml":       "out.yaml: a symlink resolves outside the root",
+		"sub/dotdot.yml": "sub/dotdot.yml: a symlink resolves outside the root",
+		"loop.yaml":      "loop.yaml: too many levels of symlinks",
+	} {
+		if _, err := r.ReadFile(rel); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", rel, err, want)
+		}
+	}
+	if b, err := r.ReadFile("absin.yaml"); err != nil || string(b) != "a: 1\n" {
+		t.Errorf("absolute link inside the root: %q %v", b, err)
+	}
+}
+
+// TestOSRootSwap: a directory swapped for a symlink between the check and the open
+// (a TOCTOU race) leads neither outside the root nor into .git.
+func TestOSRootSwap(t *testing.T) {
+	for name, tc := range map[string]struct{ target, want string }{
+		"outside": {filepath.Join("..", "outside"), "d/floe.yaml: a symlink resolves outside the root"},
+		"git":     {".git", "d/floe.yaml: changed while floe read it; refusing"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, dir := gitRoot(t)
+			write(t, filepath.Join(dir, "d", "floe.yaml"), "a: 1\n")
+			write(t, filepath.Join(dir, "..", "outside", "floe.yaml"), "secret: 1\n")
+			write(t, filepath.Join(dir, ".git", "floe.yaml"), "secret: 1\n")
+			if isDir, err := r.Stat("d/floe.yaml"); err != nil || isDir {
+				t.Fatalf("Stat: %v %v", isDir, err)
+			}
+			testHookBeforeOpen = func(string) {
+				if err := os.RemoveAll(filepath.Join(dir, "d")); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(tc.target, filepath.Join(dir, "d")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			defer func() { testHookBeforeOpen = nil }()
+			b, err := r.ReadFile("d/floe.yaml")
+			if err == nil {
+				t.Fatalf("read %q through the swapped link", b)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("got %q, want %q", err, tc.want)
+			}
+			testHookBeforeOpen = nil
+			// once swapped, the next read sees the link and says where it leads
+			if _, err := r.ReadFile("d/floe.yaml"); err == nil {
+				t.Fatal("read through the link")
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/yamlguard"
 )
 
 // Object is one Kubernetes object of a manifest stream.
@@ -78,19 +79,13 @@ func group(apiVersion string) string {
 	return ""
 }
 
-// Limits that keep hostile input (alias bombs, very deep nesting) cheap to reject:
-// a stream may produce four values per byte plus aliasBudget, aliases expanded.
-const (
-	aliasBudget = 1 << 18
-	maxDepth    = 1000
-)
-
 // Parse reads a stream of YAML documents into objects. Empty documents are skipped and
 // every List kind (v1 List, DeploymentList, …) is replaced by its items. Problems are
 // reported as a diag.List naming file, line and column: every problem found in the
 // stream, except that a YAML syntax error ends the reading.
 func Parse(file string, data []byte) ([]Object, error) {
-	p := &parser{file: file, maxNodes: 4*len(data) + aliasBudget}
+	p := &parser{file: file}
+	guard := yamlguard.Stream.New(file)
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var objs []Object
 	for {
@@ -103,11 +98,16 @@ func Parse(file string, data []byte) ([]Object, error) {
 			p.errs = append(p.errs, yamlError(file, err))
 			break
 		}
+		// Bounded (depth, aliases and what they expand to) before value expands it.
+		if err := guard.Node(&doc); err != nil {
+			p.guardError(err)
+			break
+		}
 		if len(doc.Content) == 0 {
 			continue
 		}
 		n := doc.Content[0]
-		v, ok := p.value(n, 0)
+		v, ok := p.value(n)
 		if !ok {
 			continue
 		}
@@ -139,12 +139,18 @@ func Parse(file string, data []byte) ([]Object, error) {
 }
 
 type parser struct {
-	file     string
-	errs     diag.List
-	nodes    int
-	maxNodes int
-	active   map[*yaml.Node]bool // anchors being expanded (cycle guard)
-	over     bool
+	file string
+	errs diag.List
+}
+
+// guardError records a refusal of the YAML guard.
+func (p *parser) guardError(err error) {
+	var ge *yamlguard.Error
+	if errors.As(err, &ge) {
+		p.errs = append(p.errs, diag.Diagnostic{File: p.file, Line: ge.Line, Col: ge.Column, Message: ge.Message})
+		return
+	}
+	p.errs = append(p.errs, diag.Diagnostic{File: p.file, Message: err.Error()})
 }
 
 func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
@@ -240,48 +246,26 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// value converts a YAML node into plain values, expanding aliases and merge keys.
-func (p *parser) value(n *yaml.Node, depth int) (any, bool) {
-	if p.over {
-		return nil, false
-	}
-	p.nodes++
-	if p.nodes > p.maxNodes {
-		p.over = true
-		p.errorf(n, "", "document too large after expanding aliases (more than %d values)", p.maxNodes)
-		return nil, false
-	}
-	if depth > maxDepth {
-		p.over = true
-		p.errorf(n, "", "nesting deeper than %d levels", maxDepth)
-		return nil, false
-	}
+// value converts a YAML node into plain values, expanding aliases and merge keys. The
+// document passed the YAML guard: its depth and what its aliases add are bounded, and
+// no alias refers to a node that contains it.
+func (p *parser) value(n *yaml.Node) (any, bool) {
 	switch n.Kind {
 	case yaml.AliasNode:
 		if n.Alias == nil {
 			p.errorf(n, "", "unknown alias %q", n.Value)
 			return nil, false
 		}
-		if p.active[n.Alias] {
-			p.errorf(n, "", "alias %q refers to itself", n.Value)
-			return nil, false
-		}
-		if p.active == nil {
-			p.active = map[*yaml.Node]bool{}
-		}
-		p.active[n.Alias] = true
-		v, ok := p.value(n.Alias, depth+1)
-		delete(p.active, n.Alias)
-		return v, ok
+		return p.value(n.Alias)
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {
 			return nil, true
 		}
-		return p.value(n.Content[0], depth+1)
+		return p.value(n.Content[0])
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			v, ok := p.value(c, depth+1)
+			v, ok := p.value(c)
 			if !ok {
 				return nil, false
 			}
@@ -289,7 +273,7 @@ func (p *parser) value(n *yaml.Node, depth int) (any, bool) {
 		}
 		return out, true
 	case yaml.MappingNode:
-		return p.mapping(n, depth)
+		return p.mapping(n)
 	case yaml.ScalarNode:
 		return p.scalar(n)
 	}
@@ -297,7 +281,7 @@ func (p *parser) value(n *yaml.Node, depth int) (any, bool) {
 	return nil, false
 }
 
-func (p *parser) mapping(n *yaml.Node, depth int) (any, bool) {
+func (p *parser) mapping(n *yaml.Node) (any, bool) {
 	out := make(map[string]any, len(n.Content)/2)
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -317,7 +301,7 @@ func (p *parser) mapping(n *yaml.Node, depth int) (any, bool) {
 			p.errorf(k, "", "duplicate key %q", k.Value)
 			return nil, false
 		}
-		v, ok := p.value(vn, depth+1)
+		v, ok := p.value(vn)
 		if !ok {
 			return nil, false
 		}
@@ -325,7 +309,7 @@ func (p *parser) mapping(n *yaml.Node, depth int) (any, bool) {
 	}
 	// Merge keys (<<) fill in keys the mapping does not set itself, first source first.
 	for _, mn := range merges {
-		v, ok := p.value(mn, depth+1)
+		v, ok := p.value(mn)
 		if !ok {
 			return nil, false
 		}

@@ -12,6 +12,8 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/internal/yamlguard"
 )
 
 // HelmPostRenderFilenameAnnotation is stamped by Helm 4 on every document it
@@ -23,11 +25,14 @@ const HelmPostRenderFilenameAnnotation = "postrenderer.helm.sh/postrender-filena
 // comments allowed). Empty and comment-only documents are dropped; the items
 // of List objects (kind List, or a *List kind whose items are objects) take
 // the List's place; YAML anchors and aliases are expanded. No annotations are
-// added. Every document must be a mapping. Errors name the document (1-based,
-// counting "---" separators) and the line in the stream.
+// added. Every document must be a mapping. Each document passes yamlguard's
+// Stream limits (depth, aliases and what they expand to, shared by the whole
+// stream) as soon as it is parsed, before anything walks it. Errors name the
+// document (1-based, counting "---" separators) and the line in the stream.
 func ParseStream(data []byte) ([]*yaml.RNode, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	guard := yamlguard.Stream.New("stream")
 	var out []*yaml.RNode
 	for {
 		doc := &yaml.Node{}
@@ -37,6 +42,10 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 		}
 		if err != nil {
 			return nil, streamError(data, err)
+		}
+		// Bounded (depth, aliases and what they expand to) before anything walks it.
+		if err := guard.KYAMLNode(doc); err != nil {
+			return nil, guardError(data, err)
 		}
 		if len(doc.Content) == 0 || ynIsNull(doc.Content[0]) {
 			continue // empty or comment-only document
@@ -58,14 +67,8 @@ func ParseStream(data []byte) ([]*yaml.RNode, error) {
 		out = appendObject(out, n)
 	}
 	if bytes.IndexByte(data, '*') >= 0 && bytes.IndexByte(data, '&') >= 0 {
-		budget := 100_000 + 2*len(data)
 		for _, rn := range out {
 			node := rn.YNode() // DeAnchor may leave rn without a node when it fails
-			n, err := expandedSize(node, map[*yaml.Node]int{}, budget)
-			if err != nil {
-				return nil, fmt.Errorf("%s (line %d): %w", objectID(node), node.Line, err)
-			}
-			budget -= n
 			if err := rn.DeAnchor(); err != nil {
 				return nil, fmt.Errorf("%s (line %d): %w", objectID(node), node.Line, err)
 			}
@@ -131,41 +134,16 @@ func checkNodes(n *yaml.Node, depth int, flow bool) error {
 // documents long before they reach it).
 const maxNesting = 10_000
 
-// expandedSize counts the nodes of n with aliases expanded, failing once the
-// count exceeds budget (ParseStream allows 100,000 nodes plus two per input
-// byte across the stream, far above what aliases in real manifests need; a
-// "billion laughs" document expands exponentially). memo holds the sizes of
-// nodes already counted.
-func expandedSize(n *yaml.Node, memo map[*yaml.Node]int, budget int) (int, error) {
-	if n == nil {
-		return 0, nil
+// guardError locates a refusal of the YAML guard by document and line.
+func guardError(data []byte, err error) error {
+	var ge *yamlguard.Error
+	if !errors.As(err, &ge) {
+		return err
 	}
-	if n.Kind == yaml.AliasNode {
-		n = n.Alias
-		if n == nil {
-			return 0, nil
-		}
+	if ge.Line == 0 {
+		return errors.New(ge.Message)
 	}
-	if v, ok := memo[n]; ok {
-		if v < 0 {
-			return 0, errors.New("YAML alias refers to a node that contains it")
-		}
-		return v, nil
-	}
-	memo[n] = -1 // in progress
-	total := 1
-	for _, c := range n.Content {
-		size, err := expandedSize(c, memo, budget-total)
-		if err != nil {
-			return 0, err
-		}
-		total += size
-		if total > budget {
-			return 0, errors.New("YAML aliases expand to too many nodes")
-		}
-	}
-	memo[n] = total
-	return total, nil
+	return fmt.Errorf("document %d (line %d): %s", documentAt(data, ge.Line), ge.Line, ge.Message)
 }
 
 // appendObject appends n, or the items of n when it is a List.

@@ -294,11 +294,11 @@ func TestParseStreamErrors(t *testing.T) {
 				"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n" +
 				"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n" +
 				"g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n",
-			err: "A/lol (line 1): YAML aliases expand to too many nodes",
+			err: "document 1 (line 7): YAML aliases expand to more than 100000 nodes",
 		},
 		"recursive alias": {
 			in:  "kind: A\nmetadata: {name: loop}\na: &a [x, *a]\n",
-			err: "A/loop (line 1): YAML alias refers to a node that contains it",
+			err: "document 1 (line 3): YAML alias *a refers to a node that contains it",
 		},
 		"unknown alias": {
 			in:  "kind: A\nx: *nope\n",

@@ -37,6 +37,6 @@
 //
 // Failing closed: bad input is exit 2, a denial exit 1, and in both cases nothing is
 // written to stdout. Helm 4 drops a plugin's stderr, so the command also writes the
-// diagnostics to LogPath ($FLOE_POST_RENDER_LOG, else $TMPDIR/floe-post-render.log)
+// diagnostics to LogPath ($FLOE_POST_RENDER_LOG, else $TMPDIR/floe-UID/post-render.log)
 // and names that file on stderr. Output is deterministic and f(f(x)) == f(x).
 package postrender

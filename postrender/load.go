@@ -7,6 +7,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/atomicwrite"
 	"github.com/floe-dev/floe/policies"
 )
 
@@ -53,7 +54,8 @@ func Load(root config.Root, contractRel, productRel string) (*Inputs, error) {
 }
 
 // LogPath is where a failed post-render also leaves its diagnostics, because Helm 4
-// drops a plugin's stderr: $FLOE_POST_RENDER_LOG, else $TMPDIR/floe-post-render.log.
+// drops a plugin's stderr: $FLOE_POST_RENDER_LOG, else post-render.log in floe's own
+// directory under $TMPDIR (PrivateDir).
 func LogPath(getenv func(string) string) string {
 	if p := getenv("FLOE_POST_RENDER_LOG"); p != "" {
 		return p
@@ -62,20 +64,28 @@ func LogPath(getenv func(string) string) string {
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	return filepath.Join(dir, "floe-post-render.log")
+	return filepath.Join(dir, privateDirName(), "post-render.log")
 }
 
-// WriteLog records msg at p (mode 0600); an empty msg removes a stale log. It returns
+// WriteLog records msg at p (mode 0600); an empty msg removes a stale log. The log is
+// written under a temporary name and renamed into place, so a symlink planted at p is
+// replaced, never followed; when p is in floe's own directory under $TMPDIR, that
+// directory is created (0700) or checked to be floe's (PrivateDir) first. It returns
 // the error of the write, which callers mention but do not fail on.
 func WriteLog(p, msg string) error {
+	if filepath.Base(filepath.Dir(p)) == privateDirName() {
+		if err := PrivateDir(filepath.Dir(p)); err != nil {
+			return fmt.Errorf("writing %s: %w", p, err)
+		}
+	}
 	if msg == "" {
-		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) { // a link itself, not its target
 			return err
 		}
 		return nil
 	}
-	if err := os.WriteFile(p, []byte(msg+"\n"), 0o600); err != nil {
-		return fmt.Errorf("writing %s: %w", p, err)
+	if err := atomicwrite.WriteFile(p, []byte(msg+"\n"), 0o600); err != nil {
+		return fmt.Errorf("writing %w", err)
 	}
 	return nil
 }

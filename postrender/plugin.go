@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/yamlguard"
 )
 
 // PluginName is the name Helm 4 users pass to --post-renderer.
@@ -70,26 +73,15 @@ func WritePlugin(dir, exe, version string) (string, error) {
 			Name string `yaml:"name"`
 			Type string `yaml:"type"`
 		}
-		if yerr := yaml.Unmarshal(old, &meta); yerr != nil || meta.Name != PluginName || meta.Type != "postrenderer/v1" {
+		yerr := yamlguard.Check(p, old)
+		if yerr == nil {
+			yerr = yaml.Unmarshal(old, &meta)
+		}
+		if yerr != nil || meta.Name != PluginName || meta.Type != "postrenderer/v1" {
 			return "", fmt.Errorf("%s exists and is not a floe post-renderer plugin; not overwriting it", p)
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
-	tmp, err := os.CreateTemp(dir, ".plugin-*.yaml")
-	if err != nil {
-		return "", err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return "", err
-	}
-	if err := tmp.Close(); err != nil {
-		return "", err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return "", err
-	}
-	return p, os.Rename(tmp.Name(), p)
+	return p, atomicwrite.WriteFile(p, data, 0o644)
 }

@@ -125,9 +125,6 @@ func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Rep
 // transform parses the stream and applies the filters: the nodes to write, where each
 // came from, and the ones the gate judges.
 func (r *Renderer) transform(in []byte) ([]*yaml.RNode, []source, map[*yaml.Node]bool, error) {
-	if err := checkAliases(in); err != nil {
-		return nil, nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
-	}
 	nodes, err := kustomize.ParseStream(in)
 	if err != nil {
 		return nil, nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
@@ -402,82 +399,4 @@ func isCustom(n *yaml.RNode) bool {
 		return false // core v1
 	}
 	return strings.Contains(group, ".") && !strings.HasSuffix(group, ".k8s.io")
-}
-
-// checkAliases refuses self-referencing YAML aliases (`a: &x {b: *x}`), which would
-// otherwise expand without end. It only runs when the stream has anchors at all.
-func checkAliases(data []byte) error {
-	if !bytes.Contains(data, []byte("&")) || !bytes.Contains(data, []byte("*")) {
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for doc := 1; ; doc++ {
-		var n yaml.Node
-		if err := dec.Decode(&n); err != nil {
-			return nil // end of stream, or a syntax error ParseStream reports with its location
-		}
-		if line := cyclic(&n, map[*yaml.Node]bool{}); line > 0 {
-			return fmt.Errorf("document %d (line %d): YAML alias refers to a node that contains it", doc, line)
-		}
-		if plain, expanded := nodes(&n), size(&n, map[*yaml.Node]int{}); expanded > 10*plain+10000 {
-			return fmt.Errorf("document %d: YAML aliases expand %d nodes into %d; refusing (alias bomb)", doc, plain, expanded)
-		}
-	}
-}
-
-// nodes counts the nodes of n's tree as written (an alias is one node).
-func nodes(n *yaml.Node) int {
-	total := 1
-	if n.Kind != yaml.AliasNode {
-		for _, c := range n.Content {
-			total += nodes(c)
-		}
-	}
-	return total
-}
-
-// size is the number of nodes n stands for with aliases expanded.
-func size(n *yaml.Node, memo map[*yaml.Node]int) int {
-	if n == nil {
-		return 0
-	}
-	if n.Kind == yaml.AliasNode {
-		return size(n.Alias, memo)
-	}
-	if v, ok := memo[n]; ok {
-		return v
-	}
-	total := 1
-	for _, c := range n.Content {
-		total += size(c, memo)
-		if total > 1<<30 {
-			total = 1 << 30
-		}
-	}
-	memo[n] = total
-	return total
-}
-
-// cyclic returns the line of an alias that points at one of its ancestors, or 0.
-func cyclic(n *yaml.Node, onPath map[*yaml.Node]bool) int {
-	if n == nil {
-		return 0
-	}
-	if n.Kind == yaml.AliasNode {
-		if onPath[n.Alias] {
-			return n.Line
-		}
-		n = n.Alias
-		if n == nil {
-			return 0
-		}
-	}
-	onPath[n] = true
-	defer delete(onPath, n)
-	for _, c := range n.Content {
-		if l := cyclic(c, onPath); l > 0 {
-			return l
-		}
-	}
-	return 0
 }

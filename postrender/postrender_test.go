@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -372,9 +373,11 @@ func TestBadInput(t *testing.T) {
 		"no name":       {"apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n", "stdin:1: ConfigMap has no metadata.name"},
 		"env not list":  {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env: {A: b}\n", "env is not a list"},
 		"bad context":   {"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    env:\n    - name: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT\n      value: '{not json'\n", "invalid container context JSON"},
-		"alias cycle":   {"a: &x {b: *x}\n", "YAML alias refers to a node that contains it"},
-		"alias bomb":    {"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n", "alias bomb"},
-		"only tests":    {"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations: {helm.sh/hook: test}\nspec: {containers: [{name: c, image: x}]}\n", "only Helm test hooks"},
+		"alias cycle":   {"a: &x {b: *x}\n", "stdin: document 1 (line 1): YAML alias *x refers to a node that contains it"},
+		// ten levels of ten: 10^10 nodes once expanded, refused before anything walks them
+		"billion laughs": {laughs(), "YAML aliases expand to more than 100000 nodes"},
+		"alias bomb":     {"a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n", "alias bomb"},
+		"only tests":     {"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations: {helm.sh/hook: test}\nspec: {containers: [{name: c, image: x}]}\n", "only Helm test hooks"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			out, _, err := r.Render(context.Background(), []byte(tc.in))
@@ -613,4 +616,15 @@ func TestGateStillCompiling(t *testing.T) {
 			}
 		})
 	}
+}
+
+// laughs is the "billion laughs" document: ten anchors, each ten aliases of the one before.
+func laughs() string {
+	var b strings.Builder
+	b.WriteString("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		prev := fmt.Sprintf("*l%d", i-1)
+		fmt.Fprintf(&b, "l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(prev+", ", 10), ", "))
+	}
+	return b.String()
 }

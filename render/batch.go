@@ -18,6 +18,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/atomicwrite"
 )
 
 // BatchOptions select a batch render (`floe render --all DIR`): every floe.yaml under Dir
@@ -167,16 +168,12 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 		}
 	}
 
-	var stage string // the staging directory, renamed to OutDir at the end
+	var stage *atomicwrite.Dir // the staging directory, renamed to OutDir at the end
 	if opts.OutDir != "" {
-		if stage, err = stageDir(opts.OutDir); err != nil {
-			return nil, fmt.Errorf("render --all: --output: %w", err)
+		if stage, err = atomicwrite.StageDir(opts.OutDir); err != nil {
+			return nil, diag.Usage(fmt.Errorf("render --all: --output: %w", err))
 		}
-		defer func() {
-			if stage != "" {
-				os.RemoveAll(stage)
-			}
-		}()
+		defer stage.Abort() // a no-op once committed
 	}
 
 	type done struct {
@@ -207,8 +204,10 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 				d := &results[i]
 				d.warnings, d.count = res.Warnings, len(res.Objects)
 				switch {
-				case stage != "":
-					d.err = writeObjects(filepath.Join(stage, filepath.FromSlash(outs[i])), res)
+				case stage != nil:
+					if err := writeObjects(stage, outs[i], res); err != nil {
+						d.err = diag.Usage(err)
+					}
 				case opts.JSON:
 					d.objects = res.Objects
 				default:
@@ -252,11 +251,10 @@ feed:
 	out.Warnings = uniqueSorted(all)
 
 	switch {
-	case stage != "":
-		if err := replaceDir(stage, opts.OutDir); err != nil {
-			return nil, fmt.Errorf("render --all: --output: %w", err)
+	case stage != nil:
+		if err := stage.Commit(); err != nil {
+			return nil, diag.Usage(fmt.Errorf("render --all: --output: %w", err))
 		}
-		stage = ""
 	case opts.JSON:
 		var objs []*yaml.RNode
 		for _, d := range results {
@@ -405,16 +403,14 @@ func outNames(root config.Root, dir string, products []string) ([]string, error)
 	return outs, nil
 }
 
-// writeObjects writes one file per object into dir with WriteDir's names and bytes.
+// writeObjects writes one file per object into the staged directory's subdirectory dir
+// (slash-separated) with WriteDir's names and bytes.
 // The bytes are cut from the render's canonical stream rather than emitted again: the
 // stream is the objects' documents, each encoded on its own, joined by "---" lines
 // (kustomize.EmitStream), and a line "---" at column 0 occurs nowhere else in
 // yaml.v3's output. Should the cut not give one document per object, each object is
 // emitted on its own as WriteDir does.
-func writeObjects(dir string, res *Result) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+func writeObjects(stage *atomicwrite.Dir, dir string, res *Result) error {
 	docs := splitStream(res.YAML)
 	if len(docs) != len(res.Objects) {
 		docs = nil
@@ -430,7 +426,7 @@ func writeObjects(dir string, res *Result) error {
 				return err
 			}
 		}
-		if err := os.WriteFile(filepath.Join(dir, names[i]), b, 0o644); err != nil {
+		if err := stage.Write(path.Join(dir, names[i]), b); err != nil {
 			return err
 		}
 	}
@@ -453,52 +449,6 @@ func splitStream(stream []byte) [][]byte {
 	}
 }
 
-// stageDir creates the staging directory next to out: a hidden sibling, so the rename at
-// the end stays within one file system.
-func stageDir(out string) (string, error) {
-	out = filepath.Clean(out)
-	parent := filepath.Dir(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".floe-new-")
-	if err != nil {
-		return "", err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return "", err
-	}
-	return tmp, nil
-}
-
-// replaceDir renames the finished staging directory to dir, replacing an existing dir
-// (moved aside first and removed after; put back if the rename fails).
-func replaceDir(stage, dir string) error {
-	dir = filepath.Clean(dir)
-	if _, err := os.Lstat(dir); err != nil {
-		if err := os.Rename(stage, dir); err != nil {
-			return fmt.Errorf("writing %s: %w", dir, err)
-		}
-		return nil
-	}
-	old, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".floe-old-")
-	if err != nil {
-		return err
-	}
-	os.Remove(old) // only the unique name is wanted
-	if err := os.Rename(dir, old); err != nil {
-		return fmt.Errorf("replacing %s: %w", dir, err)
-	}
-	if err := os.Rename(stage, dir); err != nil {
-		if rerr := os.Rename(old, dir); rerr != nil {
-			return fmt.Errorf("replacing %s: %w (and restoring it: %v; the previous files are in %s)", dir, err, rerr, old)
-		}
-		return fmt.Errorf("replacing %s: %w", dir, err)
-	}
-	return os.RemoveAll(old)
-}
-
 // checkBatchReplaceable refuses an OutDir that exists and holds anything but directories
 // and files named like WriteDir's, at any depth (so `--all … -o .` cannot wipe a tree).
 func checkBatchReplaceable(dir string) error {
@@ -508,7 +458,7 @@ func checkBatchReplaceable(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return pathError(dir, err)
 	}
 	if !st.IsDir() {
 		return fmt.Errorf("output %s exists and is not a directory", dir)

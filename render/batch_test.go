@@ -20,6 +20,7 @@ import (
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/golden"
+	"github.com/floe-dev/floe/internal/atomicwrite"
 )
 
 var (
@@ -644,14 +645,22 @@ func TestWriteObjectsFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	cut, emitted := filepath.Join(t.TempDir(), "cut"), filepath.Join(t.TempDir(), "emitted")
-	if err := writeObjects(cut, res); err != nil {
-		t.Fatal(err)
+	write := func(dir string, res *Result) {
+		stage, err := atomicwrite.StageDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeObjects(stage, "p", res); err != nil {
+			t.Fatal(err)
+		}
+		if err := stage.Commit(); err != nil {
+			t.Fatal(err)
+		}
 	}
+	write(cut, res)
 	broken := *res
 	broken.YAML = bytes.ReplaceAll(res.YAML, []byte("\n---\n"), []byte("\n"))
-	if err := writeObjects(emitted, &broken); err != nil {
-		t.Fatal(err)
-	}
+	write(emitted, &broken)
 	a, _ := tree(t, cut)
 	b, _ := tree(t, emitted)
 	if a != b || strings.Count(a, "\n") != len(res.Objects) {

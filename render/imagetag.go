@@ -45,14 +45,10 @@ func gitHead(root config.Root) (string, error) {
 	if root == nil {
 		return "", errors.New("no root")
 	}
-	isDir, err := root.Stat(".git")
-	if err != nil {
-		return "", errors.New("root is not a git checkout")
+	head, err := config.ReadGitFile(root, "HEAD")
+	if errors.Is(err, config.ErrNoGit) {
+		return "", err
 	}
-	if !isDir {
-		return "", errors.New(".git is a file (worktree or submodule); floe reads only a .git directory inside root")
-	}
-	head, err := root.ReadFile(".git/HEAD")
 	if err != nil {
 		return "", fmt.Errorf("reading .git/HEAD: %w", err)
 	}
@@ -65,10 +61,10 @@ func gitHead(root config.Root) (string, error) {
 	if !strings.HasPrefix(ref, "refs/") || strings.Contains(ref, "..") {
 		return "", fmt.Errorf(".git/HEAD names an unexpected ref %q", ref)
 	}
-	if b, err := root.ReadFile(".git/" + ref); err == nil {
+	if b, err := config.ReadGitFile(root, ref); err == nil {
 		return strings.TrimSpace(string(b)), nil
 	}
-	packed, err := root.ReadFile(".git/packed-refs")
+	packed, err := config.ReadGitFile(root, "packed-refs")
 	if err != nil {
 		return "", fmt.Errorf("%s: no loose ref and no packed-refs (an unborn branch?)", ref)
 	}

@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/internal/atomicwrite"
 )
 
 // reOutputFile matches the files WriteDir writes; a directory holding anything else is
@@ -85,31 +88,25 @@ func WriteDir(dir string, objs []*yaml.RNode) error {
 	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
-	tmp, err := stageDir(dir)
+	stage, err := atomicwrite.StageDir(dir)
 	if err != nil {
 		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
+	defer stage.Abort() // a no-op once committed
 	names := FileNames(objs)
 	for i, o := range objs {
+		if strings.ContainsAny(names[i], `/\`) || strings.Contains(names[i], "..") {
+			return fmt.Errorf("%s: %s %q is no file name; refusing to write it", dir, o.GetKind(), o.GetName())
+		}
 		b, err := emitOne(o)
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(tmp, names[i]), b, 0o644); err != nil {
+		if err := stage.Write(names[i], b); err != nil {
 			return err
 		}
 	}
-	if err := replaceDir(tmp, dir); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return stage.Commit()
 }
 
 // checkReplaceable refuses a dir that exists and holds anything WriteDir did not write.
@@ -119,7 +116,7 @@ func checkReplaceable(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return err
+		return pathError(dir, err)
 	}
 	if !st.IsDir() {
 		return fmt.Errorf("output %s exists and is not a directory", dir)
@@ -134,4 +131,13 @@ func checkReplaceable(dir string) error {
 		}
 	}
 	return nil
+}
+
+// pathError is err about the path the user gave, without the system call's wording.
+func pathError(p string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", p, err)
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -15,16 +13,13 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/policies"
 )
 
 type checkOptions struct {
 	contract, root, enforcement, output string
 }
-
-// maxCheckInput bounds each checked stream (rendered streams outgrow config's 4 MiB
-// input-file limit).
-const maxCheckInput = 64 << 20
 
 // checkNow is the clock exceptions expire by; tests replace it.
 var checkNow = time.Now
@@ -188,7 +183,7 @@ func readCheckStreams(stdin io.Reader, root config.Root, cwd string, files []str
 			if name, err = config.RootRel(root.Dir(), cwd, f); err != nil {
 				return nil, fmt.Errorf("check: %w", err)
 			}
-			data, err = readCheckFile(filepath.Join(root.Dir(), filepath.FromSlash(name)), name)
+			data, err = readCheckFile(root, name)
 		}
 		if err != nil {
 			return nil, err
@@ -202,25 +197,28 @@ func readCheckStreams(stdin io.Reader, root config.Root, cwd string, files []str
 	return objs, nil
 }
 
-func readCheckFile(path, name string) ([]byte, error) {
-	f, err := os.Open(path)
+// readCheckFile reads a checked stream inside the root, through it (confined, never
+// .git), then bounds its YAML.
+func readCheckFile(root config.Root, name string) ([]byte, error) {
+	data, err := config.ReadFileLimit(root, name, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+		return nil, err
 	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", name)
+	if err := yamlguard.Stream.Check(name, data); err != nil {
+		return nil, err
 	}
-	return readCheckLimited(f, name)
+	return data, nil
 }
 
+// readCheckLimited reads one checked stream (rendered streams outgrow the input files'
+// limit) and bounds its YAML before the policies parse it.
 func readCheckLimited(r io.Reader, name string) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxCheckInput+1))
+	data, err := yamlguard.ReadAll(name, r, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
-	if len(data) > maxCheckInput {
-		return nil, fmt.Errorf("%s: larger than the %d MiB limit", name, maxCheckInput>>20)
+	if err := yamlguard.Stream.Check(name, data); err != nil {
+		return nil, err
 	}
 	return data, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/diff"
 	"github.com/floe-dev/floe/internal/gitroot"
+	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -23,9 +24,6 @@ type diffOptions struct {
 	format                            string
 	exitCode                          bool
 }
-
-// maxStreamSize bounds a manifest stream read from --from, --to or --check.
-const maxStreamSize = 64 << 20
 
 // stdoutIsTerminal reports whether stdout is a terminal (text output is coloured only
 // then, and only without NO_COLOR). A variable so that tests can choose.
@@ -158,12 +156,9 @@ func readStream(s *streams, p string) ([]byte, error) {
 		}
 		r = f
 	}
-	b, err := io.ReadAll(io.LimitReader(r, maxStreamSize+1))
+	b, err := yamlguard.ReadAll(streamName(p), r, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return nil, diag.Usage(fmt.Errorf("%s: %w", streamName(p), err))
-	}
-	if len(b) > maxStreamSize {
-		return nil, diag.Usage(fmt.Errorf("%s: larger than the %d MiB limit", streamName(p), maxStreamSize>>20))
+		return nil, diag.Usage(err)
 	}
 	return b, nil
 }

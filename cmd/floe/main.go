@@ -10,18 +10,122 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/atomicwrite"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(runMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// signalGrace is how long a command may take to return after SIGINT or SIGTERM before
+// the process ends without it: work stuck where it never looks at its context (inside
+// a library, on a stdin that never closes) cannot hold the process past it.
+const signalGrace = 300 * time.Millisecond
+
+// runMain is run with the signals handled. On SIGINT or SIGTERM stdout is closed at
+// once (it only ever gets a command's whole output, so it stays empty), the command's
+// context is cancelled, and after it returns — or signalGrace, whichever is first —
+// the staged files are removed and the process exits with 128+signal (130 for SIGINT,
+// 143 for SIGTERM): what a shell reports for a process the signal killed, so callers
+// see the same code however floe ended, and never 1 ("no") or 2 ("invalid input").
+func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	out := &gatedWriter{w: stdout}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, stdin, out, stderr) }()
+	select {
+	case code := <-done:
+		return code
+	case sig := <-sigs:
+		cause := interrupted{sig}
+		cancel(cause)
+		closed := make(chan struct{})
+		go func() { out.close(); close(closed) }() // waits for a write under way
+		timer := time.NewTimer(signalGrace)
+		defer timer.Stop()
+		select {
+		case code := <-done:
+			atomicwrite.RemoveStaged()
+			if out.written() { // the whole output went out before the signal came
+				return code
+			}
+			return cause.code()
+		case <-timer.C:
+		}
+		select { // a write to a stalled stdout cannot hold the exit either
+		case <-closed:
+		case <-time.After(50 * time.Millisecond):
+		}
+		atomicwrite.RemoveStaged()
+		fmt.Fprintln(stderr, "floe: interrupted; nothing written")
+		return cause.code()
+	}
+}
+
+// interrupted is the cause of a command's context cancelled by a signal.
+type interrupted struct{ sig os.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + i.sig.String() }
+
+// code is 128 plus the signal's number: 130 for SIGINT, 143 for SIGTERM.
+func (i interrupted) code() int {
+	if s, ok := i.sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
+}
+
+// interruptedCode is the exit code of a command whose context was cancelled.
+func interruptedCode(ctx context.Context) int {
+	var i interrupted
+	if errors.As(context.Cause(ctx), &i) {
+		return i.code()
+	}
+	return 130
+}
+
+// gatedWriter is stdout once a signal may close it: a write after close writes nothing.
+type gatedWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+	wrote  bool
+}
+
+var errStdoutClosed = errors.New("interrupted: stdout closed")
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return 0, errStdoutClosed
+	}
+	g.wrote = true
+	return g.w.Write(p)
+}
+
+// written reports whether a write got through (before close).
+func (g *gatedWriter) written() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.wrote
+}
+
+func (g *gatedWriter) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
 }
 
 // streams are what a command reads and writes. Out is a buffer: it reaches the real
@@ -39,7 +143,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	err := root.ExecuteContext(ctx)
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "floe: interrupted; nothing written")
-		return 130
+		return interruptedCode(ctx)
 	}
 	code := exitCode(err)
 	if code == 0 || code == 1 {

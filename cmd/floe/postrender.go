@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/policies"
 	"github.com/floe-dev/floe/postrender"
 )
@@ -36,7 +36,7 @@ Helm 4:  floe helm-plugin DIR (once), then helm template REL CHART --post-render
 
 On failure nothing is written to stdout; the diagnostics go to stderr and, because
 Helm 4 drops a plugin's stderr, also to $FLOE_POST_RENDER_LOG (default
-$TMPDIR/floe-post-render.log).`,
+$TMPDIR/floe-UID/post-render.log, in a directory only floe creates, mode 0700).`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			logPath := postrender.LogPath(os.Getenv)
@@ -99,9 +99,9 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 	if err != nil {
 		return err
 	}
-	data, err := io.ReadAll(s.In)
+	data, err := yamlguard.ReadAll("stdin", s.In, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return diag.Usage(fmt.Errorf("post-render: reading stdin: %w", err))
+		return diag.Usage(fmt.Errorf("post-render: %w", err))
 	}
 	out, report, err := r.Render(ctx, data)
 	if _, cerr := engine.Wait(ctx); cerr != nil { // also when the level is off

@@ -12,6 +12,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/atomicwrite"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -132,18 +133,16 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 
 	// The evidence file is staged first and committed last, so a failure anywhere leaves
 	// neither it nor the output directory half-written.
-	var commitEvidence func() error
+	var evidence *atomicwrite.File
 	if o.evidence != "" {
 		b, err := res.Evidence.JSON()
 		if err != nil {
 			return err
 		}
-		commit, abort, err := stageFile(o.evidence, b)
-		if err != nil {
-			return fmt.Errorf("render: --evidence: %w", err)
+		if evidence, err = atomicwrite.StageFile(o.evidence, b, 0o644); err != nil {
+			return diag.Usage(fmt.Errorf("render: --evidence: %w", err))
 		}
-		defer abort()
-		commitEvidence = commit
+		defer evidence.Abort() // a no-op once committed
 	}
 	switch {
 	case o.output != "-":
@@ -159,10 +158,10 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	default:
 		s.Out.Write(res.YAML)
 	}
-	if commitEvidence != nil {
-		if err := commitEvidence(); err != nil {
+	if evidence != nil {
+		if err := evidence.Commit(); err != nil {
 			s.Out.Reset()
-			return fmt.Errorf("render: --evidence: %w", err)
+			return diag.Usage(fmt.Errorf("render: --evidence: %w", err))
 		}
 	}
 	return nil
@@ -199,27 +198,4 @@ func cliPath(root config.Root, cwd, p string) (string, error) {
 		return "", fmt.Errorf("%s: no such file in the current directory or in the root %s", p, root.Dir())
 	}
 	return rel, nil // inside the root but missing: the loader reports it with context
-}
-
-// stageFile writes data to a temporary file next to name; commit renames it into place,
-// abort (a no-op after commit) removes it.
-func stageFile(name string, data []byte) (commit func() error, abort func(), err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".floe-")
-	if err != nil {
-		return nil, nil, err
-	}
-	tmp := f.Name()
-	abort = func() { os.Remove(tmp) }
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err != nil {
-		abort()
-		return nil, nil, err
-	}
-	return func() error { return os.Rename(tmp, name) }, abort, nil
 }
