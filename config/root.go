@@ -265,10 +265,15 @@ func (r *osRoot) resolve(rel string) (string, fs.FileInfo, error) {
 		}
 		todo = append(strings.Split(filepath.ToSlash(target), "/"), todo...)
 	}
-	if len(done) == 0 {
-		return ".", st, nil
+	final := path.Join(append([]string{"."}, done...)...)
+	if st == nil || st.Mode()&fs.ModeSymlink != 0 {
+		// The last component was a symlink to "." (or ended on one): what it names is
+		// the directory resolved so far.
+		if st, err = r.root.Lstat(final); err != nil {
+			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+		}
 	}
-	return path.Join(done...), st, nil
+	return final, st, nil
 }
 
 // isGitName reports whether a path component is .git, in any letter case (macOS and

@@ -551,13 +551,13 @@ func TestAliasBound(t *testing.T) {
 	for _, tc := range []struct {
 		name, kust, want string
 	}{
-		{"kustomization", bomb, "ov/kustomization.yaml: YAML aliases expand to more than 100000 nodes"},
+		{"kustomization", bomb, "ov/kustomization.yaml: YAML aliases expand to more than 100000 nodes; refusing (alias bomb?)"},
 		{"inline patch", "patches:\n- patch: |\n" + indent(bomb, "    "),
-			"ov/kustomization.yaml:2:10: patches[0].patch: YAML aliases expand to more than 100000 nodes"},
+			"ov/kustomization.yaml:2:10: patches[0].patch: YAML aliases expand to more than 100000 nodes; refusing (alias bomb?)"},
 		{"inline strategic merge", "patchesStrategicMerge:\n- |\n" + indent(bomb, "  "),
-			"ov/kustomization.yaml:2:3: patchesStrategicMerge[0]: YAML aliases expand to more than 100000 nodes"},
+			"ov/kustomization.yaml:2:3: patchesStrategicMerge[0]: YAML aliases expand to more than 100000 nodes; refusing (alias bomb?)"},
 		{"inline transformer", "transformers:\n- |\n" + indent(bomb, "  "),
-			"ov/kustomization.yaml:2:3: transformers[0]: YAML aliases expand to more than 100000 nodes"},
+			"ov/kustomization.yaml:2:3: transformers[0]: YAML aliases expand to more than 100000 nodes; refusing (alias bomb?)"},
 		{"modest anchors", "commonLabels: &l {team: sales}\ncommonAnnotations: *l\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -240,14 +240,14 @@ func TestGitDirectoryNeverRead(t *testing.T) {
 			}
 			root := writeTree(t, f, tc.links)
 			_, err := Apply(context.Background(), root, []string{"ov"}, nil)
-			if err == nil || !strings.Contains(err.Error(), ".git directory") {
+			if err == nil || !strings.Contains(err.Error(), ".git") || strings.Contains(err.Error(), "[remote]") {
 				t.Fatalf("got %v, want a .git refusal", err)
 			}
 		})
 	}
 	// The overlay directory itself.
 	root := writeTree(t, map[string]string{".git/ov/kustomization.yaml": "{}\n"}, nil)
-	if _, err := Apply(context.Background(), root, []string{".git/ov"}, nil); err == nil || !strings.Contains(err.Error(), ".git directory") {
+	if _, err := Apply(context.Background(), root, []string{".git/ov"}, nil); err == nil || !strings.Contains(err.Error(), ".git") {
 		t.Fatalf("got %v, want a .git refusal", err)
 	}
 }
@@ -269,7 +269,8 @@ func TestSymlinkFanOutBounded(t *testing.T) {
 			root := writeTree(t, map[string]string{"ov/kustomization.yaml": tc.kust}, tc.links)
 			start := time.Now()
 			_, err := Apply(context.Background(), root, []string{"ov"}, nil)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
+			// The root's own bound on symlink hops may stop the walk first.
+			if err == nil || !strings.Contains(err.Error(), tc.want) && !strings.Contains(err.Error(), "too many levels of symlinks") {
 				t.Fatalf("got %v, want %q", err, tc.want)
 			}
 			if d := time.Since(start); d > 10*time.Second {
@@ -319,11 +320,18 @@ func TestFilesBounded(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "more than 10000 files") {
 		t.Fatalf("got %v, want the file bound", err)
 	}
-	big := strings.Repeat("#", 20<<20)
-	root = mapRoot{"ov/kustomization.yaml": "resources: [a.yaml, b.yaml, c.yaml, d.yaml]\n",
-		"ov/a.yaml": big, "ov/b.yaml": big, "ov/c.yaml": big, "ov/d.yaml": big}
+	// Each file under the per-file limit (4 MiB), together past MaxBytes.
+	big := strings.Repeat("#", 3<<20)
+	root = mapRoot{}
+	entries = nil
+	for i := 0; i < 22; i++ {
+		name := fmt.Sprintf("b%02d.yaml", i)
+		root["ov/"+name] = big
+		entries = append(entries, name)
+	}
+	root["ov/kustomization.yaml"] = "resources: [" + strings.Join(entries, ", ") + "]\n"
 	_, err = Apply(context.Background(), root, []string{"ov"}, nil)
-	if err == nil || err.Error() != "overlay ov: ov/d.yaml: the overlay reads more than 64 MiB" {
+	if err == nil || err.Error() != "overlay ov: ov/b21.yaml: the overlay reads more than 64 MiB" {
 		t.Fatalf("got %v, want the byte bound", err)
 	}
 }
