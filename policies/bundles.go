@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -27,8 +28,9 @@ const (
 
 // ContractBundles reads the *.rego files (tests excepted) of the contract's
 // policy.bundles, root-relative directories, through root: only the files directly in
-// each directory (never a subdirectory), never anything under .git, at most
-// maxBundleFiles files of maxBundleFileBytes each and maxBundleBytes in all.
+// each directory (never a subdirectory), never anything under .git (as written or
+// through a symlink), at most maxBundleFiles files of maxBundleFileBytes each and
+// maxBundleBytes in all.
 func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 	if c == nil || c.Policy == nil {
 		return nil, nil
@@ -48,7 +50,7 @@ func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %q: %w", where, dir, err)
 		}
-		if inGit(clean) {
+		if intoGit(root, clean) {
 			return nil, fmt.Errorf("%s: %s: floe never reads .git", where, clean)
 		}
 		names, err := root.ReadDir(clean)
@@ -64,6 +66,9 @@ func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 				return nil, fmt.Errorf("%s: %s: more than %d .rego files in the contract's policy bundles", where, clean, maxBundleFiles)
 			}
 			p := path.Join(clean, name)
+			if intoGit(root, p) {
+				return nil, fmt.Errorf("%s: %s: a symlink into .git; floe never reads .git", where, p)
+			}
 			src, err := root.ReadFile(p)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
@@ -82,6 +87,25 @@ func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 		}
 	}
 	return out, nil
+}
+
+// intoGit reports whether a clean root-relative path is .git or lies under it, as
+// written or once the root's symlinks are followed (a virtual root, without Dir, has
+// none). A path that does not resolve is left to the read through the root to report.
+func intoGit(root config.Root, rel string) bool {
+	if inGit(rel) {
+		return true
+	}
+	dir := root.Dir()
+	if dir == "" {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return false
+	}
+	r, err := filepath.Rel(dir, real)
+	return err == nil && inGit(filepath.ToSlash(r))
 }
 
 // inGit reports whether a clean root-relative path is .git or lies under it.

@@ -164,6 +164,7 @@ func TestContractBundles(t *testing.T) {
 	}
 	for name, tc := range map[string]struct {
 		files   map[string]string
+		links   map[string]string // path → symlink target
 		bundles []string
 		want    []string // module paths read
 		err     string
@@ -179,9 +180,27 @@ func TestContractBundles(t *testing.T) {
 		"too large a file": {files: map[string]string{"p/a.rego": ok + "# " + strings.Repeat("x", 300<<10)}, bundles: []string{"p"}, err: "policy.bundles[0]: p/a.rego: 307217 bytes, more than the 256 KiB a policy file may have"},
 		"too large in all": {files: big, bundles: []string{"p"}, err: "policy.bundles[0]: p/4.rego: the contract's policy bundles exceed 1 MiB"},
 		"no policy":        {files: map[string]string{"p/a.txt": ok}, bundles: []string{"p"}, err: "policy.bundles[0]: p holds no .rego policy"},
+		"file linked into .git": {
+			files: map[string]string{".git/config": "[remote]\n\turl = https://token@example.com/x\n", "p/a.rego": ok}, links: map[string]string{"p/config.rego": "../.git/config"},
+			bundles: []string{"p"}, err: "policy.bundles[0]: p/config.rego: a symlink into .git; floe never reads .git"},
+		"directory linked into .git": {
+			files: map[string]string{".git/hooks/a.rego": ok}, links: map[string]string{"p": ".git/hooks"},
+			bundles: []string{"p"}, err: "policy.bundles[0]: p: floe never reads .git"},
+		"link inside the root": {
+			files: map[string]string{"shared/a.rego": ok}, links: map[string]string{"p": "shared"},
+			bundles: []string{"p"}, want: []string{"p/a.rego"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			root := writeTree(t, tc.files)
+			for link, target := range tc.links {
+				full := filepath.Join(root.Dir(), filepath.FromSlash(link))
+				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Symlink(filepath.FromSlash(target), full); err != nil {
+					t.Fatal(err)
+				}
+			}
 			mods, err := ContractBundles(root, &config.Contract{Policy: &config.ContractPolicy{Bundles: tc.bundles}})
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
