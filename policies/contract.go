@@ -2,8 +2,6 @@ package policies
 
 import (
 	"fmt"
-	"path"
-	"strings"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
@@ -80,48 +78,4 @@ func ContractExceptions(c *config.Contract) []Exception {
 		out[i] = x
 	}
 	return out
-}
-
-// ContractBundles reads the *.rego files (tests excepted) of the contract's
-// policy.bundles, root-relative directories, through root.
-func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
-	if c == nil || c.Policy == nil {
-		return nil, nil
-	}
-	var out []Module
-	for i, dir := range c.Policy.Bundles {
-		where := fmt.Sprintf("policy.bundles[%d]", i)
-		if c.Source != nil {
-			if line, _ := c.Source.Pos(where); line > 0 {
-				where = fmt.Sprintf("%s:%d: %s", c.Source.Path, line, where)
-			} else {
-				where = c.Source.Path + ": " + where
-			}
-		}
-		clean, err := config.CleanRel(dir)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %q: %w", where, dir, err)
-		}
-		names, err := root.ReadDir(clean)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		n := 0
-		for _, name := range names {
-			if !strings.HasSuffix(name, ".rego") || isTest(name) {
-				continue
-			}
-			p := path.Join(clean, name)
-			src, err := root.ReadFile(p)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-			out = append(out, Module{Path: p, Source: src})
-			n++
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("%s: %s holds no .rego policy", where, clean)
-		}
-	}
-	return out, nil
 }

@@ -10,4 +10,10 @@
 // "severity" overrides the rule's). Expected values come from data.floe.params, so one
 // compiled engine serves every product. Platform bundles (contract `policy.bundles`)
 // follow the same convention and are compiled in next to the built-in policies.
+//
+// Every module, built-in or bundled, compiles with Capabilities: hermetic builtins only
+// (no network, process, randomness or host clock; time.now_ns() is the render time,
+// Params.Now). Bundles are read within bounds (ContractBundles) and refused, located,
+// when they call another builtin; each Check is bounded in time and result size
+// (Options), and fails rather than pass when a bound is hit.
 package policies

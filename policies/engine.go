@@ -10,9 +10,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/floe-dev/floe/diag"
 )
 
 // Severity of a rule or finding.
@@ -61,6 +64,10 @@ type Params struct {
 	Schedule         *Schedule `json:"schedule,omitempty"` // the product's schedule, when it has one
 	// NetworkPolicy is set when the Manifest enables network policies (P-32).
 	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`
+	// Now is the render time: the evaluation's clock, which time.now_ns() (and
+	// io.jwt.decode_verify) read in every rule, built-in or bundled. Zero reads as the
+	// Unix epoch, never as the host's clock. It is not part of data.floe.params.
+	Now time.Time `json:"-"`
 }
 
 // NetworkPolicy is what POL-NET-02 expects of the product NetworkPolicy.
@@ -77,8 +84,19 @@ type Schedule struct {
 // Options configure an Engine.
 type Options struct {
 	// ExtraBundles are platform policy modules (contract policy.bundles), read by the
-	// caller through the root. `*_test.rego` files among them are ignored.
+	// caller through the root (ContractBundles). `*_test.rego` files among them are
+	// ignored. They are compiled with Capabilities: a call of any other builtin is
+	// refused, located, before the compile.
 	ExtraBundles []Module
+	// Timeout bounds one Check, all its evaluations together, and separately the
+	// compile of ExtraBundles; 0 means DefaultTimeout. Exceeding it is an ErrTimeLimit
+	// error.
+	Timeout time.Duration
+	// MaxFindings bounds the findings of one Check, and MaxMessageBytes the bytes of
+	// their messages; 0 means DefaultMaxFindings, DefaultMaxMessageBytes. Exceeding
+	// either is an ErrResultLimit error.
+	MaxFindings     int
+	MaxMessageBytes int
 }
 
 // Engine is the compiled policy set: build it once per process with New, then Check
@@ -92,6 +110,8 @@ type Engine struct {
 
 	splitPkgs, wholePkgs *ast.Term // package names without "floe.", for input.packages
 	hasWhole             bool      // some packages must see the whole stream
+
+	limits limits
 }
 
 // violationQuery gathers every violation of every floe.* package in one evaluation, and
@@ -112,12 +132,48 @@ var ruleID = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
 
 // New compiles the built-in policies and opts.ExtraBundles and reads the rule metadata.
 // Without ExtraBundles it returns the process's one built-in Engine (see Prepare),
-// compiled on first use.
+// compiled on first use (with opts' bounds when it sets any). The compile of
+// ExtraBundles stops at opts.Timeout or when ctx ends.
 func New(ctx context.Context, opts Options) (*Engine, error) {
 	if len(opts.ExtraBundles) == 0 {
-		return builtinEngine()
+		e, err := builtinEngine()
+		if err != nil || opts.hasDefaultLimits() {
+			return e, err
+		}
+		bounded := *e
+		bounded.limits = opts.limits()
+		return &bounded, nil
 	}
-	return compile(ctx, opts)
+	return compileBounded(ctx, opts)
+}
+
+// compileBounded compiles as compile does, but returns when ctx ends or opts.Timeout
+// passes, whichever comes first (OPA's compiler cannot be interrupted: a compile that
+// is abandoned finishes in the background, its result unused).
+func compileBounded(ctx context.Context, opts Options) (*Engine, error) {
+	timeout := opts.limits().timeout
+	bounded, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		e   *Engine
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		e, err := compile(bounded, opts)
+		done <- result{e, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			if err := timeLimit("compiling policies", ctx, bounded, timeout); err != nil {
+				return nil, err
+			}
+		}
+		return r.e, r.err
+	case <-bounded.Done():
+		return nil, timeLimit("compiling policies", ctx, bounded, timeout)
+	}
 }
 
 // builtinEngine compiles the built-in policies once per process.
@@ -183,29 +239,42 @@ func (c *Compiling) Rules() []Rule {
 
 func compile(ctx context.Context, opts Options) (*Engine, error) {
 	modules := map[string]*ast.Module{}
-	all := append(Builtin(), opts.ExtraBundles...)
-	for _, m := range all {
+	builtin := Builtin()
+	bundleTerms := 0
+	for k, m := range append(builtin, opts.ExtraBundles...) {
 		if isTest(m.Path) {
 			continue
 		}
 		if _, dup := modules[m.Path]; dup {
 			return nil, fmt.Errorf("policy %s: given twice", m.Path)
 		}
-		mod, err := ast.ParseModuleWithOpts(m.Path, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		var mod *ast.Module
+		var err error
+		if k < len(builtin) {
+			if mod, err = ast.ParseModuleWithOpts(m.Path, string(m.Source), parseOptions()); err != nil {
+				err = fmt.Errorf("policy %w", err)
+			}
+		} else {
+			var terms int
+			mod, terms, err = parseBundle(m)
+			if bundleTerms += terms; err == nil && bundleTerms > maxBundleTerms {
+				err = fmt.Errorf("policy %s: the policy bundles have more than %d terms in all", m.Path, maxBundleTerms)
+			}
+		}
 		if err != nil {
-			return nil, fmt.Errorf("policy %w", err)
+			return nil, err
 		}
 		modules[m.Path] = mod
 	}
 	if err := checkPackages(modules); err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler()
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities())
 	compiler.Compile(modules)
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
 	}
-	e := &Engine{rules: map[string]Rule{}}
+	e := &Engine{rules: map[string]Rule{}, limits: opts.limits()}
 	if err := e.readRules(ctx, compiler); err != nil {
 		return nil, err
 	}
@@ -251,7 +320,7 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 }
 
 func prepare(ctx context.Context, compiler *ast.Compiler, query string) (rego.PreparedEvalQuery, error) {
-	q, err := rego.New(rego.Compiler(compiler), rego.Query(query), rego.StrictBuiltinErrors(false)).PrepareForEval(ctx)
+	q, err := rego.New(rego.Compiler(compiler), rego.Capabilities(Capabilities()), rego.Query(query), rego.StrictBuiltinErrors(false)).PrepareForEval(ctx)
 	if err != nil {
 		return q, fmt.Errorf("preparing the policy query: %w", err)
 	}
@@ -333,10 +402,19 @@ func ruleName(r *ast.Rule) string {
 	return ""
 }
 
+// readRules reads the rules' metadata, with the clock at the epoch: a compiled Engine
+// serves renders at any time.
 func (e *Engine) readRules(ctx context.Context, compiler *ast.Compiler) error {
-	rs, err := rego.New(rego.Compiler(compiler), rego.Query(rulesQuery)).Eval(ctx)
+	q, err := prepare(ctx, compiler, rulesQuery)
+	if err != nil {
+		return err
+	}
+	rs, err := q.Eval(ctx, rego.EvalTime(epoch))
 	if err != nil {
 		return fmt.Errorf("reading rule metadata: %w", err)
+	}
+	if len(rs) > e.limits.maxFindings {
+		return diag.Usage(fmt.Errorf("reading rule metadata: %w: more than %d rules", ErrResultLimit, e.limits.maxFindings))
 	}
 	var errs []error
 	for _, r := range rs {
@@ -384,6 +462,10 @@ func (e *Engine) Rule(id string) (Rule, bool) { r, ok := e.rules[id]; return r, 
 // (GOMAXPROCS parts of at least chunkSize objects), and any contract bundle's packages
 // and built-in ones declaring whole_stream on the whole; the findings are the same as
 // from one evaluation.
+//
+// Every rule sees p.Now as the time. The evaluations stop at the Engine's time limit
+// (ErrTimeLimit), and more findings or message bytes than its limits are an error
+// (ErrResultLimit): a Check that cannot finish fails, it never passes.
 func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding, error) {
 	items, err := inputItems(objs)
 	if err != nil {
@@ -393,7 +475,16 @@ func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding,
 	if err != nil {
 		return nil, err
 	}
-	return e.findings(ctx, e.evaluations(items), params, objs)
+	bounded, cancel := context.WithTimeout(ctx, e.limits.timeout)
+	defer cancel()
+	fs, err := e.findings(bounded, e.evaluations(items), params, objs, evalTime(p.Now))
+	if err != nil {
+		if lerr := timeLimit("evaluating policies", ctx, bounded, e.limits.timeout); lerr != nil {
+			return nil, lerr
+		}
+		return nil, err
+	}
+	return fs, nil
 }
 
 // evaluations plans the queries of one Check over items: one over the whole stream, or
@@ -427,9 +518,9 @@ type evaluation struct {
 	packages *ast.Term
 }
 
-// findings runs the evaluations concurrently and gathers their findings, deduplicated
-// and sorted.
-func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.Term, objs []Object) ([]Finding, error) {
+// findings runs the evaluations concurrently, at time now, and gathers their findings,
+// deduplicated and sorted, within the Engine's result limits.
+func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.Term, objs []Object, now time.Time) ([]Finding, error) {
 	results := make([][]any, len(evals))
 	errs := make([]error, len(evals))
 	var wg sync.WaitGroup
@@ -442,7 +533,7 @@ func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.T
 			if ev.packages != nil {
 				fields = append(fields, ast.Item(ast.StringTerm("packages"), ev.packages))
 			}
-			rs, err := ev.query.Eval(ctx, rego.EvalParsedInput(ast.NewObject(fields...)))
+			rs, err := ev.query.Eval(ctx, rego.EvalParsedInput(ast.NewObject(fields...)), rego.EvalTime(now))
 			switch {
 			case err != nil:
 				errs[k] = fmt.Errorf("evaluating policies: %w", err)
@@ -457,13 +548,24 @@ func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.T
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	n := 0
+	for _, vs := range results {
+		n += len(vs)
+	}
+	if n > e.limits.maxFindings {
+		return nil, diag.Usage(fmt.Errorf("evaluating policies: %w: %d findings, more than %d", ErrResultLimit, n, e.limits.maxFindings))
+	}
 	seen := map[Finding]bool{}
 	var out []Finding
+	size := 0
 	for k, vs := range results {
 		for _, pv := range vs {
 			f, err := e.finding(pv, objs, evals[k].offset, len(evals[k].items))
 			if err != nil {
 				return nil, err
+			}
+			if size += len(f.Message); size > e.limits.maxMessageBytes {
+				return nil, diag.Usage(fmt.Errorf("evaluating policies: %w: the findings' messages exceed %d bytes", ErrResultLimit, e.limits.maxMessageBytes))
 			}
 			if !seen[f] {
 				seen[f] = true

@@ -388,7 +388,7 @@ func TestEvaluationsStayInTheirPackages(t *testing.T) {
 	for _, ev := range evals {
 		allowed := map[string]bool{}
 		ev.packages.Value.(*ast.Array).Foreach(func(t *ast.Term) { allowed[string(t.Value.(ast.String))] = true })
-		results, err := e.findings(ctx, []evaluation{ev}, params, objs)
+		results, err := e.findings(ctx, []evaluation{ev}, params, objs, epoch)
 		if err != nil {
 			t.Fatal(err)
 		}

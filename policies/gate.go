@@ -212,10 +212,14 @@ func orUnknown(s string) string {
 }
 
 // Run is the whole gate in one call: nothing is evaluated at level off; otherwise
-// the engine checks objs with p and the gate applies levels and exceptions.
+// the engine checks objs with p (at g.Now when p.Now is zero) and the gate applies
+// levels and exceptions.
 func (g Gate) Run(ctx context.Context, e *Engine, objs []Object, p Params) (Report, error) {
 	if Effective(g.Level) == LevelOff {
 		return g.Apply(nil, e.Rules()), nil
+	}
+	if p.Now.IsZero() {
+		p.Now = g.Now
 	}
 	raw, err := e.Check(ctx, objs, p)
 	if err != nil {

@@ -16,7 +16,7 @@ func parseModules(t *testing.T, mods []Module) map[string]*ast.Module {
 	t.Helper()
 	out := map[string]*ast.Module{}
 	for _, m := range mods {
-		mod, err := ast.ParseModuleWithOpts(m.Path, string(m.Source), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		mod, err := ast.ParseModuleWithOpts(m.Path, string(m.Source), parseOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -25,13 +25,15 @@ func parseModules(t *testing.T, mods []Module) map[string]*ast.Module {
 	return out
 }
 
-// TestRegoUnitTests runs every *_test.rego through OPA's tester and requires, for each
-// rule declared in the policies' metadata, a passing test_<id>_pass* and a passing
-// test_<id>_fail* (id lower-cased, '-' → '_').
+// TestRegoUnitTests runs every *_test.rego through OPA's tester, compiled with the
+// engine's Capabilities, and requires, for each rule declared in the policies'
+// metadata, a passing test_<id>_pass* and a passing test_<id>_fail* (id lower-cased,
+// '-' → '_').
 func TestRegoUnitTests(t *testing.T) {
 	ctx := context.Background()
 	modules := parseModules(t, append(Builtin(), builtinTests()...))
-	ch, err := tester.NewRunner().SetModules(modules).RaiseBuiltinErrors(true).SetTimeout(2*time.Minute).Run(ctx, modules)
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(true)
+	ch, err := tester.NewRunner().SetCompiler(compiler).SetModules(modules).RaiseBuiltinErrors(true).SetTimeout(2*time.Minute).Run(ctx, modules)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestRegoUnitTests(t *testing.T) {
 // TestPoliciesCompileStrict keeps the built-in policies free of unused variables,
 // imports and other mistakes OPA's strict mode reports.
 func TestPoliciesCompileStrict(t *testing.T) {
-	c := ast.NewCompiler().WithStrict(true)
+	c := ast.NewCompiler().WithCapabilities(Capabilities()).WithStrict(true)
 	c.Compile(parseModules(t, Builtin()))
 	if c.Failed() {
 		t.Fatal(c.Errors)

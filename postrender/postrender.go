@@ -38,7 +38,7 @@ type Options struct {
 	Gate Gate
 	// Enforcement raises the effective level ("" keeps the Manifest/contract level).
 	Enforcement string
-	// Now is the clock for exception expiry (nil: time.Now).
+	// Now is the clock for exception expiry and the policies' time.now_ns (nil: time.Now).
 	Now func() time.Time
 }
 
@@ -225,12 +225,17 @@ func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source,
 	// check` judges them on floe's own renders. ProductVersion stays empty too: a
 	// chart's app.kubernetes.io/version names the chart's application, not the product
 	// (whose version travels in OTEL_RESOURCE_ATTRIBUTES and the annotations).
+	now := time.Now
+	if r.opts.Now != nil {
+		now = r.opts.Now
+	}
 	params := policies.Params{
 		Environment:      c.Environment.Name,
 		Product:          r.w.Product,
 		Mode:             r.w.Mode,
 		LineageEnabled:   r.w.LineageEnabled,
 		LineageNamespace: r.w.LNS,
+		Now:              now(),
 	}
 	if c, ok := r.opts.Gate.(*policies.Compiling); ok {
 		if _, err := c.Wait(ctx); err != nil { // the contract's bundles do not compile
@@ -241,11 +246,7 @@ func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source,
 	if err != nil {
 		return nil, fmt.Errorf("post-render: %w", err)
 	}
-	now := time.Now
-	if r.opts.Now != nil {
-		now = r.opts.Now
-	}
-	g := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: now()}
+	g := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: params.Now}
 	rules := r.opts.Gate.Rules()
 	known := map[string]bool{}
 	for _, rule := range rules {

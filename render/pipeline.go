@@ -33,7 +33,8 @@
 // Nothing reads a clock, the process environment or map order except where an Options
 // field injects it (Now, ImageTag; ARGOCD_APP_REVISION only when ImageTag is empty), so
 // the output is byte-for-byte reproducible. Now only reaches the evidence (renderedAt)
-// and the gate (exception expiry); a zero Now expires no exception.
+// and the gate (exception expiry, the policies' time.now_ns); a zero Now expires no
+// exception and reads as the Unix epoch in the policies.
 package render
 
 import (
@@ -74,7 +75,7 @@ type Options struct {
 	// Annotations are extra provenance annotations for every object (e.g. Argo CD's).
 	Annotations map[string]string
 	// Now is the render time recorded in the evidence and given to the gate (exception
-	// expiry); zero = not recorded.
+	// expiry, the policies' clock); zero = not recorded.
 	Now time.Time
 	// FloeVersion is recorded in the evidence ("dev" when empty).
 	FloeVersion string

@@ -75,6 +75,7 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 	}
 	p := in.Product
 	params := policies.ContractParams(c)
+	params.Now = in.Now
 	params.Product, params.ProductVersion = p.Metadata.Name, p.Metadata.Version
 	params.Mode, params.LineageEnabled, params.LineageNamespace = in.Mode, in.LineageEnabled, in.LineageNamespace
 	if s := p.Schedule; s != nil && s.Cron != "" {

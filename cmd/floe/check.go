@@ -21,7 +21,7 @@ type checkOptions struct {
 	contract, root, enforcement, output string
 }
 
-// checkNow is the clock exceptions expire by; tests replace it.
+// checkNow is the clock exceptions expire by and the policies read; tests replace it.
 var checkNow = time.Now
 
 // newCheckCmd is `floe check --contract FILE [--root DIR] [--enforcement off|warn|strict]

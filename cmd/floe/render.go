@@ -168,7 +168,8 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 }
 
 // renderTime is SOURCE_DATE_EPOCH when set (reproducible evidence, SPEC P-16), else the
-// clock. It only reaches the evidence record and the expiry of policy exceptions.
+// clock. It only reaches the evidence record, the expiry of policy exceptions and the
+// policies' clock (time.now_ns).
 func renderTime(getenv func(string) string) time.Time {
 	if v := getenv("SOURCE_DATE_EPOCH"); v != "" {
 		if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
