@@ -228,11 +228,12 @@ func TestDefaultRoot(t *testing.T) {
 
 func TestShowRedacts(t *testing.T) {
 	for in, want := range map[string]string{
-		"grpc://user:hunter2@otel:4317":  `"grpc://***@otel:4317"`,
-		"admin:hunter2@registry.example": `"***@registry.example"`,
+		"grpc://user:hunter2@otel:4317":  `"grpc://<redacted>@otel:4317"`,
+		"admin:hunter2@registry.example": `"<redacted>@registry.example"`,
 		"@daily":                         `"@daily"`,
 		"plain":                          `"plain"`,
-		strings.Repeat("x", 100):         `"` + strings.Repeat("x", 77) + `..."`,
+		"note " + "gh" + "p_" + strings.Repeat("A1b2C3d4E5", 4): `"note <redacted>"`,
+		strings.Repeat("x", 100):                                `"` + strings.Repeat("x", 80) + `…(100 bytes)"`,
 	} {
 		if got := show(in); got != want {
 			t.Errorf("show(%q) = %s, want %s", in, got, want)
