@@ -55,6 +55,7 @@ func (c *checker) literal(p, v, want string) {
 }
 
 func validateContract(c *checker, k *Contract, root Root) {
+	c.literalCredentials()
 	c.literal("apiVersion", k.APIVersion, "floe.dev/v1alpha1")
 	c.literal("kind", k.Kind, "PlatformEnvironmentContract")
 
@@ -251,11 +252,23 @@ func (c *checker) choice(p string, ch *Choice) {
 	}
 }
 
+// msgHostUserinfo refuses user:password@host in a scheme-less address.
+const msgHostUserinfo = "address carries credentials before its host; use a secret reference (an image pull Secret)"
+
+// hostUserinfo reports whether a scheme-less address (host[:port]/path) starts with
+// userinfo: an "@" before the first "/".
+func hostUserinfo(v string) bool {
+	host, _, _ := strings.Cut(v, "/")
+	return strings.Contains(host, "@")
+}
+
 // registry checks an image-repository prefix: no scheme, no tag, no digest.
 func (c *checker) registry(p, v string) {
 	switch {
 	case strings.Contains(v, "://"):
 		c.errorf(p, "%s must not have a scheme (write registry.example.com/path)", show(v))
+	case hostUserinfo(v):
+		c.errorf(p, "%s", msgHostUserinfo)
 	case strings.Contains(v, "@"):
 		c.errorf(p, "%s must not carry a digest; floe appends the tag per image", show(v))
 	case strings.Contains(v[strings.LastIndex(v, "/")+1:], ":") && strings.Contains(v, "/"):

@@ -57,6 +57,7 @@ func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 }
 
 func validateManifest(c *checker, m *Manifest) {
+	c.literalCredentials()
 	c.literal("apiVersion", m.APIVersion, "floe.dev/v1")
 	c.literal("kind", m.Kind, "Manifest")
 

@@ -20,6 +20,7 @@ var (
 )
 
 func validateProduct(c *checker, p *FloeSpec) {
+	c.literalCredentials()
 	forbiddenKeys(c, p.Source.Node)
 
 	c.literal("apiVersion", p.APIVersion, "floe.dev/v1")

@@ -106,6 +106,24 @@ func (sh shape) guarded(s string) bool {
 	return false
 }
 
+// ShapeOf names the first of the Shapes s contains ("JWT", "GitHub token"), or "".
+func ShapeOf(s string) string {
+	if len(s) < minLen {
+		return ""
+	}
+	for _, sh := range shapes {
+		if !sh.guarded(s) {
+			continue
+		}
+		for _, loc := range sh.re.FindAllStringIndex(s, -1) {
+			if sh.check == nil || sh.check(s[loc[0]:loc[1]]) {
+				return sh.Name
+			}
+		}
+	}
+	return ""
+}
+
 // Shaped reports whether s contains key material of one of the Shapes.
 func Shaped(s string) bool { return len(find(s, false)) > 0 }
 
