@@ -130,13 +130,13 @@ func validateContract(c *checker, k *Contract, root Root) {
 					continue
 				}
 				if j, dup := seen[a.Name]; dup {
-					c.errorf(ip, "duplicate approved compute %q (also approved[%d])", a.Name, j)
+					c.errorf(ip, "duplicate approved compute %s (also approved[%d])", show(a.Name), j)
 				}
 				seen[a.Name] = i
 			}
 			if c.required(p+".default", pl.Compute.Default) && len(pl.Compute.Approved) > 0 {
 				if _, ok := seen[pl.Compute.Default]; !ok {
-					c.errorf(p+".default", "%q is not in approved: [%s]", pl.Compute.Default, strings.Join(approvedNames(pl.Compute), ", "))
+					c.errorf(p+".default", "%s is not in approved: [%s]", show(pl.Compute.Default), strings.Join(approvedNames(pl.Compute), ", "))
 				}
 			}
 		}
@@ -243,12 +243,12 @@ func (c *checker) choice(p string, ch *Choice) {
 			continue
 		}
 		if seen[a] {
-			c.errorf(ip, "duplicate entry %q", a)
+			c.errorf(ip, "duplicate entry %s", show(a))
 		}
 		seen[a] = true
 	}
 	if c.required(p+".default", ch.Default) && len(ch.AlphaSupported) > 0 && !seen[ch.Default] {
-		c.errorf(p+".default", "%q is not in alphaSupported: [%s]", ch.Default, strings.Join(ch.AlphaSupported, ", "))
+		c.errorf(p+".default", "%s is not in alphaSupported: [%s]", show(ch.Default), strings.Join(ch.AlphaSupported, ", "))
 	}
 }
 
