@@ -48,6 +48,13 @@ func (f PodSecurity) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 			if !windows {
 				containerDefaults(c)
 			}
+			bad, err := dagsterContexts(c)
+			if err != nil {
+				return fmt.Errorf("%s: container %s: %w", objectID(w.obj), ynScalar(ynGet(c, "name")), err)
+			}
+			for _, b := range bad {
+				refused = append(refused, refusedAt(w, "containers[name="+ynScalar(ynGet(c, "name"))+"]."+b.path, b.message))
+			}
 			return nil
 		})
 	})

@@ -30,12 +30,7 @@ const refusedFile = "(rendered)"
 func refusePod(w workload) diag.List {
 	var out diag.List
 	at := func(field, format string, args ...any) {
-		file := ynScalar(ynPath(w.obj, "metadata", "annotations", HelmPostRenderFilenameAnnotation))
-		if file == "" {
-			file = refusedFile
-		}
-		out = append(out, diag.Diagnostic{File: file, Path: objectID(w.obj) + ": " + specPath(w) + field,
-			Message: fmt.Sprintf(format, args...)})
+		out = append(out, refusedAt(w, field, fmt.Sprintf(format, args...)))
 	}
 	if vols := ynGet(w.spec, "volumes"); vols != nil && vols.Kind == yaml.SequenceNode {
 		for i, v := range vols.Content {
@@ -63,6 +58,16 @@ func refusePod(w workload) diag.List {
 		}
 	}
 	return out
+}
+
+// refusedAt locates a refused field of a workload's pod spec: the Helm post-render file
+// when known, else refusedFile, then the object and the field path.
+func refusedAt(w workload, field, message string) diag.Diagnostic {
+	file := ynScalar(ynPath(w.obj, "metadata", "annotations", HelmPostRenderFilenameAnnotation))
+	if file == "" {
+		file = refusedFile
+	}
+	return diag.Diagnostic{File: file, Path: objectID(w.obj) + ": " + specPath(w) + field, Message: message}
 }
 
 // specPath is the field path of the pod spec inside its object, with a trailing dot.

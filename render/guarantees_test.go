@@ -185,3 +185,36 @@ func withoutSourceHash(stream []byte) []byte {
 	}
 	return []byte(b.String())
 }
+
+// TestGuaranteesHoldInDagsterContext: an overlay that rewrites the code server's
+// container context — what Dagster's run pods are launched with — gets its weakenings
+// reset, or the render refused for a hostPath volume, at every level.
+func TestGuaranteesHoldInDagsterContext(t *testing.T) {
+	rewrite := func(ctx string) weakening {
+		return weakening{ops: `- {op: test, path: "{pod}/containers/0/env/2/name", value: DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT}
+- {op: replace, path: "{pod}/containers/0/env/2/value", value: '` + ctx + `'}`}
+	}
+	for _, level := range []string{"off", "warn", "strict"} {
+		t.Run(level, func(t *testing.T) {
+			root := weakeningRoot(t, level, RuntimeDagster, rewrite(`{"k8s":{"security_context":{"privileged":true,"run_as_user":0},"run_k8s_config":{"pod_spec_config":{"host_network":true}}}}`))
+			res, err := Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
+				Runtime: RuntimeDagster, ImageTag: testTag, Enforcement: level})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := string(res.YAML)
+			if !strings.Contains(out, `"privileged":false`) || strings.Contains(out, `"privileged":true`) ||
+				strings.Contains(out, "host_network") || strings.Contains(out, `"run_as_user":0`) {
+				t.Errorf("container context weakenings survived:\n%s", out)
+			}
+
+			root = weakeningRoot(t, level, RuntimeDagster, rewrite(`{"k8s":{"volumes":[{"name":"root","host_path":{"path":"/"}}]}}`))
+			_, err = Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
+				Runtime: RuntimeDagster, ImageTag: testTag, Enforcement: level})
+			var code diag.ExitCode
+			if err == nil || !errors.As(err, &code) || code.ExitCode() != 2 || !strings.Contains(err.Error(), "k8s.volumes[0].host_path: a host_path volume is not allowed") {
+				t.Errorf("want a located exit-2 refusal, got %v", err)
+			}
+		})
+	}
+}
