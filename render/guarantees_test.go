@@ -208,6 +208,16 @@ func TestGuaranteesHoldInDagsterContext(t *testing.T) {
 				t.Errorf("container context weakenings survived:\n%s", out)
 			}
 
+			root = weakeningRoot(t, level, RuntimeDagster, rewrite(`{"k8s":{"namespace":"kube-system","service_account_name":"cluster-admin"}}`))
+			res, err = Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
+				Runtime: RuntimeDagster, ImageTag: testTag, Enforcement: level})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out := string(res.YAML); !strings.Contains(out, `"namespace":"floe-dev","service_account_name":"floe-data-product-runner"`) {
+				t.Errorf("container context identity not enforced:\n%s", out)
+			}
+
 			root = weakeningRoot(t, level, RuntimeDagster, rewrite(`{"k8s":{"volumes":[{"name":"root","host_path":{"path":"/"}}]}}`))
 			_, err = Render(context.Background(), Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product",
 				Runtime: RuntimeDagster, ImageTag: testTag, Enforcement: level})
