@@ -138,7 +138,9 @@ type coded struct {
 	err  error
 }
 
-func (c coded) Error() string { return c.err.Error() }
+// Error is the wrapped error's text with key material redacted: Usage and No mark the
+// errors floe prints, whatever produced them.
+func (c coded) Error() string { return secretshape.Redact(c.err.Error()) }
 func (c coded) Unwrap() error { return c.err }
 func (c coded) ExitCode() int { return c.code }
 

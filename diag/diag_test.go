@@ -1,6 +1,7 @@
 package diag
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -45,4 +46,13 @@ func FuzzExcerpt(f *testing.F) {
 			t.Fatalf("bad excerpt %q of %d bytes", e, len(s))
 		}
 	})
+}
+
+func TestCodedErrorsRedactKeyMaterial(t *testing.T) {
+	token := "gl" + "pat-" + strings.Repeat("x9Y8z7", 4)
+	for _, err := range []error{Usage(errors.New("overlay: " + token)), No(errors.New("denied: " + token))} {
+		if strings.Contains(err.Error(), token) || !strings.Contains(err.Error(), "<redacted>") {
+			t.Errorf("error text %q is not redacted", err.Error())
+		}
+	}
 }
