@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/floe-dev/floe/diag"
 )
 
 var cronFields = [5]struct {
@@ -26,10 +28,63 @@ func CheckCron(expr string) error {
 	}
 	for i, f := range fields {
 		if err := cronField(f, cronFields[i].lo, cronFields[i].hi); err != nil {
-			return fmt.Errorf("%s field %q: %v", cronFields[i].name, f, err)
+			return fmt.Errorf("%s field %q: %v", cronFields[i].name, diag.Excerpt(f), err)
 		}
 	}
-	return nil
+	return cronFires(fields)
+}
+
+// daysIn is the most days each month can have (February: 29, in leap years).
+var daysIn = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// cronFires refuses a schedule that can never fire: its days of the month occur in
+// none of its months (0 0 30 2 *, 0 0 31 4,6,9,11 *). When both day fields are
+// restricted a run happens on either, so only a day-of-week field starting with "*"
+// (Kubernetes' cron, like Vixie cron, then requires both days to match) makes the
+// day of the month decisive.
+func cronFires(fields []string) error {
+	if !strings.HasPrefix(fields[4], "*") || strings.HasPrefix(fields[2], "*") {
+		return nil
+	}
+	days, months := cronValues(fields[2], 1, 31), cronValues(fields[3], 1, 12)
+	for m := 1; m <= 12; m++ {
+		if !months[m] {
+			continue
+		}
+		for d := 1; d <= daysIn[m]; d++ {
+			if days[d] {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("never fires: no month of %q has a day of %q", diag.Excerpt(fields[3]), diag.Excerpt(fields[2]))
+}
+
+// cronValues expands a field cronField accepted into the set of values it matches.
+func cronValues(f string, lo, hi int) []bool {
+	set := make([]bool, hi+1)
+	for _, part := range strings.Split(f, ",") {
+		rng, stepText, hasStep := strings.Cut(part, "/")
+		step := 1
+		if hasStep {
+			step, _ = cronNum(stepText)
+		}
+		a, b := lo, hi
+		if rng != "*" {
+			x, y, isRange := strings.Cut(rng, "-")
+			a, _ = cronNum(x)
+			b = a
+			if isRange {
+				b, _ = cronNum(y)
+			} else if hasStep {
+				b = hi // N/STEP runs from N to the end of the range
+			}
+		}
+		for v := a; v <= b && v <= hi; v += max(step, 1) {
+			set[v] = true
+		}
+	}
+	return set
 }
 
 func cronField(f string, lo, hi int) error {

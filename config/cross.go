@@ -119,10 +119,10 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 			tp := "plugins." + pc.manifest + ".type"
 			if !supports(ch.AlphaSupported, sel.Type) {
 				out = append(out, locate(msrc, tp, diag.Error,
-					"X-03: %s %q is not supported by contract %s (plugins.%s.alphaSupported: [%s])", pc.manifest, sel.Type, k.Source.Path, pc.pec, strings.Join(ch.AlphaSupported, ", ")))
+					"X-03: %s %s is not supported by contract %s (plugins.%s.alphaSupported: [%s])", pc.manifest, show(sel.Type), k.Source.Path, pc.pec, strings.Join(ch.AlphaSupported, ", ")))
 			} else if pc.pec == "orchestrator" && !supports([]string{ch.Default}, sel.Type) {
 				out = append(out, locate(msrc, tp, diag.Error,
-					"X-02: orchestrator %q differs from the contract's default %q (%s)", sel.Type, ch.Default, k.Source.Path))
+					"X-02: orchestrator %s differs from the contract's default %s (%s)", show(sel.Type), show(ch.Default), k.Source.Path))
 			}
 		}
 	}
@@ -136,7 +136,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 			}
 			sort.Strings(names)
 			out = append(out, locate(k.Source, "runtime.resourcePreset", diag.Error,
-				"preset %q is not defined in the platform manifest's resource_presets: [%s]", k.Runtime.ResourcePreset, strings.Join(names, ", ")))
+				"preset %s is not defined in the platform manifest's resource_presets: [%s]", show(k.Runtime.ResourcePreset), strings.Join(names, ", ")))
 		}
 	}
 
@@ -158,14 +158,14 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 				src = c.Source
 			}
 		}
-		d := locate(psrc, "metadata.name", diag.Error, "X-06: product %q is not in approved_products of %s: [%s]", p.Metadata.Name, src.Path, strings.Join(m.ApprovedProducts, ", "))
+		d := locate(psrc, "metadata.name", diag.Error, "X-06: product %s is not in approved_products of %s: [%s]", show(p.Metadata.Name), src.Path, strings.Join(m.ApprovedProducts, ", "))
 		out = append(out, d)
 	}
 	if m.ApprovedSinks != nil {
 		for i, d := range p.Destinations {
 			if !oneOf(d.SinkType, m.ApprovedSinks...) {
 				out = append(out, locate(psrc, fmt.Sprintf("destinations[%d].sink_type", i), diag.Error,
-					"Sink type '%s' is not in the approved sinks: [%s]", d.SinkType, strings.Join(m.ApprovedSinks, ", ")))
+					"Sink type '%s' is not in the approved sinks: [%s]", diag.Excerpt(d.SinkType), strings.Join(m.ApprovedSinks, ", ")))
 			}
 		}
 	}
@@ -234,9 +234,9 @@ func checkCompute(in *Inputs, contractOK bool) diag.List {
 		}
 		cp := fmt.Sprintf("transforms[%d].compute", i)
 		if !oneOf(t.Compute, approved...) {
-			out = append(out, locate(p.Source, cp, diag.Error, "E204: Compute target not in approved plugins: '%s' is not approved by %s (approved: [%s])", t.Compute, from, list))
+			out = append(out, locate(p.Source, cp, diag.Error, "E204: Compute target not in approved plugins: '%s' is not approved by %s (approved: [%s])", diag.Excerpt(t.Compute), from, list))
 		} else if t.Compute != pluginType {
-			out = append(out, locate(p.Source, cp, diag.Warning, "per-transform compute override is not executable in this Floe version (single dbt profile): %q differs from plugins.compute %q", t.Compute, pluginType))
+			out = append(out, locate(p.Source, cp, diag.Warning, "per-transform compute override is not executable in this Floe version (single dbt profile): %s differs from plugins.compute %s", show(t.Compute), show(pluginType)))
 		}
 	}
 	return out
@@ -278,7 +278,7 @@ func ValidateRuntime(in *Inputs, runtime string) diag.List {
 				"P-14: runtime dagster needs observability.tracing.endpoint; without it Dagster run pods export traces to localhost:4317"))
 		}
 		if !reDNSLabel.MatchString(p.Metadata.Name) {
-			out = append(out, locate(p.Source, "metadata.name", diag.Error, "%q cannot name the code-server Service (DNS-1035 label)", p.Metadata.Name))
+			out = append(out, locate(p.Source, "metadata.name", diag.Error, "%s cannot name the code-server Service (DNS-1035 label)", show(p.Metadata.Name)))
 		}
 	case "floe-jobs":
 		if n := len(p.Metadata.Name); n > maxFloeJobsProduct {

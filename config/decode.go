@@ -151,7 +151,7 @@ func (d *decoder) wrongType(n *yaml.Node, path, want string) {
 	d.bad[path] = true
 	got := describe(n)
 	if want == "a string" && n.Kind == yaml.ScalarNode {
-		if reSecretName.MatchString(path) || len(n.Value) > 40 {
+		if unquotable(path, n.Value) || len(n.Value) > 40 {
 			d.errAt(n, path, "expected a string, got %s (quote the value)", got)
 			return
 		}

@@ -4,7 +4,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/secretshape"
 )
 
 // Patterns are compiled once per process (Load runs on every Argo CD refresh).
@@ -26,7 +28,6 @@ var (
 	reURL           = regexp.MustCompile(`^https?://[^\s/]+`)
 	reNonSlugChars  = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 	reNonDBTNameChr = regexp.MustCompile(`[^A-Za-z0-9_]`)
-	reSecretName    = regexp.MustCompile(`(?i)(password|secret|token|api[_-]?key|access[_-]?key|credential)[^.\[]*$`)
 )
 
 // Slug is SPEC §0 S: every run of characters outside [A-Za-z0-9_] replaced by one "_",
@@ -78,25 +79,35 @@ func oneOf(v string, allowed ...string) bool {
 
 func enumList(allowed []string) string { return strings.Join(allowed, ", ") }
 
-// reUserinfo finds credentials in URL-like values (scheme://user:pass@host, user:pass@host).
+// show quotes a user-supplied value for a message: key material is redacted (a URL keeps
+// its scheme and host) and a long value is cut to a bounded excerpt, so no secret or
+// flood reaches the terminal (CLI.md).
+func show(v string) string {
+	return strconv.Quote(diag.Excerpt(secretshape.Redact(maskUserinfo(v))))
+}
+
+// reUserinfo finds what comes before a host in URL-like values (scheme://user:pass@host,
+// scheme://token@host, user:pass@host): even a user name alone can be a token.
 var reUserinfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@\s]+@`)
 
-// show quotes a user-supplied value for a message: credentials before an "@" are masked
-// and long values are cut, so no secret or flood reaches the terminal (CLI.md).
-func show(v string) string {
-	if loc := reUserinfo.FindStringSubmatchIndex(v); loc != nil {
-		scheme := ""
-		if loc[2] >= 0 {
-			scheme = v[loc[2]:loc[3]]
-		}
-		v = scheme + "***@" + v[loc[1]:]
+// maskUserinfo replaces the userinfo of a URL-like value by secretshape.Redacted.
+func maskUserinfo(v string) string {
+	loc := reUserinfo.FindStringSubmatchIndex(v)
+	if loc == nil {
+		return v
 	}
-	if len(v) > 80 {
-		cut := 77
-		for cut > 0 && !utf8.RuneStart(v[cut]) {
-			cut--
-		}
-		v = v[:cut] + "..."
+	scheme := ""
+	if loc[2] >= 0 {
+		scheme = v[loc[2]:loc[3]]
 	}
-	return strconv.Quote(v)
+	return scheme + secretshape.Redacted + "@" + v[loc[1]:]
+}
+
+// unquotable reports whether a value at field path p must not be quoted in a message:
+// the path's last key says secret, or the value has the shape of one.
+func unquotable(p, v string) bool {
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		p = p[i+1:]
+	}
+	return secretshape.Name(p) || secretshape.Value(v)
 }

@@ -11,31 +11,37 @@ import (
 )
 
 func TestCheckCron(t *testing.T) {
-	good := []string{"*/10 * * * *", "0 8 * * *", "0 0 1 1 0", "59 23 31 12 6", "0-30/5 8-18 * 1,6-8 1-5", "5/15 * * * *", "  0 8 * * *  ", "0\t8 * * *"}
+	good := []string{"*/10 * * * *", "0 8 * * *", "0 0 1 1 0", "59 23 31 12 6", "0-30/5 8-18 * 1,6-8 1-5", "5/15 * * * *", "  0 8 * * *  ", "0\t8 * * *",
+		"0 0 29 2 *", "0 0 31 1-3 *", "0 0 30 2 1", "0 0 31 */2 *", "0 0 5/10 2 *", "0 0 */31 2 *"}
 	for _, c := range good {
 		if err := CheckCron(c); err != nil {
 			t.Errorf("CheckCron(%q): %v", c, err)
 		}
 	}
 	bad := map[string]string{
-		"0 8 * * MON":   "names (MON, JAN) are not supported",
-		"0 8 * JAN *":   "names",
-		"@daily":        "macros",
-		"0 0 8 * * *":   "want 5 fields",
-		"0 8 * *":       "want 5 fields",
-		"60 * * * *":    "out of range 0-59",
-		"* 24 * * *":    "out of range 0-23",
-		"* * 0 * *":     "out of range 1-31",
-		"* * * 13 *":    "out of range 1-12",
-		"* * * * 7":     "out of range 0-6",
-		"*/0 * * * *":   "step 0 out of range",
-		"*/61 * * * *":  "step 61 out of range",
-		"30-10 * * * *": "runs backwards",
-		"1,,2 * * * *":  "empty list item",
-		"? * * * *":     "is not a number",
-		"-1 * * * *":    "is not a number",
-		"* * L * *":     "names",
-		"":              "want 5 fields",
+		"0 8 * * MON":       "names (MON, JAN) are not supported",
+		"0 8 * JAN *":       "names",
+		"@daily":            "macros",
+		"0 0 8 * * *":       "want 5 fields",
+		"0 8 * *":           "want 5 fields",
+		"60 * * * *":        "out of range 0-59",
+		"* 24 * * *":        "out of range 0-23",
+		"* * 0 * *":         "out of range 1-31",
+		"* * * 13 *":        "out of range 1-12",
+		"* * * * 7":         "out of range 0-6",
+		"*/0 * * * *":       "step 0 out of range",
+		"*/61 * * * *":      "step 61 out of range",
+		"30-10 * * * *":     "runs backwards",
+		"1,,2 * * * *":      "empty list item",
+		"? * * * *":         "is not a number",
+		"-1 * * * *":        "is not a number",
+		"* * L * *":         "names",
+		"":                  "want 5 fields",
+		"0 0 31 2 *":        "never fires",
+		"0 0 30 2 *":        "never fires",
+		"0 0 31 4,6,9,11 *": "never fires",
+		"0 0 30-31 2 */2":   "never fires",
+		"0 0 31 2,4 *":      `no month of "2,4" has a day of "31"`,
 	}
 	for c, want := range bad {
 		err := CheckCron(c)
@@ -228,11 +234,12 @@ func TestDefaultRoot(t *testing.T) {
 
 func TestShowRedacts(t *testing.T) {
 	for in, want := range map[string]string{
-		"grpc://user:hunter2@otel:4317":  `"grpc://***@otel:4317"`,
-		"admin:hunter2@registry.example": `"***@registry.example"`,
+		"grpc://user:hunter2@otel:4317":  `"grpc://<redacted>@otel:4317"`,
+		"admin:hunter2@registry.example": `"<redacted>@registry.example"`,
 		"@daily":                         `"@daily"`,
 		"plain":                          `"plain"`,
-		strings.Repeat("x", 100):         `"` + strings.Repeat("x", 77) + `..."`,
+		"note " + "gh" + "p_" + strings.Repeat("A1b2C3d4E5", 4): `"note <redacted>"`,
+		strings.Repeat("x", 100):                                `"` + strings.Repeat("x", 80) + `…(100 bytes)"`,
 	} {
 		if got := show(in); got != want {
 			t.Errorf("show(%q) = %s, want %s", in, got, want)

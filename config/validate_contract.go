@@ -55,6 +55,7 @@ func (c *checker) literal(p, v, want string) {
 }
 
 func validateContract(c *checker, k *Contract, root Root) {
+	c.literalCredentials()
 	c.literal("apiVersion", k.APIVersion, "floe.dev/v1alpha1")
 	c.literal("kind", k.Kind, "PlatformEnvironmentContract")
 
@@ -129,13 +130,13 @@ func validateContract(c *checker, k *Contract, root Root) {
 					continue
 				}
 				if j, dup := seen[a.Name]; dup {
-					c.errorf(ip, "duplicate approved compute %q (also approved[%d])", a.Name, j)
+					c.errorf(ip, "duplicate approved compute %s (also approved[%d])", show(a.Name), j)
 				}
 				seen[a.Name] = i
 			}
 			if c.required(p+".default", pl.Compute.Default) && len(pl.Compute.Approved) > 0 {
 				if _, ok := seen[pl.Compute.Default]; !ok {
-					c.errorf(p+".default", "%q is not in approved: [%s]", pl.Compute.Default, strings.Join(approvedNames(pl.Compute), ", "))
+					c.errorf(p+".default", "%s is not in approved: [%s]", show(pl.Compute.Default), strings.Join(approvedNames(pl.Compute), ", "))
 				}
 			}
 		}
@@ -242,13 +243,23 @@ func (c *checker) choice(p string, ch *Choice) {
 			continue
 		}
 		if seen[a] {
-			c.errorf(ip, "duplicate entry %q", a)
+			c.errorf(ip, "duplicate entry %s", show(a))
 		}
 		seen[a] = true
 	}
 	if c.required(p+".default", ch.Default) && len(ch.AlphaSupported) > 0 && !seen[ch.Default] {
-		c.errorf(p+".default", "%q is not in alphaSupported: [%s]", ch.Default, strings.Join(ch.AlphaSupported, ", "))
+		c.errorf(p+".default", "%s is not in alphaSupported: [%s]", show(ch.Default), strings.Join(ch.AlphaSupported, ", "))
 	}
+}
+
+// msgHostUserinfo refuses user:password@host in a scheme-less address.
+const msgHostUserinfo = "address carries credentials before its host; use a secret reference (an image pull Secret)"
+
+// hostUserinfo reports whether a scheme-less address (host[:port]/path) starts with
+// userinfo: an "@" before the first "/".
+func hostUserinfo(v string) bool {
+	host, _, _ := strings.Cut(v, "/")
+	return strings.Contains(host, "@")
 }
 
 // registry checks an image-repository prefix: no scheme, no tag, no digest.
@@ -256,6 +267,8 @@ func (c *checker) registry(p, v string) {
 	switch {
 	case strings.Contains(v, "://"):
 		c.errorf(p, "%s must not have a scheme (write registry.example.com/path)", show(v))
+	case hostUserinfo(v):
+		c.errorf(p, "%s", msgHostUserinfo)
 	case strings.Contains(v, "@"):
 		c.errorf(p, "%s must not carry a digest; floe appends the tag per image", show(v))
 	case strings.Contains(v[strings.LastIndex(v, "/")+1:], ":") && strings.Contains(v, "/"):

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/floe-dev/floe/diag"
 )
 
 // Manifest enums (SPEC §1.2).
@@ -48,7 +50,7 @@ func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 				"Use FLOE_ENV environment variable at runtime to select environment. See quickstart.md for environment resolution patterns.", k.Value)
 			return
 		}
-		msg := fmt.Sprintf("Unknown fields in manifest will be ignored: ['%s']. This may indicate a newer manifest version or typos.", k.Value)
+		msg := fmt.Sprintf("Unknown fields in manifest will be ignored: ['%s']. This may indicate a newer manifest version or typos.", diag.Excerpt(k.Value))
 		if h := closest(k.Value, infoOf(manifestType).names); h != "" {
 			msg += fmt.Sprintf(" Did you mean %q?", h)
 		}
@@ -57,6 +59,7 @@ func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 }
 
 func validateManifest(c *checker, m *Manifest) {
+	c.literalCredentials()
 	c.literal("apiVersion", m.APIVersion, "floe.dev/v1")
 	c.literal("kind", m.Kind, "Manifest")
 
@@ -66,7 +69,7 @@ func validateManifest(c *checker, m *Manifest) {
 			c.maxLen("metadata.name", md.Name, 63)
 			if c.pattern("metadata.name", md.Name, reManifestName, "a valid manifest name (lower-case letters, digits and '-', not starting or ending with '-')") &&
 				reservedManifestNames[strings.ToLower(md.Name)] {
-				c.errorf("metadata.name", "%q is a reserved name (default, system, floe, admin, root)", md.Name)
+				c.errorf("metadata.name", "%s is a reserved name (default, system, floe, admin, root)", show(md.Name))
 			}
 		}
 		if c.required("metadata.version", md.Version) {

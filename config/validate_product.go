@@ -10,6 +10,8 @@ import (
 	_ "time/tzdata" // P-06: IANA zones without relying on the host's zoneinfo
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/floe-dev/floe/diag"
 )
 
 var (
@@ -20,6 +22,7 @@ var (
 )
 
 func validateProduct(c *checker, p *FloeSpec) {
+	c.literalCredentials()
 	forbiddenKeys(c, p.Source.Node)
 
 	c.literal("apiVersion", p.APIVersion, "floe.dev/v1")
@@ -129,14 +132,14 @@ func validateProductName(c *checker, n string) {
 		c.errorf(p, "is %d characters long; at most %d allowed", len(n), maxProductName)
 	}
 	if !reProductName.MatchString(n) {
-		c.errorf(p, "%q is not a valid product name (^[a-z][a-z0-9-]*$: lower-case letter first, then lower-case letters, digits, '-')", n)
+		c.errorf(p, "%s is not a valid product name (^[a-z][a-z0-9-]*$: lower-case letter first, then lower-case letters, digits, '-')", show(n))
 		return
 	}
 	if strings.HasSuffix(n, "-") {
-		c.errorf(p, "%q ends with '-': Kubernetes names built from it would be invalid (P-03)", n)
+		c.errorf(p, "%s ends with '-': Kubernetes names built from it would be invalid (P-03)", show(n))
 	}
 	if strings.Contains(n, "--") {
-		c.errorf(p, "%q contains '--': its dbt name and slug would differ (P-03)", n)
+		c.errorf(p, "%s contains '--': its dbt name and slug would differ (P-03)", show(n))
 	}
 }
 
@@ -196,14 +199,15 @@ func validateTransforms(c *checker, ts []Transform) {
 				continue
 			}
 			if _, ok := index[dep]; !ok {
-				c.errorf(p, "FLOE-E301: Model '%s' references non-existent model '%s'", t.Name, dep)
+				c.errorf(p, "FLOE-E301: Model '%s' references non-existent model '%s'", diag.Excerpt(t.Name), diag.Excerpt(dep))
 			}
 		}
 	}
 	// P-04 (b): no cycles; report one cycle path per strongly connected set
 	if cyc := findCycle(ts, index); cyc != nil {
+		cyc = shortestCycle(ts, index, cyc)
 		first := index[cyc[0]]
-		c.errorf(fmt.Sprintf("transforms[%d].dependsOn", first), "FLOE-E302: Circular dependency detected: %s", strings.Join(cyc, " -> "))
+		c.errorf(fmt.Sprintf("transforms[%d].dependsOn", first), "FLOE-E302: Circular dependency detected: %s", cyclePath(cyc))
 	}
 }
 
@@ -259,6 +263,74 @@ func findCycle(ts []Transform, index map[string]int) []string {
 		}
 	}
 	return nil
+}
+
+// maxCycleSearch bounds the nodes of a found cycle from which a shorter one is sought
+// (each search is one breadth-first walk of the graph).
+const maxCycleSearch = 64
+
+// shortestCycle returns the shortest cycle through a node of cyc (first node repeated
+// at the end), so a report names a -> b -> a rather than the long way round. Ties go to
+// the node that comes first in cyc.
+func shortestCycle(ts []Transform, index map[string]int, cyc []string) []string {
+	best := cyc
+	for k, start := range cyc[:len(cyc)-1] {
+		if k == maxCycleSearch {
+			break
+		}
+		if p := cycleThrough(ts, index, index[start], len(best)-1); p != nil && len(p) < len(best) {
+			best = p
+		}
+	}
+	return best
+}
+
+// cycleThrough finds by breadth-first search the shortest cycle from transform s back
+// to itself with fewer than limit edges, or nil.
+func cycleThrough(ts []Transform, index map[string]int, s, limit int) []string {
+	prev := map[int]int{}
+	queue := []int{s}
+	for depth := 0; len(queue) > 0 && depth < limit; depth++ {
+		var next []int
+		for _, i := range queue {
+			for _, dep := range ts[i].DependsOn {
+				j, ok := index[dep]
+				if !ok {
+					continue
+				}
+				if j == s {
+					path := []string{ts[s].Name}
+					for k := i; k != s; k = prev[k] {
+						path = append(path, ts[k].Name)
+					}
+					path = append(path, ts[s].Name)
+					// collected backwards from the end: reverse the middle
+					for a, b := 1, len(path)-2; a < b; a, b = a+1, b-1 {
+						path[a], path[b] = path[b], path[a]
+					}
+					return path
+				}
+				if _, seen := prev[j]; !seen && j != s {
+					prev[j] = i
+					next = append(next, j)
+				}
+			}
+		}
+		queue = next
+	}
+	return nil
+}
+
+// maxCycleShown bounds the transforms a cycle report names.
+const maxCycleShown = 8
+
+// cyclePath prints a cycle a -> b -> … -> a, naming at most maxCycleShown transforms.
+func cyclePath(cyc []string) string {
+	if len(cyc) <= maxCycleShown+1 {
+		return strings.Join(cyc, " -> ")
+	}
+	head, tail := cyc[:maxCycleShown/2], cyc[len(cyc)-maxCycleShown/2:]
+	return fmt.Sprintf("%s -> … (%d more) -> %s", strings.Join(head, " -> "), len(cyc)-len(head)-len(tail), strings.Join(tail, " -> "))
 }
 
 // forbiddenKeys applies FloeSpec's recursive environment-field rule (C004/FR-014):

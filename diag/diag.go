@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/floe-dev/floe/internal/secretshape"
 )
 
 // Severity says whether a diagnostic fails the command.
@@ -35,6 +37,8 @@ type Diagnostic struct {
 	Severity Severity
 }
 
+// String is the diagnostic as floe prints it. Any part with the shape of key material
+// (a token, a key, a URL's password) is redacted, whoever wrote the message.
 func (d Diagnostic) String() string {
 	var b strings.Builder
 	if d.File != "" {
@@ -52,7 +56,7 @@ func (d Diagnostic) String() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(d.Message)
-	return b.String()
+	return secretshape.Redact(b.String())
 }
 
 // List is a set of diagnostics; as an error it reports every error-severity entry.
@@ -134,7 +138,9 @@ type coded struct {
 	err  error
 }
 
-func (c coded) Error() string { return c.err.Error() }
+// Error is the wrapped error's text with key material redacted: Usage and No mark the
+// errors floe prints, whatever produced them.
+func (c coded) Error() string { return secretshape.Redact(c.err.Error()) }
 func (c coded) Unwrap() error { return c.err }
 func (c coded) ExitCode() int { return c.code }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/secretshape"
 )
 
 // Change says what happened to an object or a field.
@@ -429,7 +430,7 @@ func (o *objectWalk) leaf(c at, ch Change, a, b any) {
 // namedSecret reports whether v, held by a secret-named key, could be a secret.
 func namedSecret(v any) bool {
 	s, ok := v.(string)
-	return ok && assignedSecret(s)
+	return ok && secretshape.Literal(s)
 }
 
 // anySecret is looksSecret for a leaf or a list of names.

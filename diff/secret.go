@@ -1,79 +1,15 @@
 package diff
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/floe-dev/floe/internal/secretshape"
 )
-
-// secretName matches env variable names and ConfigMap keys whose values are secrets.
-var secretName = regexp.MustCompile(`(?i)(password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)`)
-
-// secretLooking matches values that are key material whatever field holds them. Each
-// pattern has a cheap guard: a substring any match must contain.
-var secretLooking = []struct {
-	guard string
-	re    *regexp.Regexp
-}{
-	{"-----BEGIN ", regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*-----`)},                              // PEM block
-	{"AKIA", regexp.MustCompile(`\bAKIA[0-9A-Z]{16}\b`)},                                           // AWS access key id
-	{"ASIA", regexp.MustCompile(`\bASIA[0-9A-Z]{16}\b`)},                                           // AWS temporary key id
-	{"gh", regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{30,}`)},                                     // GitHub tokens
-	{"github_pat_", regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9_]{20,}`)},                          // GitHub fine-grained tokens
-	{"xox", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},                                  // Slack tokens
-	{"eyJ", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)}, // JWT
-	{"@", regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`)},                                            // URL with a password
-}
-
-// secretAssignment finds "password=…", "--api-key=…", "token: …" inside a value
-// (command lines, embedded configuration); group 2 is the assigned value.
-var secretAssignment = regexp.MustCompile(`(?i)(password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?([^\s"',;]*)`)
 
 // looksSecret reports whether a leaf value must not be printed whatever its field.
 func looksSecret(v any) bool {
 	s, ok := v.(string)
-	if !ok || len(s) < 8 {
-		return false
-	}
-	for _, p := range secretLooking {
-		if strings.Contains(s, p.guard) && p.re.MatchString(s) {
-			return true
-		}
-	}
-	if strings.ContainsAny(s, ":=") {
-		for _, m := range secretAssignment.FindAllStringSubmatch(s, -1) {
-			if assignedSecret(m[2]) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// assignedSecret reports whether the value assigned to a secret-named key could be a
-// secret: not empty, not a literal, a reference or a structure.
-func assignedSecret(v string) bool {
-	v = strings.TrimRight(v, "}])")
-	if v == "" || strings.ContainsAny(v[:1], "$[{(<%*") {
-		return false // empty, ${VAR}, $(VAR), a list, an object, <placeholder>, %s, ***
-	}
-	switch strings.ToLower(v) {
-	case "true", "false", "null", "none", "nil", "yes", "no", "on", "off", "~":
-		return false
-	}
-	return true
-}
-
-// referenceKey reports whether a secret-named key holds a reference or a setting
-// rather than a secret: secretName, secretKeyRef, tokenPath, automount…Token is not it.
-func referenceKey(key string) bool {
-	k := strings.ToLower(key)
-	for _, suffix := range []string{"name", "names", "ref", "refs", "path", "file", "seconds", "mode",
-		"provider", "class", "type", "namespace", "items", "enabled", "length", "ttl"} {
-		if strings.HasSuffix(k, suffix) {
-			return true
-		}
-	}
-	return false
+	return ok && secretshape.Value(s)
 }
 
 // secretEnv reports whether v is an env entry ({name, value}) whose name says secret.
@@ -83,7 +19,7 @@ func secretEnv(v any) bool {
 		return false
 	}
 	name, _ := m["name"].(string)
-	return secretName.MatchString(name)
+	return secretshape.Name(name)
 }
 
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
@@ -104,7 +40,7 @@ type at struct {
 // child is the position of key inside the mapping at c.
 func (o *objectWalk) child(c at, key string) at {
 	n := at{path: joinKey(c.path, key), depth: c.depth + 1, key: key, secret: c.secret,
-		named: secretName.MatchString(key) && !referenceKey(key)}
+		named: secretshape.SecretKey(key)}
 	switch {
 	case c.depth == 0 && o.secretKind && (key == "data" || key == "stringData"):
 		n.secret = true
@@ -116,7 +52,7 @@ func (o *objectWalk) child(c at, key string) at {
 		n.annot = true
 	case c.annot && key == lastApplied:
 		n.secret = true // a copy of the whole object, secrets included
-	case c.cmData && secretName.MatchString(key):
+	case c.cmData && secretshape.Name(key):
 		n.secret = true
 	case c.envVar && key == "value":
 		n.secret = true

@@ -34,6 +34,11 @@ func (f Namespace) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 			return nil, fmt.Errorf("namespace: %s: metadata is not a mapping", objectID(obj))
 		}
 		ynSetStr(md, "namespace", f.Namespace)
+		if w, ok := findWorkload(obj); ok {
+			if err := enforceContextKey(w, f.Namespace, "namespace"); err != nil {
+				return nil, fmt.Errorf("namespace: %w", err)
+			}
+		}
 	}
 	return nodes, nil
 }

@@ -39,6 +39,9 @@ func (f ServiceAccount) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 		if cur := ynGet(w.spec, "automountServiceAccountToken"); cur == nil || cur.Value != "false" || cur.Tag != yaml.NodeTagBool {
 			ynSet(w.spec, "automountServiceAccountToken", ynBool(false))
 		}
+		if f.Name != "" {
+			return enforceContextKey(w, f.Name, "service_account_name", "serviceAccountName")
+		}
 		return nil
 	})
 	if err != nil {

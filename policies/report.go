@@ -8,7 +8,13 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+
+	"github.com/floe-dev/floe/internal/secretshape"
 )
+
+// redact masks key material in text a finding carries: rule messages may quote values
+// of the objects they judge.
+func redact(s string) string { return secretshape.Redact(s) }
 
 // Formats are the output formats of a report (CLI.md `floe check --output`).
 var Formats = []string{"text", "json", "sarif"}
@@ -35,9 +41,9 @@ func WriteText(w io.Writer, r Report) error {
 		if f.Line > 0 {
 			fmt.Fprintf(&b, ":%d", f.Line)
 		}
-		fmt.Fprintf(&b, ": %s %s %s: %s", strings.ToUpper(f.Severity), f.Rule, f.Resource, f.Message)
+		fmt.Fprintf(&b, ": %s %s %s: %s", strings.ToUpper(f.Severity), f.Rule, redact(f.Resource), redact(f.Message))
 		if f.Excepted {
-			fmt.Fprintf(&b, " (excepted: %s)", f.ExceptionReason)
+			fmt.Fprintf(&b, " (excepted: %s)", redact(f.ExceptionReason))
 		}
 		b.WriteByte('\n')
 	}
@@ -73,7 +79,7 @@ type jsonReport struct {
 func WriteJSON(w io.Writer, r Report) error {
 	out := jsonReport{Findings: []jsonFinding{}, Summary: jsonSummary{r.Deny, r.Warn, r.Excepted}}
 	for _, f := range r.Findings {
-		out.Findings = append(out.Findings, jsonFinding{f.Rule, f.Severity, f.Resource, f.Namespace, f.File, f.Line, f.Message, f.Excepted})
+		out.Findings = append(out.Findings, jsonFinding{f.Rule, f.Severity, redact(f.Resource), f.Namespace, f.File, f.Line, redact(f.Message), f.Excepted})
 	}
 	return encode(w, out)
 }
@@ -191,7 +197,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 		}
 		res := sarifResult{
 			RuleID: f.Rule, RuleIndex: i, Level: sarifLevel(f.Severity),
-			Message: sarifText{f.Resource + ": " + f.Message},
+			Message: sarifText{redact(f.Resource + ": " + f.Message)},
 		}
 		loc := sarifLocation{}
 		if f.File != "" {

@@ -16,7 +16,7 @@ rules["POL-SEC-10"] := {
 	"remediation": "Move client_secret, password, api_key, secret_key and token values into a Secret the platform owns and reference it (SPEC §5.4: compiled artifacts must not carry plugin credentials). Templated references such as {{ env_var('FLOE_SECRET_X') }} are fine. Reported as a warning in dev environments.",
 }
 
-secret_name := `(?i)(password|secret|token|api[_-]?key|access[_-]?key|credential)`
+secret_name := lib.secret_name_pattern
 
 # Floe's secret-scanner patterns (FLOE-E601…E604; entropy E605 is not checked here).
 patterns := {

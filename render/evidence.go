@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/internal/secretshape"
 )
 
 // Evidence statuses of a required promotion-evidence item (SPEC §5.6 P-34, §3.3.4).
@@ -196,6 +197,23 @@ func (ev *Evidence) finish(items []string, out []byte, objects int, policy *Poli
 	ev.Policy = policy
 	ev.Enforcement = enforcement
 	ev.Required = classify(items, ev.Runtime, policy)
+	ev.redact()
+}
+
+// redact masks key material in every free text the record carries: policy finding
+// messages quote values of rendered objects, requirements are contract text.
+func (ev *Evidence) redact() {
+	if ev.Policy != nil {
+		for i := range ev.Policy.Findings {
+			f := &ev.Policy.Findings[i]
+			f.Resource, f.Message = secretshape.Redact(f.Resource), secretshape.Redact(f.Message)
+		}
+	}
+	for i := range ev.Required {
+		r := &ev.Required[i]
+		r.Item, r.Reason = secretshape.Redact(r.Item), secretshape.Redact(r.Reason)
+	}
+	ev.Image = secretshape.Redact(ev.Image)
 }
 
 // promotionGates finds the gate set of environment e.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/secretshape"
 	"github.com/floe-dev/floe/wiring"
 )
 
@@ -34,7 +35,6 @@ var (
 	reCPU         = regexp.MustCompile(`^[0-9]+m?$`)
 	reMemory      = regexp.MustCompile(`^[0-9]+(Mi|Gi|Ki)$`)
 	reLabelValue  = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
-	reSecretKey   = regexp.MustCompile(`(?i)(password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)`)
 	reNonNameChar = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
@@ -276,7 +276,7 @@ func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 	}
 	var errs diag.List
 	walkKeys(compute.Config, "plugins.compute.config", func(p, key string) {
-		if reSecretKey.MatchString(key) {
+		if secretshape.Name(key) {
 			errs = append(errs, manifestDiag(m, p, "looks like a credential; floe renders compute config into a ConfigMap, so it refuses to copy it: put the value in a Kubernetes Secret and name it in plugins.compute.connection_secret_ref"))
 		}
 	})
