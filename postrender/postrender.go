@@ -68,6 +68,9 @@ func New(opts Options) (*Renderer, error) {
 		kustomize.DropTestHooks{},
 		kustomize.Labels{Labels: r.w.Labels, Annotations: r.w.Annos, PodLabels: r.w.PodLabels, Selector: opts.Select},
 		resourceAttrs{Attrs: r.w.Attrs, Selector: opts.Select},
+		// floe's pod-security guarantee holds whatever the chart sets: weakenings are
+		// reset to the restricted values, what cannot be reset is refused.
+		kustomize.PodSecurity{Selector: opts.Select},
 		kustomize.Telemetry{
 			Enforce:  r.w.Enforce,
 			Defaults: append(append([]kustomize.EnvVar(nil), r.w.Defaults...), kustomize.EnvVar{Name: "OTEL_RESOURCE_ATTRIBUTES", Value: attrs}),

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/secretshape"
 	"github.com/floe-dev/floe/internal/atomicwrite"
 )
 
@@ -153,7 +154,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, prefixLines(err.Error()))
+		fmt.Fprintln(stderr, prefixLines(secretshape.Redact(err.Error())))
 	}
 	return code
 }
