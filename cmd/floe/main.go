@@ -17,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/floe-dev/floe/diag"
-	"github.com/floe-dev/floe/internal/secretshape"
 	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/secretshape"
 )
 
 func main() {
