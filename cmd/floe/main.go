@@ -18,6 +18,7 @@ import (
 
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/membound"
 	"github.com/floe-dev/floe/internal/secretshape"
 )
 
@@ -45,9 +46,21 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := &gatedWriter{w: stdout}
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, stdin, out, stderr) }()
+	stopWatch := make(chan struct{})
+	defer close(stopWatch)
+	over := membound.Watch(membound.Limit, membound.Every, stopWatch)
 	select {
 	case code := <-done:
 		return code
+	case n := <-over:
+		// Past the memory bound: the command is not waited for (it may be inside one
+		// allocation that never returns), stdout stays empty, staged files go.
+		cancel(errMemoryBound)
+		out.close()
+		atomicwrite.RemoveStaged()
+		fmt.Fprintf(stderr, "floe: the input needs more than %d MiB of memory (%d MiB in use); refusing, nothing written\n",
+			membound.Limit>>20, n>>20)
+		return 2
 	case sig := <-sigs:
 		cause := interrupted{sig}
 		cancel(cause)
@@ -73,6 +86,9 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cause.code()
 	}
 }
+
+// errMemoryBound is the cause of a command's context cancelled by the memory bound.
+var errMemoryBound = errors.New("memory bound exceeded")
 
 // interrupted is the cause of a command's context cancelled by a signal.
 type interrupted struct{ sig os.Signal }

@@ -1,0 +1,65 @@
+// Package membound ends work whose memory grows past a bound. Everything floe reads is
+// bounded before it is walked, but a policy bundle's builtin call or a library's own
+// allocation can still grow inside one step that never looks at a context; the bound
+// holds for those too, by watching what the Go runtime has mapped rather than by
+// trusting each step to stop.
+package membound
+
+import (
+	"runtime/metrics"
+	"time"
+)
+
+// Limit is the memory the Go runtime may hold mapped (heap, stacks, metadata; released
+// pages not counted) before floe gives up: well above the largest legitimate run (a
+// thousand-product render --all holds about 170 MB) and below the 512 MiB every input
+// must stay under.
+const Limit = 448 << 20
+
+// Every is how often the watch samples the runtime's memory.
+const Every = 10 * time.Millisecond
+
+var samples = []metrics.Sample{
+	{Name: "/memory/classes/total:bytes"},
+	{Name: "/memory/classes/heap/released:bytes"},
+}
+
+// InUse is the memory the runtime holds mapped, released pages not counted.
+func InUse() uint64 {
+	s := make([]metrics.Sample, len(samples))
+	copy(s, samples)
+	metrics.Read(s)
+	var total, released uint64
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		total = s[0].Value.Uint64()
+	}
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		released = s[1].Value.Uint64()
+	}
+	if released > total {
+		return 0
+	}
+	return total - released
+}
+
+// Watch samples InUse every interval and sends the first sample past limit on the
+// returned channel; it stops when stop is closed.
+func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint64 {
+	over := make(chan uint64, 1)
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if n := InUse(); n > limit {
+					over <- n
+					return
+				}
+			}
+		}
+	}()
+	return over
+}
