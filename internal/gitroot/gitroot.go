@@ -39,6 +39,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 
 	"github.com/floe-dev/floe/config"
 )
@@ -63,6 +64,7 @@ type Root struct {
 
 	mu    sync.Mutex // serialises every use of store, which is not safe for concurrent use
 	store *filesystem.Storage
+	dot   *dotgit.DotGit            // the same git directory, for loose objects
 	trees map[plumbing.Hash][]entry // tree object → entries, sorted by name
 	max   int64
 }
@@ -94,7 +96,7 @@ func Open(ctx context.Context, dir, rev string) (*Root, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Root{rev: rev, ctx: ctx, store: store, trees: map[plumbing.Hash][]entry{}, max: MaxFileSize}
+	r := &Root{rev: rev, ctx: ctx, store: store, dot: dotgit.New(store.Filesystem()), trees: map[plumbing.Hash][]entry{}, max: MaxFileSize}
 	if r.prefix, err = prefixOf(dir, top); err != nil {
 		store.Close()
 		return nil, err

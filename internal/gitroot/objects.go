@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -44,17 +46,20 @@ func (r *Root) list(oid plumbing.Hash, rel string) ([]entry, error) {
 	if ents, ok := r.trees[oid]; ok {
 		return ents, nil
 	}
-	size, err := r.store.EncodedObjectSize(oid)
+	size, err := r.sizeLocked(oid)
 	if err != nil {
 		return nil, r.objectError("listing", rel, oid, err)
 	}
 	if size > maxTreeSize {
 		return nil, fmt.Errorf("listing %s: the directory object is %d bytes, larger than the %d MiB limit", r.at(rel), size, maxTreeSize>>20)
 	}
-	o, err := r.store.EncodedObject(plumbing.TreeObject, oid)
+	data, err := r.readLocked(oid, plumbing.TreeObject, maxTreeSize)
 	if err != nil {
 		return nil, r.objectError("listing", rel, oid, err)
 	}
+	o := &plumbing.MemoryObject{}
+	o.SetType(plumbing.TreeObject)
+	o.Write(data)
 	tree, err := object.DecodeTree(r.store, o)
 	if err != nil {
 		return nil, r.objectError("listing", rel, oid, err)
@@ -79,28 +84,16 @@ func (r *Root) blob(oid plumbing.Hash, rel string, max int64) ([]byte, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	size, err := r.store.EncodedObjectSize(oid)
+	size, err := r.sizeLocked(oid)
 	if err != nil {
 		return nil, r.objectError("reading", rel, oid, err)
 	}
 	if size > max {
 		return nil, fmt.Errorf("%s: file is %d bytes, larger than the %d MiB limit", r.at(rel), size, max>>20)
 	}
-	o, err := r.store.EncodedObject(plumbing.BlobObject, oid)
+	data, err := r.readLocked(oid, plumbing.BlobObject, max)
 	if err != nil {
 		return nil, r.objectError("reading", rel, oid, err)
-	}
-	rd, err := o.Reader()
-	if err != nil {
-		return nil, r.objectError("reading", rel, oid, err)
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(io.LimitReader(rd, max+1))
-	if err != nil {
-		return nil, r.objectError("reading", rel, oid, err)
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: file is larger than the %d MiB limit", r.at(rel), max>>20)
 	}
 	return data, nil
 }
@@ -112,11 +105,90 @@ func (r *Root) objectSize(oid plumbing.Hash, rel string) (int64, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	size, err := r.store.EncodedObjectSize(oid)
+	size, err := r.sizeLocked(oid)
 	if err != nil {
 		return 0, r.objectError("reading", rel, oid, err)
 	}
 	return size, nil
+}
+
+// sizeLocked is the size an object's header declares: a loose object's, else the
+// packfile entry's (for a delta, the size of the object it makes). r.mu is held.
+func (r *Root) sizeLocked(oid plumbing.Hash) (int64, error) {
+	f, err := r.dot.Object(oid)
+	if err == nil {
+		defer f.Close()
+		zr, err := objfile.NewReader(f)
+		if err != nil {
+			return 0, err
+		}
+		defer zr.Close()
+		_, size, err := zr.Header()
+		return size, err
+	}
+	if !os.IsNotExist(err) {
+		return 0, err
+	}
+	return r.store.EncodedObjectSize(oid)
+}
+
+var errCorrupt = errors.New("the object's content does not match the size its header declares")
+
+// readLocked reads an object of type typ whose header declares at most max bytes.
+// A loose object is read here, never past its declared size (go-git's own loose
+// reader copies the whole stream); a packed one through go-git's packfile reader,
+// which checks the same. r.mu is held.
+func (r *Root) readLocked(oid plumbing.Hash, typ plumbing.ObjectType, max int64) ([]byte, error) {
+	f, err := r.dot.Object(oid)
+	if err == nil {
+		defer f.Close()
+		zr, err := objfile.NewReader(f)
+		if err != nil {
+			return nil, err
+		}
+		defer zr.Close()
+		t, size, err := zr.Header()
+		if err != nil {
+			return nil, err
+		}
+		if t != typ {
+			return nil, fmt.Errorf("a %s, not a %s: %w", t, typ, plumbing.ErrObjectNotFound)
+		}
+		if size > max {
+			return nil, fmt.Errorf("%d bytes, larger than the %d byte limit", size, max)
+		}
+		data, err := io.ReadAll(io.LimitReader(zr, size+1))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(data)) != size {
+			return nil, errCorrupt
+		}
+		return data, nil
+	}
+	if !os.IsNotExist(err) {
+		return nil, err
+	}
+	o, err := r.store.EncodedObject(typ, oid)
+	if err != nil {
+		return nil, err
+	}
+	if o.Size() > max {
+		return nil, fmt.Errorf("%d bytes, larger than the %d byte limit", o.Size(), max)
+	}
+	rd, err := o.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(io.LimitReader(rd, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) != o.Size() {
+		return nil, errCorrupt
+	}
+	return data, nil
 }
 
 func (r *Root) objectError(doing, rel string, oid plumbing.Hash, err error) error {

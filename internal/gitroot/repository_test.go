@@ -2,6 +2,7 @@ package gitroot
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"errors"
 	"os"
@@ -296,5 +297,28 @@ func TestSymlinkedPath(t *testing.T) {
 	}
 	if b, err := root.ReadFile("b.yaml"); err != nil || string(b) != "b: 1\n" {
 		t.Errorf("ReadFile(b.yaml) = %q, %v", b, err)
+	}
+}
+
+// TestLooseObjectLongerThanItsHeader: a loose object whose compressed stream runs on
+// past the size its header declares is refused after that size, not read to its end.
+func TestLooseObjectLongerThanItsHeader(t *testing.T) {
+	r, first, _ := fixture(t, false)
+	oid := r.git("rev-parse", first+":sub/a.yaml")
+	p := filepath.Join(r.dir, ".git", "objects", oid[:2], oid[2:])
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte("blob 5\x00"))
+	zw.Write(make([]byte, 64<<20))
+	zw.Close()
+	if err := os.Chmod(p, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, z.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := open(t, filepath.Join(r.dir, "sub"), first).ReadFile("a.yaml")
+	if !errors.Is(err, errCorrupt) {
+		t.Fatalf("ReadFile = %v, want %v", err, errCorrupt)
 	}
 }
