@@ -1,29 +1,33 @@
 // Package gitroot reads the files of one git commit as a config.Root, without checking
-// anything out and without starting any process: the repository is read in Go by
+// anything out and without starting any process: the repository is read in Go, with
 // go-git (github.com/go-git/go-git/v5).
 //
 // Open finds the repository that holds a directory (walking up to the nearest .git,
 // following a linked worktree's .git file and commondir), resolves a revision with
 // go-git's revision parser (SHA, branch, tag, HEAD~1, …) and reads trees and blobs
-// from the object store: loose objects and packfiles, deltas included
-// (storage/filesystem, plumbing/format/packfile, plumbing/object). Those code paths
-// only open and read files under the repository's git directory; the repository's
-// configuration is parsed for its format version and extensions only and names no
-// program that runs. gitroot never calls anything that reaches go-git's transports
-// (Remote, Clone, Fetch, Pull, Push, Submodule.Update: the only callers of
-// plumbing/transport, whose file transport is go-git's one use of os/exec), so no
-// remote is contacted, no lazy fetch happens and no hook, fsmonitor, pager or
-// credential helper runs: there is nothing here that could start one. Nothing in the
-// working tree, the index or the refs is written.
+// from the object store: loose objects (read here with go-git's objfile reader, never
+// past the size their header declares) and packfiles, deltas included (go-git's
+// storage/filesystem and plumbing/format/packfile). These paths only open and read
+// files under the git directory (and the object directories objects/info/alternates
+// names); of the repository's configuration only the format version and the
+// extensions are used.
 //
-// A repository go-git cannot read is refused with a message naming what it needs: a
-// reftable ref store, SHA-256 object names, a partial clone or another repository
-// extension.
+// No process, by construction: go-git's only use of os/exec is its file transport,
+// reached only through Remote, Clone, Fetch, Pull, Push and Submodule.Update, none of
+// which gitroot calls; the packages it reads objects with import neither os/exec nor
+// net. So no remote is contacted, no partial clone fetches lazily, and no hook,
+// fsmonitor, pager or credential helper can run. Nothing in the working tree, the
+// index or the refs is written.
 //
-// Work is bounded: a blob's size is read from its object header before the blob is
-// (MaxFileSize), a tree object's size and entry count are capped, symlinks are
-// followed at most maxSymlinks times per path and must stay inside the root, and the
-// context is checked between object reads.
+// A repository go-git cannot read is refused with a message naming what it uses: a
+// reftable ref store, SHA-256 object names, a partial clone, another repository
+// extension, or a format version above 1.
+//
+// Work is bounded: a blob's size is read from its object header (a delta's from the
+// delta header) before the blob is read (MaxFileSize), a directory's tree object is
+// capped in size and entries, symlinks are followed at most maxSymlinks times per
+// path and must stay inside the root, and the context is checked between object
+// reads and ends a long revision resolution (HEAD~n walks history).
 package gitroot
 
 import (
@@ -101,9 +105,11 @@ func Open(ctx context.Context, dir, rev string) (*Root, error) {
 		store.Close()
 		return nil, err
 	}
-	commit, err := resolveCommit(repo, rev, dir)
+	commit, err := resolveCommitContext(ctx, repo, rev, dir)
 	if err != nil {
-		store.Close()
+		if !errors.Is(err, ctx.Err()) { // else the resolution still runs and uses store
+			store.Close()
+		}
 		return nil, err
 	}
 	r.commit, r.tree = commit.Hash.String(), commit.TreeHash

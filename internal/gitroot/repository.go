@@ -1,6 +1,7 @@
 package gitroot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -67,6 +68,26 @@ func openError(dir string, err error) error {
 			dir, strings.Join(what, " and "), err)
 	}
 	return fmt.Errorf("%s: opening the git repository: %w", dir, err)
+}
+
+// resolveCommitContext is resolveCommit returning when ctx ends: go-git's resolution
+// takes no context, and HEAD~n or HEAD^{/text} walk history.
+func resolveCommitContext(ctx context.Context, repo *git.Repository, rev, dir string) (*object.Commit, error) {
+	type result struct {
+		commit *object.Commit
+		err    error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := resolveCommit(repo, rev, dir)
+		done <- result{c, err}
+	}()
+	select {
+	case res := <-done:
+		return res.commit, res.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("git revision %q: %w", rev, ctx.Err())
+	}
 }
 
 // resolveCommit finds the commit rev names: tags are peeled, HEAD~n and the like walk

@@ -322,3 +322,28 @@ func TestLooseObjectLongerThanItsHeader(t *testing.T) {
 		t.Fatalf("ReadFile = %v, want %v", err, errCorrupt)
 	}
 }
+
+// TestObjectReadersCannotExec: the go-git packages objects are read with link neither
+// os/exec nor the network (go-git's transports, which do, are never called).
+func TestObjectReadersCannotExec(t *testing.T) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to list dependencies with")
+	}
+	out, err := exec.Command(goBin, "list", "-deps",
+		"github.com/go-git/go-git/v5/storage/filesystem",
+		"github.com/go-git/go-git/v5/plumbing/format/objfile",
+		"github.com/go-git/go-git/v5/plumbing/object").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("too few dependencies listed: %v", deps)
+	}
+	for _, d := range deps {
+		if d == "os/exec" || d == "net" || strings.Contains(d, "/transport") {
+			t.Errorf("an object reader depends on %s", d)
+		}
+	}
+}
