@@ -52,8 +52,8 @@ renamed objects by their content, and lists every changed field as a path such a
 spec.template.spec.containers[name=dbt].env[name=OTEL_SERVICE_NAME].value.
 
 --base REV renders PRODUCT twice: as it is in the working tree, and as it was in commit
-REV (contract, platform Manifest and product all read from REV through git, nothing
-checked out). --against-contract FILE renders the working tree twice: with FILE (the old
+REV (contract, platform Manifest and product all read from REV's objects in the
+repository by floe itself: nothing checked out, no git program run). --against-contract FILE renders the working tree twice: with FILE (the old
 side) and with --contract (the new side). Both renders use the same image tag
 (--image-tag, else ARGOCD_APP_REVISION, else the working tree's HEAD), so the diff shows
 what the inputs change. --from FILE --to FILE compares two manifest streams ("-" is stdin).

@@ -1,7 +1,6 @@
 package gitroot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/floe-dev/floe/config"
@@ -18,11 +16,11 @@ import (
 
 // repo is a temporary git repository driven by the system git.
 type repo struct {
-	t   *testing.T
+	t   testing.TB
 	dir string
 }
 
-func newRepo(t *testing.T) *repo {
+func newRepo(t testing.TB) *repo {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Fatalf("git is needed for these tests: %v", err)
@@ -78,7 +76,7 @@ func (r *repo) commit(msg string) string {
 	return r.git("rev-parse", "HEAD")
 }
 
-func open(t *testing.T, dir, rev string) *Root {
+func open(t testing.TB, dir, rev string) *Root {
 	t.Helper()
 	root, err := Open(context.Background(), dir, rev)
 	if err != nil {
@@ -90,7 +88,7 @@ func open(t *testing.T, dir, rev string) *Root {
 
 // fixture commits a tree with files, links of every kind and a big file, then changes
 // the working tree and the index without committing.
-func fixture(t *testing.T, big bool) (r *repo, first, second string) {
+func fixture(t testing.TB, big bool) (r *repo, first, second string) {
 	r = newRepo(t)
 	r.write("top.yaml", "top: 1\n")
 	r.write("sub/a.yaml", "a: 1\n")
@@ -278,95 +276,4 @@ func TestNoRepositoryProgramRuns(t *testing.T) {
 	if _, err := os.Stat(marker); err == nil {
 		t.Fatal("a repository-configured program ran")
 	}
-	if got := safeEnv([]string{"GIT_DIR=/x", "GIT_CONFIG_GLOBAL=/y", "PATH=/bin", "PAGER=less"}); strings.Contains(strings.Join(got, " "), "GIT_DIR=") ||
-		strings.Contains(strings.Join(got, " "), "PAGER=less") || !strings.Contains(strings.Join(got, " "), "PATH=/bin") {
-		t.Errorf("safeEnv = %v", got)
-	}
-}
-
-// TestOneCatFileProcess: many reads share one cat-file process, concurrently.
-func TestOneCatFileProcess(t *testing.T) {
-	r, first, _ := fixture(t, false)
-	root := open(t, filepath.Join(r.dir, "sub"), first)
-	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for i := 0; i < 64; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
-			rel, want := "a.yaml", "a: 1\n"
-			if i%2 == 1 {
-				rel, want = "dir/b.yaml", "b: 1\n"
-			}
-			b, err := root.ReadFile(rel)
-			if err == nil && string(b) != want {
-				err = errors.New(rel + ": got " + string(b))
-			}
-			errs <- err
-		}(i)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	root.mu.Lock()
-	cat := root.cat
-	root.mu.Unlock()
-	if cat == nil || cat.cmd.Process == nil {
-		t.Fatal("no cat-file process")
-	}
-	pid := cat.cmd.Process.Pid
-	if _, err := root.ReadFile("a.yaml"); err != nil {
-		t.Fatal(err)
-	}
-	if root.cat == nil || root.cat.cmd.Process.Pid != pid {
-		t.Error("a second cat-file process was started")
-	}
-	if err := root.Close(); err != nil {
-		t.Fatal(err)
-	}
-	// After Close a read starts a new process.
-	if b, err := root.ReadFile("a.yaml"); err != nil || !bytes.Equal(b, []byte("a: 1\n")) {
-		t.Fatalf("after Close: %q, %v", b, err)
-	}
-}
-
-func TestParseLsTree(t *testing.T) {
-	out := "100644 blob 0123456789abcdef0123456789abcdef01234567      12\tb\tname\x00" +
-		"040000 tree 89abcdef0123456789abcdef0123456789abcdef       -\ta\x00"
-	ents, err := parseLsTree([]byte(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ents) != 2 || ents[0].name != "a" || !ents[0].isDir() || ents[1].name != "b\tname" || ents[1].size != 12 {
-		t.Errorf("entries = %+v", ents)
-	}
-	for _, bad := range []string{"100644 blob x\tname\x00", "100644 blob x y\tn\x00", "100644 blob x 1\t\x00"} {
-		if _, err := parseLsTree([]byte(bad)); err == nil {
-			t.Errorf("parseLsTree(%q): no error", bad)
-		}
-	}
-}
-
-// FuzzParseLsTree: the ls-tree parser never panics and every entry it returns is whole.
-func FuzzParseLsTree(f *testing.F) {
-	f.Add([]byte("100644 blob 0123456789abcdef0123456789abcdef01234567      12\tname\x00"))
-	f.Add([]byte("040000 tree 89abcdef0123456789abcdef0123456789abcdef       -\ta\x00160000 commit 89ab -\ts\x00"))
-	f.Fuzz(func(t *testing.T, out []byte) {
-		ents, err := parseLsTree(out)
-		if err != nil {
-			return
-		}
-		for i, e := range ents {
-			if e.name == "" || e.mode == "" || e.oid == "" {
-				t.Fatalf("incomplete entry %+v", e)
-			}
-			if i > 0 && ents[i-1].name > e.name {
-				t.Fatalf("entries not sorted: %q > %q", ents[i-1].name, e.name)
-			}
-		}
-	})
 }
