@@ -112,6 +112,7 @@ type Engine struct {
 	hasWhole             bool      // some packages must see the whole stream
 
 	limits limits
+	what   string // "evaluating policies", naming the contract's bundles when there are any
 }
 
 // violationQuery gathers every violation of every floe.* package in one evaluation, and
@@ -274,7 +275,7 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compiling policies: %w", compiler.Errors)
 	}
-	e := &Engine{rules: map[string]Rule{}, limits: opts.limits()}
+	e := &Engine{rules: map[string]Rule{}, limits: opts.limits(), what: evaluating(opts.ExtraBundles)}
 	if err := e.readRules(ctx, compiler); err != nil {
 		return nil, err
 	}
@@ -479,7 +480,7 @@ func (e *Engine) Check(ctx context.Context, objs []Object, p Params) ([]Finding,
 	defer cancel()
 	fs, err := e.findings(bounded, e.evaluations(items), params, objs, evalTime(p.Now))
 	if err != nil {
-		if lerr := timeLimit("evaluating policies", ctx, bounded, e.limits.timeout); lerr != nil {
+		if lerr := timeLimit(e.what, ctx, bounded, e.limits.timeout); lerr != nil {
 			return nil, lerr
 		}
 		return nil, err
@@ -553,7 +554,7 @@ func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.T
 		n += len(vs)
 	}
 	if n > e.limits.maxFindings {
-		return nil, diag.Usage(fmt.Errorf("evaluating policies: %w: %d findings, more than %d", ErrResultLimit, n, e.limits.maxFindings))
+		return nil, diag.Usage(fmt.Errorf("%s: %w: %d findings, more than %d", e.what, ErrResultLimit, n, e.limits.maxFindings))
 	}
 	seen := map[Finding]bool{}
 	var out []Finding
@@ -565,7 +566,7 @@ func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.T
 				return nil, err
 			}
 			if size += len(f.Message); size > e.limits.maxMessageBytes {
-				return nil, diag.Usage(fmt.Errorf("evaluating policies: %w: the findings' messages exceed %d bytes", ErrResultLimit, e.limits.maxMessageBytes))
+				return nil, diag.Usage(fmt.Errorf("%s: %w: the findings' messages exceed %d bytes", e.what, ErrResultLimit, e.limits.maxMessageBytes))
 			}
 			if !seen[f] {
 				seen[f] = true

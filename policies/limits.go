@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/floe-dev/floe/diag"
@@ -11,9 +13,9 @@ import (
 
 // Default bounds of an Engine (Options).
 const (
-	DefaultTimeout         = 10 * time.Second // one Check; one compile of contract bundles
-	DefaultMaxFindings     = 50_000           // findings of one Check
-	DefaultMaxMessageBytes = 8 << 20          // bytes of all findings' messages of one Check
+	DefaultTimeout         = 2 * time.Second // one Check; one compile of contract bundles
+	DefaultMaxFindings     = 50_000          // findings of one Check
+	DefaultMaxMessageBytes = 8 << 20         // bytes of all findings' messages of one Check
 )
 
 // Errors (errors.Is) of a Check or compile stopped by a bound. Both are input errors
@@ -73,4 +75,21 @@ func evalTime(now time.Time) time.Time {
 		return epoch
 	}
 	return now
+}
+
+// evaluating names an Engine's evaluations in its bound errors: with the contract's
+// bundles, which are the likely cause, named.
+func evaluating(bundles []Module) string {
+	if len(bundles) == 0 {
+		return "evaluating policies"
+	}
+	paths := make([]string, len(bundles))
+	for i, m := range bundles {
+		paths[i] = m.Path
+	}
+	sort.Strings(paths)
+	if len(paths) > 4 {
+		paths = append(paths[:4], fmt.Sprintf("and %d more", len(paths)-4))
+	}
+	return "evaluating policies with the contract's policy bundles (" + strings.Join(paths, ", ") + ")"
 }

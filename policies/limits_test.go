@@ -148,7 +148,7 @@ func TestPathologicalEvaluationStopsAtTheDeadline(t *testing.T) {
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("Check took %v", took)
 	}
-	const want = "evaluating policies: time limit exceeded: stopped after 200ms"
+	const want = "evaluating policies with the contract's policy bundles (platform/policies/floe_slow.rego): time limit exceeded: stopped after 200ms"
 	if err == nil || err.Error() != want || !errors.Is(err, ErrTimeLimit) || !isInputError(err) {
 		t.Fatalf("Check = %d findings, %v; want the exit-2 error %q", len(fs), err, want)
 	}
@@ -188,11 +188,11 @@ func TestResultsAreCapped(t *testing.T) {
 		opts Options
 		want string
 	}{
-		"findings":   {Options{ExtraBundles: []Module{many}, MaxFindings: 1000}, "evaluating policies: result limit exceeded: 2000 findings, more than 1000"},
-		"bytes":      {Options{ExtraBundles: []Module{long}, MaxMessageBytes: 100_000}, "evaluating policies: result limit exceeded: the findings' messages exceed 100000 bytes"},
+		"findings":   {Options{ExtraBundles: []Module{many}, MaxFindings: 1000}, "evaluating policies with the contract's policy bundles (platform/policies/floe_many.rego): result limit exceeded: 2000 findings, more than 1000"},
+		"bytes":      {Options{ExtraBundles: []Module{long}, MaxMessageBytes: 100_000}, "evaluating policies with the contract's policy bundles (platform/policies/floe_long.rego): result limit exceeded: the findings' messages exceed 100000 bytes"},
 		"within":     {Options{ExtraBundles: []Module{many}, MaxFindings: 2000}, ""},
 		"built-in":   {Options{MaxFindings: 10}, "evaluating policies: result limit exceeded: 14 findings, more than 10"},
-		"by default": {Options{ExtraBundles: []Module{manyOf(50_000)}}, "evaluating policies: result limit exceeded: 50014 findings, more than 50000"},
+		"by default": {Options{ExtraBundles: []Module{manyOf(50_000)}}, "evaluating policies with the contract's policy bundles (platform/policies/floe_many.rego): result limit exceeded: 50014 findings, more than 50000"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			e, err := New(ctx, tc.opts)

@@ -20,15 +20,15 @@ func TestGuaranteesHoldAfterOverlays(t *testing.T) {
 		name, field string
 		files       map[string]string
 	}{
-		{"hostNetwork", "hostNetwork", json6902("- op: add\n  path: /spec/template/spec/hostNetwork\n  value: true\n")},
-		{"hostPID", "hostPID", json6902("- op: add\n  path: /spec/template/spec/hostPID\n  value: true\n")},
-		{"hostIPC", "hostIPC", json6902("- op: add\n  path: /spec/template/spec/hostIPC\n  value: true\n")},
+		{"hostNetwork", "hostNetwork: true", json6902("- op: add\n  path: /spec/template/spec/hostNetwork\n  value: true\n")},
+		{"hostPID", "hostPID: true", json6902("- op: add\n  path: /spec/template/spec/hostPID\n  value: true\n")},
+		{"hostIPC", "hostIPC: true", json6902("- op: add\n  path: /spec/template/spec/hostIPC\n  value: true\n")},
 		{"hostPath", "hostPath", map[string]string{
 			"kustomization.yaml": "patches:\n- path: patch.yaml\n  target:\n    kind: Deployment\n",
 			"patch.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\nspec:\n  template:\n    spec:\n      volumes:\n      - name: host-root\n        hostPath:\n          path: /\n",
 		}},
-		{"privileged", "privileged", json6902("- op: add\n  path: /spec/template/spec/containers/0/securityContext/privileged\n  value: true\n")},
-		{"privileged-replace-context", "privileged", json6902("- op: replace\n  path: /spec/template/spec/containers/0/securityContext\n  value: {privileged: true, runAsUser: 0, allowPrivilegeEscalation: true}\n")},
+		{"privileged", "privileged: true", json6902("- op: add\n  path: /spec/template/spec/containers/0/securityContext/privileged\n  value: true\n")},
+		{"privileged-replace-context", "privileged: true", json6902("- op: replace\n  path: /spec/template/spec/containers/0/securityContext\n  value: {privileged: true, runAsUser: 0, allowPrivilegeEscalation: true}\n")},
 	}
 	for _, a := range attempts {
 		for _, level := range []string{"off", "warn", "strict"} {

@@ -154,7 +154,8 @@ func TestDiffNeverPrintsTokenShapedValues(t *testing.T) {
 
 // TestRenderDiffNeverPrintsTokenShapedValues: `floe diff --against-contract` between two
 // contracts whose Manifests differ only by token-shaped values under innocent names in
-// the compute config (which reaches the dbt profiles) prints none of them.
+// the compute config (which reaches the dbt profiles) prints none of them: the inputs are
+// refused, each value located by file and field, none echoed.
 func TestRenderDiffNeverPrintsTokenShapedValues(t *testing.T) {
 	for _, format := range []string{"text", "markdown", "json"} {
 		t.Run(format, func(t *testing.T) {
@@ -170,8 +171,11 @@ func TestRenderDiffNeverPrintsTokenShapedValues(t *testing.T) {
 			r.replace(manifestFile, "      threads: 4\n", "      threads: 4\n"+newExtra)
 			r.write("platform/old.yaml", strings.Replace(r.read(contractFile), "path: demo/manifest.yaml", "path: demo/manifest-old.yaml", 1))
 			res := s.run(r.through(doorDiff, via{against: "platform/old.yaml", args: []string{"--runtime", "floe-jobs", "--format", format}}))
-			if res.code != 0 {
-				t.Fatalf("exit %d, want 0; stderr: %s", res.code, excerpt(res.stderr))
+			// Key material in the inputs is refused outright (exit 2, each value located,
+			// none printed); the point is that no door prints it.
+			if res.code != 2 || res.stdoutBytes != 0 || !strings.Contains(string(res.stderr), "demo/manifest.yaml:") ||
+				!strings.Contains(string(res.stderr), "shape of key material") {
+				t.Fatalf("exit %d, want 2 refusing the key material located in demo/manifest.yaml; stderr: %s", res.code, excerpt(res.stderr))
 			}
 			out := string(res.stdout) + string(res.stderr)
 			for _, tok := range tokens {
