@@ -1,7 +1,6 @@
 package kustomize
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -240,13 +239,7 @@ func extendContainerContext(raw string, vars []ctxVar, configMap string) (string
 		k8s["env_vars"] = envVars
 	}
 	root["k8s"] = k8s
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(root); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(buf.String(), "\n"), nil
+	return encodeContainerContext(root)
 }
 
 // isLiteral reports whether an env dict already holds exactly value.

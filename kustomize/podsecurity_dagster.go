@@ -1,14 +1,11 @@
 package kustomize
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -28,30 +25,19 @@ type refusal struct{ path, message string }
 // dagsterContexts resets the weakenings of every literal container context of c and
 // lists what must be refused, with field paths from the container.
 func dagsterContexts(c *yaml.Node) ([]refusal, error) {
-	env := ynGet(c, "env")
-	if env == nil || env.Kind != yaml.SequenceNode {
-		return nil, nil
-	}
 	var refused []refusal
-	for _, item := range env.Content {
-		name := ynScalar(ynGet(item, "name"))
-		if name != DagsterGRPCContext && name != DagsterContext {
-			continue
-		}
-		raw := ynScalar(ynGet(item, "value"))
-		if strings.TrimSpace(raw) == "" {
-			continue
-		}
+	err := eachDagsterContext(c, func(name, raw string) (string, error) {
 		next, bad, err := secureContainerContext(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return "", fmt.Errorf("%s: %w", name, err)
 		}
 		for _, b := range bad {
 			refused = append(refused, refusal{"env[name=" + name + "].value(json)." + b.path, b.message})
 		}
-		if next != raw {
-			ynSet(item, "value", ynStr(next))
-		}
+		return next, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return refused, nil
 }
@@ -59,14 +45,9 @@ func dagsterContexts(c *yaml.Node) ([]refusal, error) {
 // secureContainerContext resets the weakenings of one container context JSON; an
 // unchanged context is returned verbatim.
 func secureContainerContext(raw string) (string, []refusal, error) {
-	dec := json.NewDecoder(strings.NewReader(raw))
-	dec.UseNumber()
-	var root map[string]any
-	if err := dec.Decode(&root); err != nil {
-		return "", nil, fmt.Errorf("invalid container context JSON: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return "", nil, fmt.Errorf("invalid container context JSON: data after the object")
+	root, err := decodeContainerContext(raw)
+	if err != nil {
+		return "", nil, err
 	}
 	k8s, _ := root["k8s"].(map[string]any)
 	if k8s == nil {
@@ -86,13 +67,11 @@ func secureContainerContext(raw string) (string, []refusal, error) {
 	if !j.changed {
 		return raw, j.refused, nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(root); err != nil {
+	next, err := encodeContainerContext(root)
+	if err != nil {
 		return "", nil, err
 	}
-	return strings.TrimSuffix(buf.String(), "\n"), j.refused, nil
+	return next, j.refused, nil
 }
 
 // jsonReset resets weakenings in decoded JSON, recording whether it changed anything
