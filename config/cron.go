@@ -15,7 +15,7 @@ var cronFields = [5]struct {
 	{"minute", 0, 59}, {"hour", 0, 23}, {"day of month", 1, 31}, {"month", 1, 12}, {"day of week", 0, 6},
 }
 
-// CheckCron applies P-05: exactly five whitespace-separated numeric fields, each a
+// CheckCron applies D-IN-05: exactly five whitespace-separated numeric fields, each a
 // comma-separated list of `*`, `N`, `A-B`, optionally followed by `/STEP`; minute 0–59,
 // hour 0–23, day 1–31, month 1–12, weekday 0–6. No names, no macros, no seconds.
 func CheckCron(expr string) error {

@@ -10,13 +10,13 @@ import (
 	"github.com/floe-dev/floe/diag"
 )
 
-// pecCategories maps PEC plugin keys to Manifest categories (P-02).
+// pecCategories maps PEC plugin keys to Manifest categories (D-IN-02).
 var pecCategories = []struct{ pec, manifest string }{
 	{"orchestrator", "orchestrator"}, {"catalog", "catalog"}, {"storage", "storage"},
 	{"telemetryBackend", "telemetry_backend"}, {"lineageBackend", "lineage_backend"},
 }
 
-// pecAliases expands PEC vocabulary to Manifest plugin types (P-02).
+// pecAliases expands PEC vocabulary to Manifest plugin types (D-IN-02).
 var pecAliases = map[string][]string{"s3-compatible": {"s3", "minio"}}
 
 // supports reports whether manifest type t is in a PEC supported list, with aliasing.
@@ -53,7 +53,7 @@ func manifestSel(m *Manifest, cat string) (*PluginSelection, *Source) {
 	return nil, m.Source
 }
 
-// crossCheck runs X-01…X-04 and X-06 (SPEC §1.5) on loaded documents.
+// crossCheck runs X-01…X-04 and X-06 (D-IN-13) on loaded documents.
 func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 	var out diag.List
 	p, k, m := in.Product, in.Contract, in.Manifest
@@ -127,7 +127,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 		}
 	}
 
-	// P-25: a contract preset override must name a Manifest preset.
+	// D-RND-11: a contract preset override must name a Manifest preset.
 	if contractOK && k.Runtime.ResourcePreset != "" {
 		if _, ok := m.ResourcePresets[k.Runtime.ResourcePreset]; !ok {
 			names := make([]string, 0, len(m.ResourcePresets))
@@ -147,7 +147,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 		}
 	}
 
-	// X-04 / P-12: transform compute approval.
+	// X-04 / D-IN-12: transform compute approval.
 	out = append(out, checkCompute(in, contractOK)...)
 
 	// approved_products; approved_sinks for destinations.
@@ -172,7 +172,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 	return out
 }
 
-// ComputeApproval returns P-12's approved set A and the default compute of in: contract
+// ComputeApproval returns D-IN-12's approved set A and the default compute of in: contract
 // approved names, else enterprise approved_plugins.compute, else the manifest's compute
 // type and defaults.compute. def is "" when neither defaults.compute nor a compute plugin
 // is set.
@@ -242,15 +242,15 @@ func checkCompute(in *Inputs, contractOK bool) diag.List {
 	return out
 }
 
-// Runtime budgets: the CronJob name P-dbt must stay ≤ 52 characters (P-18).
+// Runtime budgets: the CronJob name P-dbt must stay ≤ 52 characters (D-IN-14).
 const (
 	maxCronJobName     = 52
 	maxFloeJobsProduct = maxCronJobName - len("-dbt")
 )
 
 // ValidateRuntime applies the render-path rules to loaded inputs: X-05 (dagster needs
-// the dagster orchestrator), P-14 (dagster needs observability.tracing.endpoint) and the
-// floe-jobs name budget (P ≤ 48, P-03/P-18). The floe-jobs opt-in of X-05 is the caller's
+// the dagster orchestrator), D-IN-14 (dagster needs observability.tracing.endpoint) and the
+// floe-jobs name budget (P ≤ 48, D-IN-14). The floe-jobs opt-in of X-05 is the caller's
 // decision (an explicit --runtime flag or the contract's recommendedAlphaSpine).
 func ValidateRuntime(in *Inputs, runtime string) diag.List {
 	var out diag.List
@@ -275,7 +275,7 @@ func ValidateRuntime(in *Inputs, runtime string) diag.List {
 		if m.Observability == nil || m.Observability.Tracing == nil || m.Observability.Tracing.Endpoint == "" {
 			src := m.Source
 			out = append(out, locate(src, "observability.tracing.endpoint", diag.Error,
-				"P-14: runtime dagster needs observability.tracing.endpoint; without it Dagster run pods export traces to localhost:4317"))
+				"runtime dagster needs observability.tracing.endpoint; without it Dagster run pods export traces to localhost:4317"))
 		}
 		if !reDNSLabel.MatchString(p.Metadata.Name) {
 			out = append(out, locate(p.Source, "metadata.name", diag.Error, "%s cannot name the code-server Service (DNS-1035 label)", show(p.Metadata.Name)))

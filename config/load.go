@@ -94,7 +94,7 @@ func finish(ds diag.List) diag.List {
 	return ds
 }
 
-// LoadContract loads and validates a PlatformEnvironmentContract (SPEC §1.1, P-01).
+// LoadContract loads and validates a PlatformEnvironmentContract (D-IN-01).
 // The contract is nil when the list holds errors.
 func LoadContract(root Root, rel string) (*Contract, diag.List) {
 	c, ds := loadContract(root, rel)
@@ -118,7 +118,7 @@ func loadContract(root Root, rel string) (*Contract, diag.List) {
 	return c, append(d.diags, ck.diags...)
 }
 
-// LoadProduct loads and validates a floe.yaml (SPEC §1.3). rel may name the file or the
+// LoadProduct loads and validates a floe.yaml (D-IN-15). rel may name the file or the
 // directory holding floe.yaml. The spec is nil when the list holds errors.
 func LoadProduct(root Root, rel string) (*FloeSpec, diag.List) {
 	p, ds := loadProduct(root, rel)
@@ -164,7 +164,7 @@ func loadProduct(root Root, rel string) (*FloeSpec, diag.List) {
 }
 
 // Load loads the contract, the platform Manifest it names (inheritance resolved) and the
-// product, validates each and checks them against each other (SPEC §1.5 X-01… ).
+// product, validates each and checks them against each other (D-IN-13: X-01… ).
 // With contractRel == "", only the product is loaded, plus the manifest its
 // platform.manifest names when that is a local path. Inputs is nil when the list holds
 // errors; the list also carries every warning (copied into Inputs.Warnings).

@@ -15,8 +15,8 @@ var manifestType = reflect.TypeOf(Manifest{})
 // reported as E203 before that).
 const maxChain = 4
 
-// LoadManifest loads a platform Manifest and resolves its inheritance (SPEC §2.2 P-10,
-// P-11). parent_manifest is a local path relative to the directory of the manifest that
+// LoadManifest loads a platform Manifest and resolves its inheritance (D-IN-10,
+// D-IN-11). parent_manifest is a local path relative to the directory of the manifest that
 // names it (like floe.yaml's platform.manifest); OCI references are refused. The result
 // is the effective manifest: for scope domain, the enterprise parent merged under it
 // (plugins child-over-parent per category; governance field-wise stricter wins;

@@ -30,7 +30,7 @@ var (
 	reNonDBTNameChr = regexp.MustCompile(`[^A-Za-z0-9_]`)
 )
 
-// Slug is SPEC §0 S: every run of characters outside [A-Za-z0-9_] replaced by one "_",
+// Slug is S of D-RND-01: every run of characters outside [A-Za-z0-9_] replaced by one "_",
 // leading and trailing "_" stripped; "product" when nothing is left.
 func Slug(p string) string {
 	s := strings.Trim(reNonSlugChars.ReplaceAllString(p, "_"), "_")
@@ -40,7 +40,7 @@ func Slug(p string) string {
 	return s
 }
 
-// DBTName is SPEC §0 D: each character outside [A-Za-z0-9_] replaced by "_", leading and
+// DBTName is D of D-RND-01: each character outside [A-Za-z0-9_] replaced by "_", leading and
 // trailing "_" stripped; "floe" when nothing is left.
 func DBTName(p string) string {
 	s := strings.Trim(reNonDBTNameChr.ReplaceAllString(p, "_"), "_")
@@ -81,7 +81,7 @@ func enumList(allowed []string) string { return strings.Join(allowed, ", ") }
 
 // show quotes a user-supplied value for a message: key material is redacted (a URL keeps
 // its scheme and host) and a long value is cut to a bounded excerpt, so no secret or
-// flood reaches the terminal (CLI.md).
+// flood reaches the terminal (D-CLI-03, D-SEC-04).
 func show(v string) string {
 	return strconv.Quote(diag.Excerpt(secretshape.Redact(maskUserinfo(v))))
 }

@@ -299,7 +299,7 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// FindRoot implements CLI.md's default root for a path given on the command line: the
+// FindRoot implements the default root (D-CLI-01) for a path given on the command line: the
 // nearest ancestor directory (of p itself when p is a directory) that contains `.git`
 // (a directory, or a file in worktrees); outside git, the current directory. git is not
 // executed.
@@ -357,7 +357,7 @@ func RootRel(rootDir, cwd, p string) (string, error) {
 	return filepath.ToSlash(rel), nil
 }
 
-// DefaultRoot is CLI.md's root when --root is not given. Under Argo CD (getenv
+// DefaultRoot is the root (D-CLI-01, D-ARGO-02) when --root is not given. Under Argo CD (getenv
 // ARGOCD_APP_SOURCE_PATH set and cwd ending with it) it is cwd with that suffix taken
 // off; otherwise FindRoot(p) — the nearest ancestor of p holding .git, else cwd.
 func DefaultRoot(cwd, p string, getenv func(string) string) string {

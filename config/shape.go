@@ -140,7 +140,7 @@ func goType(v any) string {
 	return strings.TrimPrefix(fmt.Sprintf("%T", v), "*")
 }
 
-// Shapes of Manifest blocks typed as maps in types.go (SPEC §1.2.3–1.2.4).
+// Shapes of Manifest blocks typed as maps in types.go (D-IN-09).
 var (
 	dataContractsShape = obj(map[string]*shape{
 		"enforcement": enumOf("off", "warn", "strict"),

@@ -16,7 +16,7 @@ type Source struct {
 	Node *yaml.Node // document node
 }
 
-// Root reads files confined to one directory tree (CLI.md "root"). Every path given to it
+// Root reads files confined to one directory tree (D-SEC-02, D-CLI-01). Every path given to it
 // is root-relative; an absolute path, a ".." that climbs out, or a symlink leaving the
 // tree is refused. Implementations: the OS directory tree (OSRoot) and a git revision.
 type Root interface {

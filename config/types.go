@@ -7,7 +7,7 @@ package config
 // alternative spelling (Floe accepts both alias and Python name, e.g. dependsOn/depends_on).
 // Pointers mark optional objects whose absence matters (nil = key absent).
 
-// Contract is a PlatformEnvironmentContract (floe.dev/v1alpha1), SPEC §1.1 (P-01).
+// Contract is a PlatformEnvironmentContract (floe.dev/v1alpha1), D-IN-01.
 type Contract struct {
 	APIVersion    string                `yaml:"apiVersion"`
 	Kind          string                `yaml:"kind"`
@@ -19,8 +19,8 @@ type Contract struct {
 	Observability ContractObservability `yaml:"observability"`
 	Promotion     Promotion             `yaml:"promotion"`
 	Support       Support               `yaml:"support"`
-	Policy        *ContractPolicy       `yaml:"policy"`   // CLI.md: enforcement, exceptions, bundles
-	Overlays      []string              `yaml:"overlays"` // CLI.md: root-relative kustomize dirs
+	Policy        *ContractPolicy       `yaml:"policy"`   // D-GATE-02..04: enforcement, exceptions, bundles
+	Overlays      []string              `yaml:"overlays"` // D-OVL-01: root-relative kustomize dirs
 
 	Source *Source `yaml:"-"`
 }
@@ -85,7 +85,7 @@ type ContractRuntime struct {
 	RecommendedAlphaSpine string `yaml:"recommendedAlphaSpine"` // dagster | floe-jobs
 	ArtifactRegistry      string `yaml:"artifactRegistry"`
 	ImageTagPolicy        string `yaml:"imageTagPolicy"` // git-sha | semver | digest
-	ResourcePreset        string `yaml:"resourcePreset"` // optional override (P-25)
+	ResourcePreset        string `yaml:"resourcePreset"` // optional override (D-RND-11)
 }
 
 // Access is the identity product pods run as.
@@ -117,7 +117,7 @@ type Support struct {
 	Escalation string `yaml:"escalation"`
 }
 
-// ContractPolicy is the contract-owned policy section (CLI.md).
+// ContractPolicy is the contract-owned policy section (D-GATE-02..04).
 type ContractPolicy struct {
 	Enforcement string            `yaml:"enforcement"` // off | warn | strict; raises, never lowers
 	Exceptions  []PolicyException `yaml:"exceptions"`
@@ -133,7 +133,7 @@ type PolicyException struct {
 	Expires    string   `yaml:"expires"` // YYYY-MM-DD, inclusive
 }
 
-// Manifest is a platform Manifest (floe.dev/v1), SPEC §1.2.
+// Manifest is a platform Manifest (floe.dev/v1), D-IN-09.
 type Manifest struct {
 	APIVersion       string                    `yaml:"apiVersion" alias:"api_version"`
 	Kind             string                    `yaml:"kind"`
@@ -187,7 +187,7 @@ type PluginSelection struct {
 	ConnectionSecretRef string         `yaml:"connection_secret_ref"`
 }
 
-// QualityConfig is the quality plugin block (§1.2.3). Nested shapes are kept loose
+// QualityConfig is the quality plugin block (D-IN-09). Nested shapes are kept loose
 // where floe does not render from them, strict where it does.
 type QualityConfig struct {
 	Provider            string             `yaml:"provider"`
@@ -199,7 +199,7 @@ type QualityConfig struct {
 	Enabled             *bool              `yaml:"enabled"`
 }
 
-// Governance is GovernanceConfig (§1.2.4).
+// Governance is GovernanceConfig (D-IN-09).
 type Governance struct {
 	PIIEncryption          string           `yaml:"pii_encryption"`
 	AuditLogging           string           `yaml:"audit_logging"`
@@ -286,7 +286,7 @@ type Artifacts struct {
 	Promotion map[string]any `yaml:"promotion"`
 }
 
-// Observability is the Manifest's observability block (§1.2.5).
+// Observability is the Manifest's observability block (D-IN-09, D-IN-16).
 type Observability struct {
 	Tracing *Tracing `yaml:"tracing"`
 	Lineage *Lineage `yaml:"lineage"`
@@ -329,7 +329,7 @@ type CPUMemory struct {
 	Memory string `yaml:"memory"`
 }
 
-// FloeSpec is a data product's floe.yaml (floe.dev/v1), SPEC §1.3.
+// FloeSpec is a data product's floe.yaml (floe.dev/v1), D-IN-15.
 type FloeSpec struct {
 	APIVersion   string        `yaml:"apiVersion" alias:"api_version"`
 	Kind         string        `yaml:"kind"`
@@ -386,7 +386,7 @@ type Schedule struct {
 	Enabled  *bool  `yaml:"enabled"`  // default true
 }
 
-// OutputPort is an output port (P-08: its schema key is exempt from the forbidden-key rule).
+// OutputPort is an output port (D-IN-08: its schema key is exempt from the forbidden-key rule).
 type OutputPort struct {
 	Name        string         `yaml:"name"`
 	Description string         `yaml:"description"`
@@ -426,7 +426,7 @@ func (s *Schedule) TZ() string {
 	return s.Timezone
 }
 
-// NetworkPolicySettings is governance.network_policies (SPEC §1.2.4, P-32), read from the
+// NetworkPolicySettings is governance.network_policies (D-RND-18), read from the
 // validated block.
 type NetworkPolicySettings struct {
 	Enabled     bool

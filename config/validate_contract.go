@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Contract enums (P-01).
+// Contract enums (D-IN-01).
 var (
 	manifestSources = []string{"git", "oci"}
 	runtimes        = []string{"dagster", "floe-jobs"}

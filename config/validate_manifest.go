@@ -13,7 +13,7 @@ import (
 	"github.com/floe-dev/floe/diag"
 )
 
-// Manifest enums (SPEC §1.2).
+// Manifest enums (D-IN-09).
 var (
 	scopes            = []string{"enterprise", "domain"}
 	piiEncryption     = []string{"required", "optional"}
@@ -42,7 +42,7 @@ func pyRepr(scope string) string {
 }
 
 // manifestRootUnknown warns about unknown root keys and rejects environment-specific ones
-// with Floe's messages (SPEC §1.2).
+// with Floe's messages (D-IN-09).
 func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 	return func(k *yaml.Node, p string) {
 		if manifestEnvKeys[k.Value] {
@@ -415,7 +415,7 @@ func (c *checker) observability(o *Observability) {
 // privatePrefixes are what Floe's endpoint validator refuses right after "://".
 var privatePrefixes = []string{"127.", "192.168.", "10.", "169.254.", "::1", "[::1]", "localhost"}
 
-// endpoint applies Floe's telemetry endpoint rule (SPEC §1.2.5).
+// endpoint applies Floe's telemetry endpoint rule (D-IN-16).
 func (c *checker) endpoint(p, v string) {
 	if v == "" {
 		return

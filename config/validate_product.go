@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
-	_ "time/tzdata" // P-06: IANA zones without relying on the host's zoneinfo
+	_ "time/tzdata" // D-IN-06: IANA zones without relying on the host's zoneinfo
 
 	"gopkg.in/yaml.v3"
 
@@ -56,7 +56,7 @@ func validateProduct(c *checker, p *FloeSpec) {
 
 	if s := p.Schedule; s != nil {
 		if strings.TrimSpace(s.Cron) == "" {
-			c.warnf("schedule", "schedule has no cron: the product is unscheduled (P-07)")
+			c.warnf("schedule", "schedule has no cron: the product is unscheduled")
 		} else if err := CheckCron(s.Cron); err != nil {
 			c.errorf("schedule.cron", "%s: %v", show(s.Cron), err)
 		}
@@ -125,7 +125,7 @@ func validateProduct(c *checker, p *FloeSpec) {
 	}
 }
 
-// validateProductName applies Floe's pattern plus P-03.
+// validateProductName applies Floe's pattern plus D-IN-03.
 func validateProductName(c *checker, n string) {
 	const p = "metadata.name"
 	if len(n) > maxProductName {
@@ -136,10 +136,10 @@ func validateProductName(c *checker, n string) {
 		return
 	}
 	if strings.HasSuffix(n, "-") {
-		c.errorf(p, "%s ends with '-': Kubernetes names built from it would be invalid (P-03)", show(n))
+		c.errorf(p, "%s ends with '-': Kubernetes names built from it would be invalid", show(n))
 	}
 	if strings.Contains(n, "--") {
-		c.errorf(p, "%s contains '--': its dbt name and slug would differ (P-03)", show(n))
+		c.errorf(p, "%s contains '--': its dbt name and slug would differ", show(n))
 	}
 }
 
@@ -191,7 +191,7 @@ func validateTransforms(c *checker, ts []Transform) {
 		sort.Strings(dups)
 		c.errorf("transforms", "Duplicate transform names are not allowed: %s", strings.Join(uniq(dups), ", "))
 	}
-	// P-04 (a): dependsOn must name transforms
+	// D-IN-04 (a): dependsOn must name transforms
 	for i, t := range ts {
 		for j, dep := range t.DependsOn {
 			p := fmt.Sprintf("transforms[%d].dependsOn[%d]", i, j)
@@ -203,7 +203,7 @@ func validateTransforms(c *checker, ts []Transform) {
 			}
 		}
 	}
-	// P-04 (b): no cycles; report one cycle path per strongly connected set
+	// D-IN-04 (b): no cycles; report one cycle path per strongly connected set
 	if cyc := findCycle(ts, index); cyc != nil {
 		cyc = shortestCycle(ts, index, cyc)
 		first := index[cyc[0]]
@@ -334,7 +334,7 @@ func cyclePath(cyc []string) string {
 }
 
 // forbiddenKeys applies FloeSpec's recursive environment-field rule (C004/FR-014):
-// every mapping key at any depth, lower-cased, against the forbidden list, with the P-08
+// every mapping key at any depth, lower-cased, against the forbidden list, with the D-IN-08
 // exemption for outputPorts[*].schema. One located diagnostic per key, each carrying
 // Floe's message (Floe lists all paths in one message; the paths here sort the same way).
 func forbiddenKeys(c *checker, doc *yaml.Node) {
@@ -375,7 +375,7 @@ func forbiddenKeys(c *checker, doc *yaml.Node) {
 	}
 }
 
-// isPortSchema reports whether key under parent path p is outputPorts[N].schema (P-08).
+// isPortSchema reports whether key under parent path p is outputPorts[N].schema (D-IN-08).
 func isPortSchema(p, key string) bool {
 	if key != "schema" {
 		return false
@@ -389,7 +389,7 @@ func isPortSchema(p, key string) bool {
 	return false
 }
 
-// checkTimezone applies P-06: an IANA zone name.
+// checkTimezone applies D-IN-06: an IANA zone name.
 func checkTimezone(tz string) error {
 	if tz == "" {
 		return fmt.Errorf("must not be empty (omit it for UTC)")
