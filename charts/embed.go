@@ -1,6 +1,6 @@
 // Package charts embeds floe's own Helm charts: floe-dagster (one product's Dagster code
-// location, SPEC §3.2.4 variant D2) and floe-jobs (one product's dbt CronJob or Job, SPEC
-// §3.3). Each is a complete chart that `helm template charts/<name>` accepts on its own;
+// location, D-RND-06) and floe-jobs (one product's dbt CronJob or Job,
+// D-RND-08). Each is a complete chart that `helm template charts/<name>` accepts on its own;
 // `floe render` loads them from this embedded copy and renders them with Helm's engine in
 // process, with values it computes.
 package charts

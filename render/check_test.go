@@ -28,7 +28,7 @@ type expect struct {
 	enabled                                     bool
 	secretRefs                                  []string
 	forbidden                                   []string // strings that must never appear (literal secrets)
-	networkPolicy                               bool     // the Manifest enables network policies (P-32)
+	networkPolicy                               bool     // the Manifest enables network policies (D-RND-18)
 }
 
 // strictDecoder decodes into k8s.io/api types, failing on unknown or misspelt fields.
@@ -93,7 +93,7 @@ func checkStream(t *testing.T, stream []byte, e expect) {
 		case *batchv1.Job:
 			checkPod(t, id, &o.Spec.Template.Spec, e)
 			if want := e.product + "-dbt-" + e.tag12[:8]; o.Name != want {
-				t.Errorf("%s: want name %s (P-23)", id, want)
+				t.Errorf("%s: want name %s (D-RND-09)", id, want)
 			}
 			if o.Spec.TTLSecondsAfterFinished != nil {
 				t.Errorf("%s: ttlSecondsAfterFinished set; a GitOps controller would re-create and re-run the Job", id)
@@ -130,7 +130,7 @@ func checkStream(t *testing.T, stream []byte, e expect) {
 	}
 }
 
-// checkNetworkPolicy: P-32's product NetworkPolicy selects the product's pods, governs
+// checkNetworkPolicy: D-RND-18's product NetworkPolicy selects the product's pods, governs
 // both directions, and admits DNS to kube-system and the platform's Polaris and OTLP
 // ports; the Dagster code server admits gRPC from Dagster's pods.
 func checkNetworkPolicy(t *testing.T, id string, o *networkingv1.NetworkPolicy, e expect) {
@@ -298,7 +298,7 @@ func checkDagster(t *testing.T, d *appsv1.Deployment, e expect) {
 		t.Errorf("code server readiness probe %+v", c.ReadinessProbe)
 	}
 	if e.cron != "" && d.Annotations["floe.dev/schedule"] != e.cron {
-		t.Errorf("Deployment: floe.dev/schedule = %q, want %q (P-21)", d.Annotations["floe.dev/schedule"], e.cron)
+		t.Errorf("Deployment: floe.dev/schedule = %q, want %q (D-RND-07)", d.Annotations["floe.dev/schedule"], e.cron)
 	}
 	var raw string
 	for _, v := range c.Env {

@@ -13,7 +13,7 @@ import (
 	"github.com/floe-dev/floe/internal/secretshape"
 )
 
-// Evidence statuses of a required promotion-evidence item (SPEC §5.6 P-34, §3.3.4).
+// Evidence statuses of a required promotion-evidence item (D-EVD-01, D-EVD-02).
 const (
 	SatisfiedAtRender           = "satisfied-at-render"
 	DeferredToRuntime           = "deferred-to-runtime"
@@ -48,7 +48,7 @@ type Evidence struct {
 	ManifestName string          `json:"manifest"`
 }
 
-// PromotionGates are the Manifest's promotion gates for this environment (SPEC §5.6):
+// PromotionGates are the Manifest's promotion gates for this environment (D-EVD-03):
 // from artifacts.promotion.environments when it lists the environment, else Floe's
 // defaults (dev: policy_compliance; staging: + tests; prod: + tests, security_scan).
 type PromotionGates struct {
@@ -89,7 +89,7 @@ type Requirement struct {
 }
 
 // requirement rules: the first whose pattern matches an item decides its status. The
-// PEC's items are free text (SPEC §5.6), so they are recognised by keywords.
+// PEC's items are free text (D-EVD-03), so they are recognised by keywords.
 var requirementRules = []struct {
 	re     *regexp.Regexp
 	status func(runtime string, policy *PolicyReport) (string, string)
@@ -127,7 +127,7 @@ var requirementRules = []struct {
 	}},
 	{regexp.MustCompile(`(?i)lineage|marquez|opentelemetry|\btraces?\b|jaeger`), func(rt string, _ *PolicyReport) (string, string) {
 		if rt == RuntimeFloeJobs {
-			return NotApplicableWithoutWrapper, "a plain dbt container emits no OpenLineage events or traces; the image needs an OpenLineage/OTel-aware dbt wrapper (SPEC §3.3.4)"
+			return NotApplicableWithoutWrapper, "a plain dbt container emits no OpenLineage events or traces; the image needs an OpenLineage/OTel-aware dbt wrapper"
 		}
 		return DeferredToRuntime, "the environment is wired; events appear only when the product runs"
 	}},

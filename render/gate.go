@@ -28,10 +28,10 @@ type GateInput struct {
 	Enforcement string // off | warn | strict: raises, never lowers, the Manifest/contract level
 	Now         time.Time
 
-	Mode             string // simple | centralized | mesh (P-11)
+	Mode             string // simple | centralized | mesh (D-IN-11)
 	LineageEnabled   bool
-	LineageNamespace string // P-30
-	EgressPorts      []int  // the P-32 NetworkPolicy's ports; nil without network policies
+	LineageNamespace string // D-RND-16
+	EgressPorts      []int  // the D-RND-18 NetworkPolicy's ports; nil without network policies
 }
 
 // PolicyReport is the gate's verdict; Findings follow `floe check --output json`.
@@ -40,7 +40,7 @@ type PolicyReport struct {
 	Denied   bool      `json:"denied"`
 	Findings []Finding `json:"findings"`
 	Summary  Summary   `json:"summary"`
-	// Fidelity labels the governance (POL-GOV) results as P-15 asks: "synthetic" (the
+	// Fidelity labels the governance (POL-GOV) results as D-GATE-06 asks: "synthetic" (the
 	// dbt manifest Floe synthesises from floe.yaml) when they ran; empty when not.
 	Fidelity string `json:"fidelity,omitempty"`
 }

@@ -11,8 +11,7 @@ import (
 	"github.com/floe-dev/floe/diag"
 )
 
-// ResolveImageTag picks the git commit the product image is tagged with (CLI.md "image
-// tag"): flagTag (--image-tag) when set, else ARGOCD_APP_REVISION from getenv, else the
+// ResolveImageTag picks the git commit the product image is tagged with (D-RND-12): flagTag (--image-tag) when set, else ARGOCD_APP_REVISION from getenv, else the
 // commit HEAD names in root's .git directory — read as files (HEAD, refs/…, packed-refs);
 // git is never executed and nothing outside root is read. Each must be 7–40 hex digits.
 // No tag to be had is a usage error (exit 2). getenv may be nil (no environment).

@@ -9,10 +9,10 @@
 //  1. load      config.Load: contract, Manifest (inheritance resolved) and floe.yaml,
 //     strictly validated and cross-checked; every problem as a located diagnostic.
 //  2. resolve   config.ValidateRuntime, then every derived value (resolve.go): runtime,
-//     S and D, namespace, environment class (P-29), mode and lineage namespace
-//     (P-11, P-30), image <registry>/<P>:<sha12> (P-26), resource preset (P-25),
-//     telemetry env (P-28, telemetry.go), labels and annotations (P-31), dbt
-//     profiles (§2.6, P-13), writable directories, source hash (§2.10).
+//     S and D, namespace, environment class (D-RND-15), mode and lineage namespace
+//     (D-IN-11, D-RND-16), image <registry>/<P>:<sha12> (D-RND-12), resource preset (D-RND-11),
+//     telemetry env (D-RND-14, telemetry.go), labels and annotations (D-RND-17), dbt
+//     profiles (D-RND-10), writable directories, source hash (D-RND-19).
 //  3. values    the chart values (values.go); the charts' own defaults are dropped so
 //     nothing but computed values reaches the templates.
 //  4. helm      Helm v3's engine in process on the embedded chart (package charts),
@@ -22,7 +22,7 @@
 //  7. filters   kio filters of package kustomize, AFTER the overlays so an overlay can
 //     never remove what floe guarantees: namespace, labels/annotations, service
 //     account, image, restricted pod security, resources, telemetry env (+ the
-//     Dagster container context), then the canonical order (SPEC §6).
+//     Dagster container context), then the canonical order (D-RND-21).
 //  8. emit      kustomize.EmitStream: the canonical YAML, held in memory.
 //  9. gate      the policy Gate (PolicyGate unless WithGate says otherwise) judges exactly
 //     those bytes; a deny fails the render (diag.No, exit 1) and nothing is returned,
@@ -197,7 +197,7 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		src := in.Product.Source
 		line, col := src.Pos("schedule.cron")
 		warnings = append(warnings, diag.Diagnostic{File: src.Path, Line: line, Col: col, Path: "schedule.cron", Severity: diag.Warning,
-			Message: "SCHED-DAGSTER-UNWIRED: Dagster does not run floe schedules yet (P-21); the schedule is only recorded in floe.dev/schedule* annotations"})
+			Message: "SCHED-DAGSTER-UNWIRED: Dagster does not run floe schedules yet; the schedule is only recorded in floe.dev/schedule* annotations"})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

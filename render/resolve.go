@@ -15,13 +15,13 @@ import (
 	"github.com/floe-dev/floe/wiring"
 )
 
-// Runtime names (CLI.md --runtime).
+// Runtime names (D-RND-03).
 const (
 	RuntimeDagster  = "dagster"
 	RuntimeFloeJobs = "floe-jobs"
 )
 
-// Fixed layout of a product image (SPEC P-19) and of the platform (P-17).
+// Fixed layout of a product image (D-RND-05) and of the platform (D-RND-04).
 const (
 	appDir      = "/app"
 	dagsterHome = "/opt/dagster/dagster_home"
@@ -38,14 +38,14 @@ var (
 	reNonNameChar = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
-// builtinPresets is SPEC §1.2.6's table (Floe's chart and Dagster plugin built-ins).
+// builtinPresets is D-RND-11's built-in table (Floe's chart and Dagster plugin built-ins).
 var builtinPresets = map[string]resources{
 	"small":  {Requests: cpuMem{"100m", "256Mi"}, Limits: cpuMem{"500m", "512Mi"}},
 	"medium": {Requests: cpuMem{"250m", "512Mi"}, Limits: cpuMem{"1000m", "1Gi"}},
 	"large":  {Requests: cpuMem{"500m", "1Gi"}, Limits: cpuMem{"2000m", "2Gi"}},
 }
 
-// blockedMountRoots may not receive a writable mount (SPEC §5.1).
+// blockedMountRoots may not receive a writable mount (D-RND-22).
 var blockedMountRoots = []string{"/proc", "/sys", "/dev", "/etc", "/var/run", "/run"}
 
 type cpuMem struct{ CPU, Memory string }
@@ -74,15 +74,15 @@ type resolved struct {
 	in      *config.Inputs
 	runtime string
 
-	P, V, S, D      string // product name, version, slug, dbt name (SPEC §0)
-	NS, E, envClass string // namespace, environment, P-29 class
-	mode, domain    string // P-11 deployment mode; mesh domain
-	LNS             string // P-30 lineage namespace
+	P, V, S, D      string // product name, version, slug, dbt name (D-RND-01)
+	NS, E, envClass string // namespace, environment, D-RND-15 class
+	mode, domain    string // D-IN-11 deployment mode; mesh domain
+	LNS             string // D-RND-16 lineage namespace
 	platform        wiring.Platform
 	product         wiring.Product
 
 	imageRepo, imageTag, image string
-	jobSuffix                  string // P-23: "-<tag8>" for the one-shot Job
+	jobSuffix                  string // D-RND-09: "-<tag8>" for the one-shot Job
 
 	preset    string
 	resources resources
@@ -94,7 +94,7 @@ type resolved struct {
 	secretRefs   []string
 	writable     []writableDir
 	profiles     map[string]any
-	labels       map[string]string // P-31, every object and pod template
+	labels       map[string]string // D-RND-17, every object and pod template
 	podLabels    map[string]string // pod templates only
 	runLabels    map[string]string // Dagster run pods
 	annotations  map[string]string
@@ -102,10 +102,10 @@ type resolved struct {
 	serviceAcct  string
 	objectNames  []string // names the charts will use, for length checks
 	manifestName string
-	netpol       *wiring.NetworkPolicy // P-32, nil unless the Manifest enables network policies
+	netpol       *wiring.NetworkPolicy // D-RND-18, nil unless the Manifest enables network policies
 }
 
-// resolve derives the render values from validated inputs (SPEC §2.6, §3.4–3.6, §4).
+// resolve derives the render values from validated inputs (D-RND-01..19).
 // Errors are located diagnostics; nothing is printed.
 func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[string]string) (*resolved, error) {
 	c, m, p := in.Contract, in.Manifest, in.Product
@@ -129,28 +129,28 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 	r.manifestName = m.Metadata.Name + "@" + m.Metadata.Version
 	var errs diag.List
 
-	// P-11 mode and P-30 lineage namespace.
+	// D-IN-11 mode and D-RND-16 lineage namespace.
 	r.mode, r.domain, r.LNS = r.product.Mode, r.product.Domain, r.product.LNS
 
-	// P-26 image.
+	// D-RND-12 image.
 	if err := r.resolveImage(c, imageTag); err != nil {
 		errs = append(errs, diag.Diagnostic{File: c.Source.Path, Path: "runtime.imageTagPolicy", Message: err.Error()})
 	}
 
-	// P-25 resources.
+	// D-RND-11 resources.
 	errs = append(errs, r.resolvePreset(c, m)...)
 
-	// Schedule (P-05..P-07, P-21, P-22).
+	// Schedule (D-IN-05..07, D-RND-07, D-RND-08).
 	if s := p.Schedule; s != nil && s.Cron != "" {
 		r.cron, r.timezone, r.enabled = s.Cron, s.TZ(), s.ScheduleEnabled()
 	} else {
 		r.timezone, r.enabled = p.Schedule.TZ(), p.Schedule.ScheduleEnabled()
 	}
 
-	// dbt profiles (§2.6, P-13) and the directories the product writes to.
+	// dbt profiles (D-RND-10) and the directories the product writes to.
 	errs = append(errs, r.resolveProfiles(m)...)
 
-	// connection_secret_ref → envFrom (P-22).
+	// connection_secret_ref → envFrom (D-RND-08).
 	r.secretRefs = secretRefs(m)
 
 	r.env = r.telemetryEnv(m)
@@ -266,8 +266,8 @@ func manifestDiag(m *config.Manifest, p, msg string) diag.Diagnostic {
 	return d
 }
 
-// resolveProfiles builds profiles.yml (SPEC §2.6: placeholders, threads/timeout, duckdb
-// settings) keyed by D (P-13), and the writable directories. Only the compute plugin's
+// resolveProfiles builds profiles.yml (D-RND-10: placeholders, threads/timeout, duckdb
+// settings) keyed by D, and the writable directories. Only the compute plugin's
 // config is rendered; a secret-looking key in it is refused, never copied.
 func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 	compute := m.Plugins.Compute
@@ -322,7 +322,7 @@ func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 		} else if dir != "" && dir != "/tmp" {
 			underTmp := strings.HasPrefix(dir, "/tmp/")
 			// Dagster runs: the platform's run launcher already mounts /tmp, and the
-			// Dagster runtime creates the file's directory itself (SPEC §2.6).
+			// Dagster runtime creates the file's directory itself (D-RND-10).
 			if r.runtime == RuntimeFloeJobs || !underTmp {
 				r.writable = append(r.writable, writableDir{Name: "duckdb", MountPath: dir, Run: !underTmp})
 			}
@@ -373,7 +373,7 @@ func walkKeys(v any, at string, fn func(p, key string)) {
 	}
 }
 
-// expand replaces {product_name} and {product_slug} in every string, recursively (§2.6).
+// expand replaces {product_name} and {product_slug} in every string, recursively (D-RND-10).
 // It returns a deep copy; the input is never modified.
 func expand(v any, p, s string) any {
 	switch t := v.(type) {
@@ -413,7 +413,7 @@ func secretRefs(m *config.Manifest) []string {
 	return out
 }
 
-// resolveLabels builds the P-31 label and annotation sets.
+// resolveLabels builds the D-RND-17 label and annotation sets.
 func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) diag.List {
 	name, partOf, component := "floe-jobs", "floe-jobs", "dbt"
 	if r.runtime == RuntimeDagster {
@@ -475,7 +475,7 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 	return errs
 }
 
-// sourceHash is SPEC §2.10: "sha256:" + hex of the floe.yaml bytes followed by the
+// sourceHash is D-RND-19: "sha256:" + hex of the floe.yaml bytes followed by the
 // manifest bytes (every manifest of the inheritance chain, root first — X-07).
 func sourceHash(p *config.FloeSpec, m *config.Manifest) string {
 	h := sha256.New()

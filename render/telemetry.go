@@ -7,7 +7,7 @@ import (
 	"github.com/floe-dev/floe/wiring"
 )
 
-// telemetryEnv is SPEC §4.1 (P-28): the OpenTelemetry, OpenLineage and floe environment
+// telemetryEnv is D-RND-14: the OpenTelemetry, OpenLineage and floe environment
 // of every product container, in a fixed order. The Dagster path also hands it to runs
 // through the container context.
 func (r *resolved) telemetryEnv(m *config.Manifest) []envVar {
@@ -45,7 +45,7 @@ func (r *resolved) telemetryEnv(m *config.Manifest) []envVar {
 	)
 	if cat := m.Plugins.Catalog; r.runtime == RuntimeFloeJobs && cat != nil && cat.Type == "polaris" {
 		// floe-jobs' chart variable: the catalog's scheme://host:port (no /api/catalog),
-		// from the manifest's catalog uri, else the platform service (P-17).
+		// from the manifest's catalog uri, else the platform service (D-RND-04).
 		ep := "http://" + wiring.ServicePrefix + "-polaris." + r.NS + ".svc.cluster.local:8181"
 		if uri, _ := cat.Config["uri"].(string); uri != "" {
 			if u, err := url.Parse(uri); err == nil && u.Scheme != "" && u.Host != "" {

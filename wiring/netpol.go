@@ -8,7 +8,7 @@ import (
 	"github.com/floe-dev/floe/config"
 )
 
-// P-32 platform ports a product's pods reach: Polaris, object storage, the OTLP HTTP
+// D-RND-18 platform ports a product's pods reach: Polaris, object storage, the OTLP HTTP
 // receiver, Dagster's run storage (Postgres) and the code server's gRPC port.
 const (
 	PolarisPort  = 8181
@@ -18,7 +18,7 @@ const (
 	DagsterPort  = 3030
 )
 
-// NetworkPolicy is the product NetworkPolicy of P-32 in the shape of its spec fields.
+// NetworkPolicy is the product NetworkPolicy of D-RND-18 in the shape of its spec fields.
 type NetworkPolicy struct {
 	PolicyTypes []string
 	Ingress     []any // NetworkPolicyIngressRule objects

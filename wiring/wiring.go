@@ -1,7 +1,7 @@
 // Package wiring derives what floe wires into workloads from the loaded inputs: the
-// platform's OpenTelemetry and OpenLineage endpoints (SPEC §4.1, P-28), the environment
-// class (P-29), the deployment mode and lineage namespace (P-11, P-30) and the product
-// identity (P-31). render and post-render both build their env and labels from it, so
+// platform's OpenTelemetry and OpenLineage endpoints (D-RND-14), the environment
+// class (D-RND-15), the deployment mode and lineage namespace (D-IN-11, D-RND-16) and the product
+// identity (D-RND-17). render and post-render both build their env and labels from it, so
 // the two can never disagree about an endpoint or a name.
 package wiring
 
@@ -12,7 +12,7 @@ import (
 )
 
 const (
-	// ServicePrefix is the platform chart's fixed service prefix (SPEC §3.1, P-17).
+	// ServicePrefix is the platform chart's fixed service prefix (D-RND-04).
 	ServicePrefix = "floe-platform"
 	// LineageAPIPath is OpenLineage's HTTP path, OPENLINEAGE_ENDPOINT.
 	LineageAPIPath = "api/v1/lineage"
@@ -22,7 +22,7 @@ const (
 type Platform struct {
 	Namespace   string // contract environment.kubernetes.namespace
 	Environment string // contract environment.name (E)
-	Class       string // P-29: prod, dev or staging
+	Class       string // D-RND-15: prod, dev or staging
 	OTLP        string // OTEL_EXPORTER_OTLP_ENDPOINT
 	SDKDisabled bool   // tracing disabled or exporter none: OTEL_SDK_DISABLED=true
 	Lineage     bool   // OpenLineage over HTTP is on
@@ -67,9 +67,9 @@ func ForPlatform(c *config.Contract, m *config.Manifest) Platform {
 // Product is one product's identity on its platform.
 type Product struct {
 	Name, Version string
-	Mode          string // P-11: simple, centralized or mesh
+	Mode          string // D-IN-11: simple, centralized or mesh
 	Domain        string // mesh only: metadata.labels.domain, else the domain Manifest's name
-	LNS           string // P-30 lineage namespace: P, or <domain>.P in mesh
+	LNS           string // D-RND-16 lineage namespace: P, or <domain>.P in mesh
 	Identity      string // floe.dev/product-identity: default.<D>, or <domain>.<D> in mesh
 }
 
@@ -89,7 +89,7 @@ func ForProduct(p *config.FloeSpec, m *config.Manifest) Product {
 	return pr
 }
 
-// EnvClass is P-29: prod, dev or staging.
+// EnvClass is D-RND-15: prod, dev or staging.
 func EnvClass(e string) string {
 	switch e {
 	case "prod", "production":
@@ -100,7 +100,7 @@ func EnvClass(e string) string {
 	return "staging"
 }
 
-// Mode is P-11: the deployment mode of a Manifest's scope.
+// Mode is D-IN-11: the deployment mode of a Manifest's scope.
 func Mode(m *config.Manifest) string {
 	if m != nil {
 		switch m.Scope {
@@ -113,7 +113,7 @@ func Mode(m *config.Manifest) string {
 	return "simple"
 }
 
-// ResourceAttributes is the OTEL_RESOURCE_ATTRIBUTES key/value list of a product (P-28).
+// ResourceAttributes is the OTEL_RESOURCE_ATTRIBUTES key/value list of a product (D-RND-14).
 func ResourceAttributes(pr Product, class string) [][2]string {
 	attrs := [][2]string{
 		{"service.version", pr.Version},
