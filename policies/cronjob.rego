@@ -1,5 +1,5 @@
 # Package floe.cronjob: scheduled product runs never overlap and follow the product's
-# schedule (POL-CJ-01; SPEC §1.3.4 P-05, §3.3.2).
+# schedule (POL-CJ-01; D-IN-05, D-RND-08).
 package floe.cronjob
 
 import data.floe.lib
@@ -48,7 +48,7 @@ not_(b) := false if b == true
 
 not_(b) := true if b == false
 
-# valid_cron follows P-05: five fields of *, N, N-M, lists and /step; numeric ranges
+# valid_cron follows D-IN-05: five fields of *, N, N-M, lists and /step; numeric ranges
 # minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6; no names, no macros.
 bounds := [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]]
 

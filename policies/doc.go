@@ -1,4 +1,4 @@
-// Package policies is floe's policy gate (SPEC §5.5, CLI.md `floe check`): the rego
+// Package policies is floe's policy gate (D-GATE-01..07, `floe check`): the rego
 // policies that rendered manifests must pass before anything syncs, an engine that
 // compiles them once per process and evaluates an object stream (a long one in parts,
 // in parallel, for the rules that judge one object at a time), enforcement levels and

@@ -62,7 +62,7 @@ type Params struct {
 	LineageEnabled   bool      `json:"lineageEnabled"`
 	LineageNamespace string    `json:"lineageNamespace"`
 	Schedule         *Schedule `json:"schedule,omitempty"` // the product's schedule, when it has one
-	// NetworkPolicy is set when the Manifest enables network policies (P-32).
+	// NetworkPolicy is set when the Manifest enables network policies (D-RND-18).
 	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`
 	// Now is the render time: the evaluation's clock, which time.now_ns() (and
 	// io.jwt.decode_verify) read in every rule, built-in or bundled. Zero reads as the

@@ -48,7 +48,7 @@ func Effective(levels ...string) string {
 }
 
 // Exception lets the resources matching one of its globs pass one rule until it
-// expires (contract policy.exceptions; CLI.md).
+// expires (contract policy.exceptions; D-GATE-03).
 type Exception struct {
 	Rule       string
 	Resources  []string // Kind/name globs (path.Match syntax)

@@ -9,7 +9,7 @@ import (
 	"github.com/floe-dev/floe/config"
 )
 
-// GovernanceRules are Floe's compile-time rules (SPEC §2.9, P-15: POL-GOV), which
+// GovernanceRules are Floe's compile-time rules (D-GATE-06: POL-GOV), which
 // Governance checks in Go on the product's transforms. Each ID ends in Floe's code.
 var GovernanceRules = []Rule{
 	{ID: "POL-GOV-E201", Title: "Model names follow the Manifest's naming convention", Severity: Deny, Package: govPackage,
@@ -45,8 +45,8 @@ var namingPatterns = map[string]*regexp.Regexp{
 	"kimball":   regexp.MustCompile(`^(dim|fact|bridge|hub|link|sat)_[a-z][a-z0-9_]*$`),
 }
 
-// Governance runs Floe's compile-time rule set on a product as Floe does (SPEC §2.9,
-// P-15): on the dbt manifest Floe synthesises from the transforms, where models have
+// Governance runs Floe's compile-time rule set on a product as Floe does (D-GATE-06):
+// on the dbt manifest Floe synthesises from the transforms, where models have
 // their names, tags and dependencies and nothing else (no description, column, test or
 // meta). Nothing runs when the Manifest has no governance block. The findings carry
 // Floe's raw severity; the gate applies the enforcement level.

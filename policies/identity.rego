@@ -1,5 +1,5 @@
 # Package floe.identity: where product objects live and who product pods run as
-# (POL-NS-01, POL-SEC-07; SPEC §3.6 P-27 and §5.3).
+# (POL-NS-01, POL-SEC-07; D-RND-13).
 package floe.identity
 
 import data.floe.lib

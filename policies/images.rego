@@ -1,5 +1,5 @@
 # Package floe.images: product images come from the contract's registry and are
-# pinned (POL-SEC-08; SPEC §3.5 P-26).
+# pinned (POL-SEC-08; D-RND-12).
 package floe.images
 
 import data.floe.lib

@@ -1,5 +1,5 @@
-# Package floe.labels: product objects and pod templates carry the P-31 label set and
-# the labels platform NetworkPolicies select on (POL-LBL-01, POL-NET-01; SPEC §4.4).
+# Package floe.labels: product objects and pod templates carry the D-RND-17 label set and
+# the labels platform NetworkPolicies select on (POL-LBL-01, POL-NET-01; D-RND-17).
 # These rules need a product: they do not fire when params.product is empty.
 package floe.labels
 

@@ -30,7 +30,7 @@ param(key) := v if {
 # product_known holds when the check runs for a known product.
 product_known if param("product")
 
-# env_class is the environment class of P-29: prod, dev or staging.
+# env_class is the environment class of D-RND-15: prod, dev or staging.
 env_class := "prod" if {
 	param("environment") in {"prod", "production"}
 } else := "dev" if {

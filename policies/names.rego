@@ -1,5 +1,5 @@
 # Package floe.names: object names are valid DNS names within Kubernetes' limits
-# (POL-NAME-01; SPEC §5.5).
+# (POL-NAME-01; D-GATE-01).
 package floe.names
 
 rules["POL-NAME-01"] := {

@@ -1,6 +1,6 @@
 # Package floe.netpol: when the Manifest enables network policies, the pods of every
 # product workload are selected by a NetworkPolicy of the stream whose egress admits
-# the P-32 ports (POL-NET-02; SPEC §5.2, §5.5). It needs params.networkPolicy (floe
+# the D-RND-18 ports (POL-NET-02; D-GATE-01). It needs params.networkPolicy (floe
 # render sets it from the Manifest) and a product. It looks across the stream, so the
 # engine evaluates it on the whole of it.
 package floe.netpol
@@ -10,7 +10,7 @@ import data.floe.lib
 rules["POL-NET-02"] := {
 	"title": "A NetworkPolicy selects the product's pods and admits the platform egress",
 	"severity": "warn",
-	"remediation": "Render the product with floe (it adds the P-32 NetworkPolicy when governance.network_policies.enabled), or add a NetworkPolicy selecting floe.dev/product: <product> whose egress admits DNS and the platform's ports.",
+	"remediation": "Render the product with floe (it adds the product NetworkPolicy when governance.network_policies.enabled), or add a NetworkPolicy selecting floe.dev/product: <product> whose egress admits DNS and the platform's ports.",
 }
 
 whole_stream := true

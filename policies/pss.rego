@@ -1,4 +1,4 @@
-# Package floe.pss holds the Pod Security "restricted" rules of SPEC §5.5 (P-36):
+# Package floe.pss holds the Pod Security "restricted" rules (D-RND-22, D-GATE-01):
 # product pods satisfy restricted whatever the namespace label says.
 package floe.pss
 

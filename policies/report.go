@@ -16,7 +16,7 @@ import (
 // of the objects they judge.
 func redact(s string) string { return secretshape.Redact(s) }
 
-// Formats are the output formats of a report (CLI.md `floe check --output`).
+// Formats are the output formats of a report (D-GATE-05).
 var Formats = []string{"text", "json", "sarif"}
 
 // Write renders a report in one of Formats.
@@ -73,7 +73,7 @@ type jsonReport struct {
 	Summary  jsonSummary   `json:"summary"`
 }
 
-// WriteJSON writes the report in CLI.md's shape:
+// WriteJSON writes the report in the shape of D-GATE-05:
 // {"findings": [{rule, severity, resource, namespace, file, line, message, excepted}],
 // "summary": {deny, warn, excepted}}.
 func WriteJSON(w io.Writer, r Report) error {

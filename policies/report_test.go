@@ -207,7 +207,7 @@ func TestWriteTextAndJSON(t *testing.T) {
 		t.Errorf("json (-want +got):\n%s", diff)
 	}
 	if !strings.HasPrefix(js.String(), "{\n  \"findings\": [") {
-		t.Errorf("json keys out of CLI.md's order:\n%s", js.String())
+		t.Errorf("json keys out of D-GATE-05's order:\n%s", js.String())
 	}
 	var empty bytes.Buffer
 	if err := WriteJSON(&empty, Report{}); err != nil || !strings.Contains(empty.String(), `"findings": []`) {

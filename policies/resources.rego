@@ -1,5 +1,5 @@
 # Package floe.resources: every container states cpu and memory requests and limits
-# (POL-SEC-06, resource presets P-25).
+# (POL-SEC-06, resource presets D-RND-11).
 package floe.resources
 
 import data.floe.lib

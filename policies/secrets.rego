@@ -1,5 +1,5 @@
 # Package floe.secrets: no secret value is written into rendered manifests
-# (POL-SEC-09, POL-SEC-10; SPEC §5.4). Messages name keys, never values.
+# (POL-SEC-09, POL-SEC-10; D-GATE-07). Messages name keys, never values.
 package floe.secrets
 
 import data.floe.lib
@@ -13,7 +13,7 @@ rules["POL-SEC-09"] := {
 rules["POL-SEC-10"] := {
 	"title": "ConfigMaps carry no credential keys",
 	"severity": "deny",
-	"remediation": "Move client_secret, password, api_key, secret_key and token values into a Secret the platform owns and reference it (SPEC §5.4: compiled artifacts must not carry plugin credentials). Templated references such as {{ env_var('FLOE_SECRET_X') }} are fine. Reported as a warning in dev environments.",
+	"remediation": "Move client_secret, password, api_key, secret_key and token values into a Secret the platform owns and reference it: compiled artifacts must not carry plugin credentials. Templated references such as {{ env_var('FLOE_SECRET_X') }} are fine. Reported as a warning in dev environments.",
 }
 
 secret_name := lib.secret_name_pattern

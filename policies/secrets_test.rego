@@ -65,7 +65,7 @@ test_pol_sec_10_fail_credential_key if {
 }
 
 test_pol_sec_10_fail_compiled_artifacts_leak if {
-	# the demo manifest's catalog credentials copied into compiled artifacts (SPEC §5.4)
+	# the demo manifest's catalog credentials copied into compiled artifacts (D-GATE-07)
 	artifacts := `{"plugins": {"catalog": {"config": {"oauth2": {"client_id": "demo-admin", "client_secret": "demo-secret", "scope": "PRINCIPAL_ROLE:ALL"}}}}}`
 	cm := cm_with({"compiled_artifacts.json": artifacts, "values.yaml": "catalog:\n  password: s3cr3t # pragma\n"})
 	msgs := t.messages("POL-SEC-10", [cm], t.params)

@@ -1,5 +1,5 @@
 # Package floe.telemetry: every workload container is wired to OpenTelemetry and, when
-# lineage is on, to OpenLineage (POL-OTEL-01, POL-OL-01; SPEC §4.1 P-28, §4.3 P-30).
+# lineage is on, to OpenLineage (POL-OTEL-01, POL-OL-01; D-RND-14, D-RND-16).
 package floe.telemetry
 
 import data.floe.lib
