@@ -20,10 +20,10 @@ const (
 	ParamApprovedCompute = "approved-compute"
 )
 
-// Runtimes are the render paths floe knows (SPEC §3).
+// Runtimes are the render paths floe knows (D-RND-03).
 var Runtimes = []string{"dagster", "floe-jobs"}
 
-// Enforcements are the policy levels (CLI.md `--enforcement`).
+// Enforcements are the policy levels (D-GATE-02).
 var Enforcements = []string{"off", "warn", "strict"}
 
 // Provenance annotations stamped on every rendered object.

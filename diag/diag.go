@@ -126,7 +126,7 @@ func (l List) Error() string {
 	return b.String()
 }
 
-// ExitCode is implemented by errors that choose the process exit code (CLI.md):
+// ExitCode is implemented by errors that choose the process exit code (D-CLI-02):
 // 1 for a "no" answer (policy denied, renders differ), 2 for invalid input or usage.
 type ExitCode interface{ ExitCode() int }
 

@@ -30,7 +30,7 @@ var installRank = func() map[string]int {
 	return m
 }()
 
-// Canonical puts a stream into floe's canonical form (SPEC §6): documents
+// Canonical puts a stream into floe's canonical form (D-RND-21): documents
 // ordered by InstallOrder (unknown kinds after, alphabetically), then
 // namespace, name and apiVersion; mapping keys sorted; comments removed;
 // null-valued keys removed (empty maps such as emptyDir: {} stay); flow

@@ -9,8 +9,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 )
 
-// goldenChain is the post-render chain for product P (SPEC P-24, P-28,
-// P-31) on objects selected by selector; partOf, when set, goes on pod
+// goldenChain is the post-render chain for product P (D-PR-03, D-RND-14,
+// D-RND-17) on objects selected by selector; partOf, when set, goes on pod
 // templates as app.kubernetes.io/part-of (floe-jobs pods lack it).
 func goldenChain(product, selector, partOf string) []kio.Filter {
 	podLabels := map[string]string{"floe.dev/job-type": "data-pipeline"}

@@ -10,7 +10,7 @@ import (
 
 // DropTestHooks removes Helm test hooks (objects whose helm.sh/hook
 // annotation lists test, test-success or test-failure) — the only objects
-// floe post-render drops (SPEC P-24): chart test pods carry no security
+// floe post-render drops (D-PR-03): chart test pods carry no security
 // context and fail the restricted profile.
 type DropTestHooks struct{}
 
@@ -39,7 +39,7 @@ func isTestHook(obj *yaml.Node) bool {
 	return false
 }
 
-// CronJobTimeZone sets spec.timeZone on selected CronJobs (SPEC P-24: the
+// CronJobTimeZone sets spec.timeZone on selected CronJobs (D-PR-03: the
 // product's schedule.timezone; Kubernetes ≥ 1.27).
 type CronJobTimeZone struct {
 	// TimeZone is an IANA zone name such as Europe/Berlin or UTC.

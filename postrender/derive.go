@@ -21,7 +21,7 @@ type plan struct {
 	Product, Version, Mode, LNS string
 }
 
-// derive computes the plan (SPEC §4.1 P-28, §4.3 P-30, §4.4 P-31).
+// derive computes the plan (D-RND-14, D-RND-16, D-RND-17).
 func derive(c *config.Contract, m *config.Manifest, p *config.FloeSpec) plan {
 	pl := wiring.ForPlatform(c, m)
 	env, class := pl.Environment, pl.Class

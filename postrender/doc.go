@@ -28,7 +28,7 @@
 //     read-only root filesystem behind a chart's back would change how its pods run
 //     and fail at start instead of at render. The policy gate judges them instead.
 //   - CRDs and custom resources pass through untouched and are not judged; Helm test
-//     hooks (helm.sh/hook: test*) are dropped (SPEC P-24). Other hooks keep their
+//     hooks (helm.sh/hook: test*) are dropped (D-PR-03). Other hooks keep their
 //     annotations; Helm 4's postrenderer.helm.sh/postrender-filename survives.
 //
 // The gate judges the owned objects with the product's telemetry and label rules;

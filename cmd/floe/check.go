@@ -31,7 +31,7 @@ func newCheckCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check --contract FILE [--enforcement off|warn|strict] [--output text|json|sarif] [FILE|-]...",
 		Short: "Run the policy gate over rendered manifests",
-		Long: `Check evaluates floe's policies (SPEC §5.5) and the contract's policy.bundles over
+		Long: `Check evaluates floe's policies and the contract's policy.bundles over
 multi-document YAML streams (files, or - for stdin; stdin when no FILE is given) in one
 pass, against the expectations of the contract: its namespace, service account, image
 registry and tag policy, and the platform Manifest's lineage setting. No product is

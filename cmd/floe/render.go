@@ -32,7 +32,7 @@ func newRenderCmd(s *streams) *cobra.Command {
 		Long: `Render loads PRODUCT (a directory holding floe.yaml, or the file), the contract and the
 platform Manifest the contract names, and writes the product's Kubernetes objects for the
 Dagster or the floe-jobs runtime, with OpenTelemetry and OpenLineage wired into every
-workload. Output is canonical (SPEC §6) and byte-for-byte reproducible.
+workload. Output is canonical (sorted kinds, keys and names) and byte-for-byte reproducible.
 
 --output - (default) writes one YAML stream (or, with --format json, a v1 List) to stdout;
 --output DIR writes one NN-kind-name.yaml file per object, all or nothing (an existing
@@ -167,7 +167,7 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	return nil
 }
 
-// renderTime is SOURCE_DATE_EPOCH when set (reproducible evidence, SPEC P-16), else the
+// renderTime is SOURCE_DATE_EPOCH when set (reproducible evidence, D-RND-20), else the
 // clock. It only reaches the evidence record, the expiry of policy exceptions and the
 // policies' clock (time.now_ns).
 func renderTime(getenv func(string) string) time.Time {

@@ -74,7 +74,7 @@ type jsonFailure struct{ doc []byte }
 func (e jsonFailure) Error() string { return strings.TrimRight(string(e.doc), "\n") }
 func (e jsonFailure) ExitCode() int { return 2 }
 
-// resolveRoot applies CLI.md's root rules and turns command-line paths root-relative.
+// resolveRoot applies the root rules (D-CLI-01) and turns command-line paths root-relative.
 func resolveRoot(rootFlag, anchor string) (config.Root, string, error) {
 	cwd, err := os.Getwd()
 	if err != nil {
