@@ -18,7 +18,7 @@ import (
 func newInitCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init product|contract DIR",
-		Short: "Write a commented, valid starting point: a product's floe.yaml, or a contract and its platform Manifest",
+		Short: "Write a commented, valid floe.yaml, or a contract and its platform Manifest",
 		Long: `Init writes files that floe validate accepts, to edit from there. It never replaces a
 file: when one it would write exists, nothing is written (exit 2).
 
