@@ -274,3 +274,29 @@ func head(s string) string {
 	}
 	return s
 }
+
+// TestStdinIsTerminal: the null device, a file, a pipe and a reader are streams, not a
+// terminal.
+func TestStdinIsTerminal(t *testing.T) {
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	file, err := os.Open("cli_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	for name, in := range map[string]io.Reader{"null": null, "file": file, "pipe": r, "reader": strings.NewReader("")} {
+		if stdinIsTerminal(in) {
+			t.Errorf("%s: taken for a terminal", name)
+		}
+	}
+}
