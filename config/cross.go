@@ -92,60 +92,7 @@ func crossCheck(in *Inputs, contractOK, manifestOK bool) diag.List {
 		return out
 	}
 
-	// manifest plugin types within the contract's supported sets.
-	if contractOK {
-		choices := map[string]*Choice{
-			"orchestrator": k.Plugins.Orchestrator, "catalog": k.Plugins.Catalog, "storage": k.Plugins.Storage,
-			"telemetryBackend": k.Plugins.TelemetryBackend, "lineageBackend": k.Plugins.LineageBackend,
-		}
-		for _, pc := range pecCategories {
-			ch := choices[pc.pec]
-			if ch == nil {
-				continue
-			}
-			sel, msrc := manifestSel(m, pc.manifest)
-			if sel == nil {
-				if pc.manifest == "orchestrator" {
-					continue // E201 below
-				}
-				what := "the category stays unconfigured"
-				if pc.manifest == "telemetry_backend" {
-					what = "telemetry goes to the OTel collector only"
-				}
-				out = append(out, locate(msrc, "plugins", diag.Warning,
-					"X-03: the manifest has no plugins.%s while the contract supports [%s]; %s", pc.manifest, strings.Join(ch.AlphaSupported, ", "), what))
-				continue
-			}
-			tp := "plugins." + pc.manifest + ".type"
-			if !supports(ch.AlphaSupported, sel.Type) {
-				out = append(out, locate(msrc, tp, diag.Error,
-					"X-03: %s %s is not supported by contract %s (plugins.%s.alphaSupported: [%s])", pc.manifest, show(sel.Type), k.Source.Path, pc.pec, strings.Join(ch.AlphaSupported, ", ")))
-			} else if pc.pec == "orchestrator" && !supports([]string{ch.Default}, sel.Type) {
-				out = append(out, locate(msrc, tp, diag.Error,
-					"X-02: orchestrator %s differs from the contract's default %s (%s)", show(sel.Type), show(ch.Default), k.Source.Path))
-			}
-		}
-	}
-
-	// D-RND-11: a contract preset override must name a Manifest preset.
-	if contractOK && k.Runtime.ResourcePreset != "" {
-		if _, ok := m.ResourcePresets[k.Runtime.ResourcePreset]; !ok {
-			names := make([]string, 0, len(m.ResourcePresets))
-			for n := range m.ResourcePresets {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			out = append(out, locate(k.Source, "runtime.resourcePreset", diag.Error,
-				"preset %s is not defined in the platform manifest's resource_presets: [%s]", show(k.Runtime.ResourcePreset), strings.Join(names, ", ")))
-		}
-	}
-
-	// E201: compilation needs compute and orchestrator.
-	for _, cat := range []string{"compute", "orchestrator"} {
-		if sel, msrc := manifestSel(m, cat); sel == nil {
-			out = append(out, locate(msrc, "plugins", diag.Error, "E201: Required plugin '%s' not found in platform manifest", cat))
-		}
-	}
+	out = append(out, platformCheck(k, m, contractOK)...)
 
 	// X-04 / D-IN-12: transform compute approval.
 	out = append(out, checkCompute(in, contractOK)...)
@@ -304,4 +251,67 @@ func ManifestPath(in *Inputs) string {
 		return ""
 	}
 	return path.Clean(rel)
+}
+
+// platformCheck runs the rules between the contract and the platform Manifest alone
+// (X-02, X-03, the preset override, E201): what a platform engineer can check before
+// any product exists. With contractOK false only the Manifest's own rules run.
+func platformCheck(k *Contract, m *Manifest, contractOK bool) diag.List {
+	var out diag.List
+	// manifest plugin types within the contract's supported sets.
+	if contractOK {
+		choices := map[string]*Choice{
+			"orchestrator": k.Plugins.Orchestrator, "catalog": k.Plugins.Catalog, "storage": k.Plugins.Storage,
+			"telemetryBackend": k.Plugins.TelemetryBackend, "lineageBackend": k.Plugins.LineageBackend,
+		}
+		for _, pc := range pecCategories {
+			ch := choices[pc.pec]
+			if ch == nil {
+				continue
+			}
+			sel, msrc := manifestSel(m, pc.manifest)
+			if sel == nil {
+				if pc.manifest == "orchestrator" {
+					continue // E201 below
+				}
+				what := "the category stays unconfigured"
+				if pc.manifest == "telemetry_backend" {
+					what = "telemetry goes to the OTel collector only"
+				}
+				out = append(out, locate(msrc, "plugins", diag.Warning,
+					"X-03: the manifest has no plugins.%s while the contract supports [%s]; %s", pc.manifest, strings.Join(ch.AlphaSupported, ", "), what))
+				continue
+			}
+			tp := "plugins." + pc.manifest + ".type"
+			if !supports(ch.AlphaSupported, sel.Type) {
+				out = append(out, locate(msrc, tp, diag.Error,
+					"X-03: %s %s is not supported by contract %s (plugins.%s.alphaSupported: [%s])", pc.manifest, show(sel.Type), k.Source.Path, pc.pec, strings.Join(ch.AlphaSupported, ", ")))
+			} else if pc.pec == "orchestrator" && !supports([]string{ch.Default}, sel.Type) {
+				out = append(out, locate(msrc, tp, diag.Error,
+					"X-02: orchestrator %s differs from the contract's default %s (%s)", show(sel.Type), show(ch.Default), k.Source.Path))
+			}
+		}
+	}
+
+	// D-RND-11: a contract preset override must name a Manifest preset.
+	if contractOK && k.Runtime.ResourcePreset != "" {
+		if _, ok := m.ResourcePresets[k.Runtime.ResourcePreset]; !ok {
+			names := make([]string, 0, len(m.ResourcePresets))
+			for n := range m.ResourcePresets {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			out = append(out, locate(k.Source, "runtime.resourcePreset", diag.Error,
+				"preset %s is not defined in the platform manifest's resource_presets: [%s]", show(k.Runtime.ResourcePreset), strings.Join(names, ", ")))
+		}
+	}
+
+	// E201: compilation needs compute and orchestrator.
+	for _, cat := range []string{"compute", "orchestrator"} {
+		if sel, msrc := manifestSel(m, cat); sel == nil {
+			out = append(out, locate(msrc, "plugins", diag.Error, "E201: Required plugin '%s' not found in platform manifest", cat))
+		}
+	}
+
+	return out
 }

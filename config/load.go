@@ -110,6 +110,9 @@ func loadContract(root Root, rel string) (*Contract, diag.List) {
 	if src == nil {
 		return nil, ds
 	}
+	if ds := wrongKind(src, KindContract, "--contract"); ds != nil {
+		return nil, ds
+	}
 	c := &Contract{Source: src}
 	d := newDecoder(src.Path)
 	d.decodeDoc(src.Node, c)
@@ -152,6 +155,9 @@ func loadProduct(root Root, rel string) (*FloeSpec, diag.List) {
 	}
 	src, ds := readSource(root, file)
 	if src == nil {
+		return nil, ds
+	}
+	if ds := wrongKind(src, KindProduct, "PRODUCT"); ds != nil {
 		return nil, ds
 	}
 	p := &FloeSpec{Source: src}

@@ -38,6 +38,9 @@ func loadManifestFile(root Root, rel string) (*Manifest, diag.List) {
 	if src == nil {
 		return nil, ds
 	}
+	if ds := wrongKind(src, KindManifest, "the platform Manifest reference"); ds != nil {
+		return nil, ds
+	}
 	m := &Manifest{Source: src}
 	d := newDecoder(src.Path)
 	d.rootUnknown = manifestRootUnknown(d)

@@ -101,7 +101,7 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 		return fmt.Errorf("argocd generate: %s rendered no objects; refusing to print an empty manifest set", o.ProductPath)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(s.Err, w.String())
+		s.warn(w.String())
 	}
 	s.Out.Write(res.YAML)
 	return nil

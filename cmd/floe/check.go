@@ -32,7 +32,8 @@ func newCheckCmd(s *streams) *cobra.Command {
 		Use:   "check --contract FILE [--enforcement off|warn|strict] [--output text|json|sarif] [FILE|-]...",
 		Short: "Run the policy gate over rendered manifests",
 		Long: `Check evaluates floe's policies and the contract's policy.bundles over
-multi-document YAML streams (files, or - for stdin; stdin when no FILE is given) in one
+multi-document YAML streams (files, or - for stdin; stdin when no FILE is given, refused
+when stdin is a terminal) in one
 pass, against the expectations of the contract: its namespace, service account, image
 registry and tag policy, and the platform Manifest's lineage setting. No product is
 known here, so the product-specific checks (labels, expected OTEL/OpenLineage values) do
@@ -65,6 +66,9 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 	}
 	if o.contract == "" {
 		return diag.Usage(errors.New("check: --contract FILE is required"))
+	}
+	if len(files) == 0 && stdinIsTerminal(s.In) {
+		return diag.Usage(errors.New("check: no FILE given and stdin is a terminal: name the files, or pipe them in (floe render … | floe check --contract FILE -); see floe check --help"))
 	}
 	root, cwd, err := resolveRoot(o.root, o.contract)
 	if err != nil {
@@ -120,10 +124,10 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 
 	warnings.Sort()
 	for _, w := range warnings {
-		fmt.Fprintln(s.Err, w)
+		s.warn(w)
 	}
 	if level == policies.LevelOff {
-		fmt.Fprintln(s.Err, "floe: policy enforcement is off: no policy was evaluated")
+		s.warn("floe: policy enforcement is off: no policy was evaluated")
 	}
 	if err := policies.Write(s.Out, o.output, report); err != nil {
 		return err

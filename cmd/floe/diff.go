@@ -199,7 +199,7 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 		return nil, err
 	}
 	for _, w := range newRes.Warnings {
-		fmt.Fprintln(s.Err, w.String())
+		s.warn(w.String())
 	}
 
 	var old []byte
@@ -212,7 +212,7 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 		defer groot.Close()
 		oldName = o.base + ":" + productRel
 		if _, err := groot.Stat(productRel); errors.Is(err, fs.ErrNotExist) {
-			fmt.Fprintf(s.Err, "floe: diff: %s does not exist at %s: every object is new\n", productRel, o.base)
+			s.warn(fmt.Sprintf("floe: diff: %s does not exist at %s: every object is new", productRel, o.base))
 		} else {
 			baseOpts := opts
 			baseOpts.Root = groot

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -151,6 +152,15 @@ type streams struct {
 	In  io.Reader
 	Out *bytes.Buffer
 	Err io.Writer
+	// Quiet is --quiet: warnings are not printed (errors still are).
+	Quiet bool
+}
+
+// warn prints one warning line on stderr, unless --quiet.
+func (s *streams) warn(a ...any) {
+	if !s.Quiet {
+		fmt.Fprintln(s.Err, a...)
+	}
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -199,12 +209,19 @@ func newRootCmd(s *streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "floe",
 		Short:         "Render floe data products into Kubernetes manifests",
+		Version:       floeVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(s.Err) // help and usage never pollute the manifest stream
+	// Help, completion scripts and --version are what was asked for: stdout (through
+	// s.Out, written only on success). Errors are returned and printed on stderr by run.
+	root.SetOut(s.Out)
 	root.SetErr(s.Err)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return diag.Usage(err) })
+	root.SetVersionTemplate("floe {{.Version}}\n")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return diag.Usage(fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath()))
+	})
+	root.PersistentFlags().BoolVarP(&s.Quiet, "quiet", "q", false, "do not print warnings (errors are still printed)")
 	root.AddCommand(
 		newVersionCmd(s),
 		newValidateCmd(s),
@@ -215,8 +232,35 @@ func newRootCmd(s *streams) *cobra.Command {
 		newHelmPluginCmd(s),
 		newArgoCDCmd(s),
 		newDiffCmd(s),
+		newInitCmd(s),
 	)
+	root.InitDefaultCompletionCmd() // now, so that refuseUnknownCommands covers it too
+	refuseUnknownCommands(root)
 	return root
+}
+
+// refuseUnknownCommands makes every command that only groups others (floe, floe argocd,
+// …) answer an unknown subcommand with a usage error (exit 2) instead of cobra's help
+// (exit 0) or its plain error (exit 3); without arguments they print their help.
+func refuseUnknownCommands(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		refuseUnknownCommands(c)
+	}
+	if !cmd.HasSubCommands() || cmd.Runnable() {
+		return
+	}
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.SuggestionsMinimumDistance = 2
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		hint := ""
+		if sug := cmd.SuggestionsFor(args[0]); len(sug) > 0 {
+			hint = "; did you mean " + strings.Join(sug, " or ") + "?"
+		}
+		return diag.Usage(fmt.Errorf("unknown command %q for %q%s (see %s --help)", args[0], cmd.CommandPath(), hint, cmd.CommandPath()))
+	}
 }
 
 // args enforces an exact positional count as a usage error (exit 2).

@@ -85,6 +85,9 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 			return diag.Usage(fmt.Errorf("post-render: --product %w", err))
 		}
 	}
+	if stdinIsTerminal(s.In) {
+		return diag.Usage(errors.New("post-render: stdin is a terminal: pipe the manifests in (helm template … | floe post-render --contract FILE); see floe post-render --help"))
+	}
 	in, err := postrender.Load(root, contractRel, productRel)
 	if err != nil {
 		return err
@@ -111,7 +114,7 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 		return err
 	}
 	for _, w := range append(in.Warnings, reportDiagnostics(report)...) {
-		fmt.Fprintln(s.Err, w.String())
+		s.warn(w.String())
 	}
 	s.Out.Write(out)
 	return nil

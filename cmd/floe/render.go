@@ -118,7 +118,7 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 		return err
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(s.Err, w.String())
+		s.warn(w.String())
 	}
 
 	if o.check != "" {

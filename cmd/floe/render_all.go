@@ -61,7 +61,7 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 		return err
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(s.Err, w.String())
+		s.warn(w.String())
 	}
 	s.Out.Write(res.Stream)
 	return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -16,7 +17,7 @@ type validateOptions struct {
 	contract, root, output string
 }
 
-// newValidateCmd is `floe validate [--contract FILE] [--root DIR] [--output text|json] PRODUCT`.
+// newValidateCmd is `floe validate [--contract FILE] [--root DIR] [--output text|json] [PRODUCT]`.
 //
 // text: warnings on stderr, a one-line "ok" summary on stdout; on failure every
 // diagnostic on stderr and nothing on stdout. json: on success
@@ -25,15 +26,29 @@ type validateOptions struct {
 func newValidateCmd(s *streams) *cobra.Command {
 	o := &validateOptions{}
 	cmd := &cobra.Command{
-		Use:   "validate [--contract FILE] [--root DIR] [--output text|json] PRODUCT",
-		Short: "Check a product (and its contract and platform Manifest) without rendering",
+		Use:   "validate [--contract FILE] [--root DIR] [--output text|json] [PRODUCT]",
+		Short: "Check a product, or a contract and its platform Manifest, without rendering",
 		Long: `Validate loads PRODUCT (a directory holding floe.yaml, or the file), the contract given
 with --contract and the platform Manifest the contract names, and reports every problem as
 file:line:col: field.path: message. Without --contract only the product is checked, plus
 the Manifest its platform.manifest names when that is a local path. Paths on the command
-line are relative to the current directory and must lie inside the root.`,
-		Args: exactArgs(1),
+line are relative to the current directory and must lie inside the root.
+
+With --contract and no PRODUCT, the contract and its platform Manifest chain are checked
+on their own and against each other (for platform engineers, before any product).`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && o.contract != "" {
+				return nil
+			}
+			if len(args) == 0 {
+				return diag.Usage(errors.New("validate: want PRODUCT, or --contract FILE to check a contract and its platform Manifest (see floe validate --help)"))
+			}
+			return exactArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return runValidatePlatform(s, o)
+			}
 			return runValidate(s, o, args[0])
 		},
 	}
@@ -110,6 +125,29 @@ func runValidate(s *streams, o *validateOptions, product string) error {
 		}
 	}
 	in, ds := config.Load(root, contractRel, productRel)
+	return validateReport(s, o, ds, func() string { return summary(in, contractRel) })
+}
+
+// runValidatePlatform is `floe validate --contract FILE` without a product.
+func runValidatePlatform(s *streams, o *validateOptions) error {
+	if o.output != "text" && o.output != "json" {
+		return diag.Usage(fmt.Errorf("validate: --output %q: want text or json", o.output))
+	}
+	root, cwd, err := resolveRoot(o.root, o.contract)
+	if err != nil {
+		return err
+	}
+	contractRel, err := config.RootRel(root.Dir(), cwd, o.contract)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("validate: --contract %w", err))
+	}
+	in, ds := config.LoadPlatform(root, contractRel)
+	return validateReport(s, o, ds, func() string { return platformSummary(in) })
+}
+
+// validateReport prints ds in the --output format: the diagnostics (exit 2) when it
+// holds errors, else the warnings and ok (text: the summary line).
+func validateReport(s *streams, o *validateOptions, ds diag.List, ok func() string) error {
 	if ds.HasErrors() {
 		if o.output == "json" {
 			return jsonFailure{report(false, ds)}
@@ -121,10 +159,33 @@ func runValidate(s *streams, o *validateOptions, product string) error {
 		return nil
 	}
 	for _, w := range ds.Warnings() {
-		fmt.Fprintln(s.Err, w.String())
+		s.warn(w.String())
 	}
-	fmt.Fprintln(s.Out, summary(in, contractRel))
+	fmt.Fprintln(s.Out, ok())
 	return nil
+}
+
+func platformSummary(in *config.Inputs) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ok: contract %s", in.Contract.Source.Path)
+	writeManifestSummary(&b, in.Manifest)
+	if n := len(in.Warnings); n > 0 {
+		fmt.Fprintf(&b, ", %d warning(s)", n)
+	}
+	return b.String()
+}
+
+func writeManifestSummary(b *strings.Builder, m *config.Manifest) {
+	switch {
+	case m != nil && len(m.Chain) > 1:
+		paths := make([]string, len(m.Chain))
+		for i, c := range m.Chain {
+			paths[i] = c.Source.Path
+		}
+		fmt.Fprintf(b, ", manifest %s", strings.Join(paths, " → "))
+	case m != nil:
+		fmt.Fprintf(b, ", manifest %s", m.Source.Path)
+	}
 }
 
 func summary(in *config.Inputs, contractRel string) string {
@@ -134,16 +195,8 @@ func summary(in *config.Inputs, contractRel string) string {
 	if contractRel != "" {
 		fmt.Fprintf(&b, ", contract %s", in.Contract.Source.Path)
 	}
-	switch m := in.Manifest; {
-	case m != nil && len(m.Chain) > 1:
-		paths := make([]string, len(m.Chain))
-		for i, c := range m.Chain {
-			paths[i] = c.Source.Path
-		}
-		fmt.Fprintf(&b, ", manifest %s", strings.Join(paths, " → "))
-	case m != nil:
-		fmt.Fprintf(&b, ", manifest %s", m.Source.Path)
-	case p.Platform != nil && p.Platform.Manifest != "":
+	writeManifestSummary(&b, in.Manifest)
+	if in.Manifest == nil && p.Platform != nil && p.Platform.Manifest != "" {
 		fmt.Fprintf(&b, ", manifest %s not checked (not a local path)", p.Platform.Manifest)
 	}
 	if n := len(in.Warnings); n > 0 {

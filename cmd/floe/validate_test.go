@@ -74,7 +74,7 @@ func TestValidateCommand(t *testing.T) {
 		{"outside root", []string{"validate", "--root", filepath.Join(root, "demo"), contract}, 2, "", []string{"is outside the root"}, false},
 		{"contract outside root", []string{"validate", "--root", filepath.Join(root, "demo"), "--contract", contract, filepath.Join(root, "demo", "customer-360")}, 2, "", []string{"--contract", "is outside the root"}, false},
 		{"bad output flag", []string{"validate", "--output", "yaml", bad}, 2, "", []string{"want text or json"}, false},
-		{"no product", []string{"validate"}, 2, "", []string{"want 1 argument(s)"}, false},
+		{"no product", []string{"validate"}, 2, "", []string{"want PRODUCT, or --contract FILE"}, false},
 		{"missing product", []string{"validate", "--root", root, filepath.Join(root, "nope")}, 2, "", []string{"nope: no such file or directory"}, false},
 	}
 	for _, tc := range tests {
