@@ -28,10 +28,10 @@ type GateInput struct {
 	Enforcement string // off | warn | strict: raises, never lowers, the Manifest/contract level
 	Now         time.Time
 
-	Mode             string // simple | centralized | mesh (P-11)
-	LineageEnabled   bool
-	LineageNamespace string // P-30
-	EgressPorts      []int  // the P-32 NetworkPolicy's ports; nil without network policies
+	// EgressPorts are the P-32 NetworkPolicy's ports; nil without network policies. The
+	// product's mode, lineage setting and lineage namespace the gate derives itself
+	// (policies.GateParams), as every door does.
+	EgressPorts []int
 }
 
 // PolicyReport is the gate's verdict; Findings follow `floe check --output json`.

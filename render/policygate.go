@@ -54,49 +54,25 @@ func gateObjects(in GateInput) ([]policies.Object, error) {
 }
 
 func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Object) (*PolicyReport, error) {
-	c := in.Contract
-	level, err := policies.ContractLevel(c, in.Manifest, in.Enforcement)
-	if err != nil {
-		return nil, diag.Usage(err)
-	}
-
-	engine, err := g.engine(ctx, in.Root, c)
+	engine, err := g.engine(ctx, in.Root, in.Contract)
 	if err != nil {
 		return nil, err
 	}
-	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: in.Now}
-	rules := append(engine.Rules(), policies.GovernanceRules...)
-	known := map[string]bool{}
-	for _, r := range rules {
-		known[r.ID] = true
-	}
-	if err := gate.Validate(known); err != nil {
-		return nil, diag.Usage(err)
-	}
-	p := in.Product
-	params := policies.ContractParams(c)
-	params.Now = in.Now
-	params.Product, params.ProductVersion = p.Metadata.Name, p.Metadata.Version
-	params.Mode, params.LineageEnabled, params.LineageNamespace = in.Mode, in.LineageEnabled, in.LineageNamespace
-	if s := p.Schedule; s != nil && s.Cron != "" {
-		params.Schedule = &policies.Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
-	}
-	if in.EgressPorts != nil {
-		params.NetworkPolicy = &policies.NetworkPolicy{EgressPorts: in.EgressPorts}
-	}
 	// The rego policies judge the output; Floe's compile-time rules (POL-GOV) the
 	// product's transforms.
-	var raw []policies.Finding
-	if level != policies.LevelOff {
-		if raw, err = engine.Check(ctx, objs, params); err != nil {
-			return nil, err
-		}
-		raw = append(raw, policies.Governance(in.Manifest, p)...)
+	gate, err := policies.NewGate(ctx, policies.GateConfig{Contract: in.Contract, Manifest: in.Manifest,
+		Product: in.Product, Level: in.Enforcement, Now: in.Now, Engine: engine,
+		Governance: true, EgressPorts: in.EgressPorts})
+	if err != nil {
+		return nil, err
 	}
-	rep := gate.Apply(raw, rules)
+	rep, err := gate.Run(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
 	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: []Finding{},
 		Summary: Summary{Deny: rep.Deny, Warn: rep.Warn, Excepted: rep.Excepted}}
-	if level != policies.LevelOff && in.Manifest != nil && in.Manifest.Governance != nil {
+	if rep.Level != policies.LevelOff && in.Manifest != nil && in.Manifest.Governance != nil {
 		out.Fidelity = "synthetic"
 	}
 	for _, f := range rep.Findings {
