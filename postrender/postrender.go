@@ -319,11 +319,12 @@ func plainValue(n *yaml.Node) (v any, ok bool, err error) {
 	return nil, false, nil // aliases
 }
 
-// denial is the exit-1 error of a denied stream.
+// denial is the exit-1 error of a denied stream: every finding no exception covers (the
+// warnings too, as a denied render lists them), then a summary.
 type denial struct{ r *policies.Report }
 
 func (d denial) Error() string {
-	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", policies.Diagnostics(d.r.Findings).Errors(), d.r.Level, d.r.Deny)
+	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", policies.Diagnostics(d.r.Findings), d.r.Level, d.r.Deny)
 }
 
 // source is where an object came from in Helm's output: the chart template (Helm 4's
