@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +23,11 @@ type checkOptions struct {
 }
 
 // checkNow is the clock exceptions expire by and the policies read; tests replace it.
-var checkNow = time.Now
+var checkNow = gateClock
+
+// gateClock is every door's policy clock, render's (renderTime): SOURCE_DATE_EPOCH when
+// set, else the time.
+func gateClock() time.Time { return renderTime(os.Getenv) }
 
 // newCheckCmd is `floe check --contract FILE [--root DIR] [--enforcement off|warn|strict]
 // [--output text|json|sarif] [FILE|-]...`.
