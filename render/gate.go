@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/policies"
 )
 
 // Gate is the policy gate: the last stage before output. It sees exactly the objects and
@@ -45,17 +46,9 @@ type PolicyReport struct {
 	Fidelity string `json:"fidelity,omitempty"`
 }
 
-// Finding is one policy result.
-type Finding struct {
-	Rule      string `json:"rule"`
-	Severity  string `json:"severity"` // deny | warn
-	Resource  string `json:"resource"` // Kind/name
-	Namespace string `json:"namespace,omitempty"`
-	File      string `json:"file,omitempty"` // "(rendered)": the output stream; or the contract
-	Line      int    `json:"line,omitempty"`
-	Message   string `json:"message"`
-	Excepted  bool   `json:"excepted"`
-}
+// Finding is one policy result: the gate's own (policies.Finding), one type for every
+// door.
+type Finding = policies.Finding
 
 // Summary counts findings.
 type Summary struct {

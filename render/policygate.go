@@ -70,14 +70,10 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 	if err != nil {
 		return nil, err
 	}
-	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: []Finding{},
+	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: rep.Findings,
 		Summary: Summary{Deny: rep.Deny, Warn: rep.Warn, Excepted: rep.Excepted}}
 	if rep.Level != policies.LevelOff && in.Manifest != nil && in.Manifest.Governance != nil {
 		out.Fidelity = "synthetic"
-	}
-	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource,
-			Namespace: f.Namespace, File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted})
 	}
 	return out, nil
 }
@@ -116,11 +112,4 @@ func (g *PolicyGate) engine(ctx context.Context, root config.Root, c *config.Con
 
 // findingDiagnostics lists the findings no exception covers as diagnostics located in
 // the rendered stream (policies.Diagnostics over the report's findings).
-func findingDiagnostics(r *PolicyReport) diag.List {
-	fs := make([]policies.Finding, len(r.Findings))
-	for i, f := range r.Findings {
-		fs[i] = policies.Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource, Namespace: f.Namespace,
-			File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted}
-	}
-	return policies.Diagnostics(fs)
-}
+func findingDiagnostics(r *PolicyReport) diag.List { return policies.Diagnostics(r.Findings) }
