@@ -36,7 +36,7 @@ type GateConfig struct {
 	// Root is where the contract's policy.bundles are read when Engine is nil.
 	Root config.Root
 	// Engine, when set, is a compiled policy set already holding the contract's
-	// bundles (render's per-bundle-set cache, post-render's background compile).
+	// bundles (Engines.For's, post-render's background compile).
 	Engine Checker
 
 	// Governance also runs Floe's compile-time rules (POL-GOV) on Product's
@@ -67,13 +67,9 @@ func NewGate(ctx context.Context, cfg GateConfig) (*Gate, error) {
 	}
 	engine := cfg.Engine
 	if engine == nil {
-		mods, err := ContractBundles(cfg.Root, c)
+		e, err := contractEngine(ctx, cfg.Root, c)
 		if err != nil {
-			return nil, diag.Usage(err)
-		}
-		e, err := New(ctx, Options{ExtraBundles: mods})
-		if err != nil {
-			return nil, diag.Usage(fmt.Errorf("%s: policy.bundles: %w", sourcePath(c), err))
+			return nil, err
 		}
 		engine = e
 	}
