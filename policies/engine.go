@@ -34,18 +34,21 @@ type Rule struct {
 }
 
 // Finding is one rule violated by one object.
+//
+// Its JSON is the render evidence's policy findings: the rule's title and remediation
+// and the exception's reason stay out (the rules list has them).
 type Finding struct {
-	Rule            string
-	Title           string
-	Severity        string // Deny or Warn (after the gate's level: Warn at level warn)
-	Resource        string // Kind/name
-	Namespace       string
-	File            string
-	Line            int
-	Message         string // never contains a secret value
-	Remediation     string
-	Excepted        bool   // a live contract exception covers it; not counted
-	ExceptionReason string // the exception's reason when Excepted
+	Rule            string `json:"rule"`
+	Title           string `json:"-"`
+	Severity        string `json:"severity"` // Deny or Warn (after the gate's level: Warn at level warn)
+	Resource        string `json:"resource"` // Kind/name
+	Namespace       string `json:"namespace,omitempty"`
+	File            string `json:"file,omitempty"` // "(rendered)": the output stream; or the contract
+	Line            int    `json:"line,omitempty"`
+	Message         string `json:"message"` // never contains a secret value
+	Remediation     string `json:"-"`
+	Excepted        bool   `json:"excepted"` // a live contract exception covers it; not counted
+	ExceptionReason string `json:"-"`        // the exception's reason when Excepted
 }
 
 // Params are the expected values the policies compare against (data.floe.params).

@@ -1,7 +1,6 @@
 package policies
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"path"
@@ -69,11 +68,18 @@ var ExpiredRule = Rule{
 	Package:     "floe (gate)",
 }
 
-// Gate applies an enforcement level and the contract's exceptions to findings.
+// Gate applies an enforcement level and the contract's exceptions to findings. Doors
+// build it with NewGate, which also gives it the engine, the rules and the parameters
+// Run checks with; a bare Gate only applies (Apply) and validates (Validate).
 type Gate struct {
 	Level      string // off | warn | strict (see Effective)
 	Exceptions []Exception
 	Now        time.Time // injected: exceptions expire relative to it
+
+	engine     Checker
+	rules      []Rule    // the rules the report lists
+	params     Params    // what the policies compare against
+	governance []Finding // Floe's compile-time findings on the product
 }
 
 // Report is the outcome of a gated check.
@@ -209,21 +215,4 @@ func orUnknown(s string) string {
 		return "nobody recorded"
 	}
 	return s
-}
-
-// Run is the whole gate in one call: nothing is evaluated at level off; otherwise
-// the engine checks objs with p (at g.Now when p.Now is zero) and the gate applies
-// levels and exceptions.
-func (g Gate) Run(ctx context.Context, e *Engine, objs []Object, p Params) (Report, error) {
-	if Effective(g.Level) == LevelOff {
-		return g.Apply(nil, e.Rules()), nil
-	}
-	if p.Now.IsZero() {
-		p.Now = g.Now
-	}
-	raw, err := e.Check(ctx, objs, p)
-	if err != nil {
-		return Report{}, err
-	}
-	return g.Apply(raw, e.Rules()), nil
 }

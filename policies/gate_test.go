@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/floe-dev/floe/config"
 )
 
 func TestEffective(t *testing.T) {
@@ -151,15 +153,24 @@ func TestGateValidate(t *testing.T) {
 func TestGateRunOffEvaluatesNothing(t *testing.T) {
 	// A stream that would fail every rule: at level off the engine is not even asked.
 	objs := mustParse(t, "a.yaml", badDeployment)
-	r, err := Gate{Level: "off"}.Run(context.Background(), testEngine(t), objs, Params{})
+	ctx := context.Background()
+	off := &config.Manifest{Governance: &config.Governance{PolicyEnforcementLevel: "off"}}
+	g, err := NewGate(ctx, GateConfig{Contract: &config.Contract{}, Manifest: off, Engine: testEngine(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.Run(ctx, objs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Findings) != 0 || r.Level != "off" || len(r.Rules) == 0 {
 		t.Errorf("report at off: %+v", r)
 	}
-	r, err = Gate{Level: "strict", Now: day}.Run(context.Background(), testEngine(t), objs, Params{})
+	g, err = NewGate(ctx, GateConfig{Contract: &config.Contract{}, Manifest: off, Level: "strict", Now: day, Engine: testEngine(t)})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = g.Run(ctx, objs); err != nil {
 		t.Fatal(err)
 	}
 	if !r.Denied() {

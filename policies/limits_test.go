@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 )
 
@@ -77,7 +78,11 @@ rules["META-01"] := {"title": sprintf("compiled at %d", [time.now_ns()]), "sever
 		if err != nil {
 			t.Fatal(err)
 		}
-		rep, err := Gate{Level: LevelWarn, Now: now}.Run(ctx, e, mustParse(t, "x.yaml", configMap), Params{})
+		g, err := NewGate(ctx, GateConfig{Contract: &config.Contract{}, Level: LevelWarn, Now: now, Engine: e})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := g.Run(ctx, mustParse(t, "x.yaml", configMap))
 		if err != nil {
 			t.Fatal(err)
 		}

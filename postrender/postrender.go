@@ -35,7 +35,7 @@ type Options struct {
 	// Gate is the policy engine; nil skips the policy gate. It may still be compiling
 	// (*policies.Compiling): the filters run meanwhile, and the gate waits for it. The
 	// contract's exceptions are checked against its rules when the gate runs.
-	Gate Gate
+	Gate policies.Checker
 	// Enforcement raises the effective level ("" keeps the Manifest/contract level).
 	Enforcement string
 	// Now is the clock for exception expiry and the policies' time.now_ns (nil: time.Now).
@@ -221,45 +221,24 @@ func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source,
 	if err != nil {
 		return nil, fmt.Errorf("post-render: %w", err)
 	}
-	c := r.opts.Contract
-	// Namespace, ServiceAccount and Registry stay empty: Helm puts objects in the
-	// release namespace at install time (most charts set none), and a third-party
-	// chart's images and service account are the chart's, not the product's; `floe
-	// check` judges them on floe's own renders. ProductVersion stays empty too: a
-	// chart's app.kubernetes.io/version names the chart's application, not the product
-	// (whose version travels in OTEL_RESOURCE_ATTRIBUTES and the annotations).
 	now := time.Now
 	if r.opts.Now != nil {
 		now = r.opts.Now
 	}
-	params := policies.Params{
-		Environment:      c.Environment.Name,
-		Product:          r.w.Product,
-		Mode:             r.w.Mode,
-		LineageEnabled:   r.w.LineageEnabled,
-		LineageNamespace: r.w.LNS,
-		Now:              now(),
+	// Chart: Helm puts objects in the release namespace at install time (most charts
+	// set none), and a third-party chart's images and service account are the chart's,
+	// not the product's; `floe check` judges them on floe's own renders. Nor does a
+	// chart's app.kubernetes.io/version name the product's version.
+	gate, err := policies.NewGate(ctx, policies.GateConfig{Contract: r.opts.Contract, Manifest: r.opts.Manifest,
+		Product: r.opts.Product, Level: r.opts.Enforcement, Now: now(), Engine: r.opts.Gate, Chart: true})
+	if err != nil {
+		return nil, err
 	}
-	if c, ok := r.opts.Gate.(*policies.Compiling); ok {
-		if _, err := c.Wait(ctx); err != nil { // the contract's bundles do not compile
-			return nil, diag.Usage(fmt.Errorf("post-render: %w", err))
-		}
-	}
-	fs, err := r.opts.Gate.Check(ctx, objs, params)
+	rep, err := gate.Run(ctx, objs)
 	if err != nil {
 		return nil, fmt.Errorf("post-render: %w", err)
 	}
-	g := policies.Gate{Level: r.level, Exceptions: policies.ContractExceptions(c), Now: params.Now}
-	rules := r.opts.Gate.Rules()
-	known := map[string]bool{}
-	for _, rule := range rules {
-		known[rule.ID] = true
-	}
-	if err := g.Validate(known); err != nil {
-		return nil, diag.Usage(err)
-	}
-	rep := g.Apply(fs, rules)
-	return &rep, nil
+	return rep, nil
 }
 
 // gateObjects decodes the picked nodes into the policy engine's objects, in parallel.
@@ -340,11 +319,12 @@ func plainValue(n *yaml.Node) (v any, ok bool, err error) {
 	return nil, false, nil // aliases
 }
 
-// denial is the exit-1 error of a denied stream.
+// denial is the exit-1 error of a denied stream: every finding no exception covers (the
+// warnings too, as a denied render lists them), then a summary.
 type denial struct{ r *policies.Report }
 
 func (d denial) Error() string {
-	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", policies.Diagnostics(d.r.Findings).Errors(), d.r.Level, d.r.Deny)
+	return fmt.Sprintf("%s\npolicy gate (%s) denied the stream: %d finding(s) deny", policies.Diagnostics(d.r.Findings), d.r.Level, d.r.Deny)
 }
 
 // source is where an object came from in Helm's output: the chart template (Helm 4's

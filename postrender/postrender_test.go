@@ -36,7 +36,7 @@ func demoInputs(t testing.TB, product string) *Inputs {
 	return in
 }
 
-func newRenderer(t testing.TB, in *Inputs, sel string, gate Gate) *Renderer {
+func newRenderer(t testing.TB, in *Inputs, sel string, gate policies.Checker) *Renderer {
 	t.Helper()
 	r, err := New(Options{Contract: in.Contract, Manifest: in.Manifest, Product: in.Product, Select: sel, Gate: gate,
 		Now: func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }})

@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/policies"
 )
 
 // Gate is the policy gate: the last stage before output. It sees exactly the objects and
@@ -28,10 +29,10 @@ type GateInput struct {
 	Enforcement string // off | warn | strict: raises, never lowers, the Manifest/contract level
 	Now         time.Time
 
-	Mode             string // simple | centralized | mesh (D-IN-11)
-	LineageEnabled   bool
-	LineageNamespace string // D-RND-16
-	EgressPorts      []int  // the D-RND-18 NetworkPolicy's ports; nil without network policies
+	// EgressPorts are the D-RND-18 NetworkPolicy's ports; nil without network policies.
+	// The product's mode, lineage setting and lineage namespace the gate derives itself
+	// (policies.GateParams), as every door does.
+	EgressPorts []int
 }
 
 // PolicyReport is the gate's verdict; Findings follow `floe check --output json`.
@@ -45,17 +46,9 @@ type PolicyReport struct {
 	Fidelity string `json:"fidelity,omitempty"`
 }
 
-// Finding is one policy result.
-type Finding struct {
-	Rule      string `json:"rule"`
-	Severity  string `json:"severity"` // deny | warn
-	Resource  string `json:"resource"` // Kind/name
-	Namespace string `json:"namespace,omitempty"`
-	File      string `json:"file,omitempty"` // "(rendered)": the output stream; or the contract
-	Line      int    `json:"line,omitempty"`
-	Message   string `json:"message"`
-	Excepted  bool   `json:"excepted"`
-}
+// Finding is one policy result: the gate's own (policies.Finding), one type for every
+// door.
+type Finding = policies.Finding
 
 // Summary counts findings.
 type Summary struct {

@@ -233,7 +233,7 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		report, err = e.gate.Check(ctx, GateInput{Objects: objs, YAML: out, Root: opts.Root,
 			Contract: in.Contract, Manifest: in.Manifest, Product: in.Product, Runtime: runtime,
 			Enforcement: opts.Enforcement, Now: opts.Now,
-			Mode: r.mode, LineageEnabled: r.lineageEnabled(), LineageNamespace: r.LNS, EgressPorts: r.egressPorts()})
+			EgressPorts: r.egressPorts()})
 		if err != nil {
 			return nil, fmt.Errorf("policy gate: %w", err)
 		}

@@ -2,36 +2,29 @@ package render
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
-	"sync"
 
-	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/policies"
 )
 
 // PolicyGate is the Gate backed by package policies: floe's built-in rego policies
 // compiled once, plus each contract's policy.bundles (compiled once per distinct set of
-// bundle files and cached), the effective level (Manifest governance level, raised by
-// the contract's policy.enforcement and by GateInput.Enforcement) and the contract's
-// policy.exceptions. Safe for concurrent use.
+// bundle files: policies.Engines), assembled by policies.NewGate like every door's gate.
+// Safe for concurrent use.
 type PolicyGate struct {
-	base *policies.Engine
-
-	mu      sync.Mutex
-	bundled map[[32]byte]*policies.Engine
+	engines *policies.Engines
 }
 
 var _ Gate = (*PolicyGate)(nil)
 
 // NewPolicyGate compiles the built-in policies.
 func NewPolicyGate(ctx context.Context) (*PolicyGate, error) {
-	e, err := policies.New(ctx, policies.Options{})
+	es, err := policies.NewEngines(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("policy gate: %w", err)
+		return nil, err
 	}
-	return &PolicyGate{base: e, bundled: map[[32]byte]*policies.Engine{}}, nil
+	return &PolicyGate{engines: es}, nil
 }
 
 // Check implements Gate.
@@ -54,54 +47,26 @@ func gateObjects(in GateInput) ([]policies.Object, error) {
 }
 
 func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Object) (*PolicyReport, error) {
-	c := in.Contract
-	level, err := policies.ContractLevel(c, in.Manifest, in.Enforcement)
-	if err != nil {
-		return nil, diag.Usage(err)
-	}
-
-	engine, err := g.engine(ctx, in.Root, c)
+	engine, err := g.engines.For(ctx, in.Root, in.Contract)
 	if err != nil {
 		return nil, err
 	}
-	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: in.Now}
-	rules := append(engine.Rules(), policies.GovernanceRules...)
-	known := map[string]bool{}
-	for _, r := range rules {
-		known[r.ID] = true
-	}
-	if err := gate.Validate(known); err != nil {
-		return nil, diag.Usage(err)
-	}
-	p := in.Product
-	params := policies.ContractParams(c)
-	params.Now = in.Now
-	params.Product, params.ProductVersion = p.Metadata.Name, p.Metadata.Version
-	params.Mode, params.LineageEnabled, params.LineageNamespace = in.Mode, in.LineageEnabled, in.LineageNamespace
-	if s := p.Schedule; s != nil && s.Cron != "" {
-		params.Schedule = &policies.Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
-	}
-	if in.EgressPorts != nil {
-		params.NetworkPolicy = &policies.NetworkPolicy{EgressPorts: in.EgressPorts}
-	}
 	// The rego policies judge the output; Floe's compile-time rules (POL-GOV) the
 	// product's transforms.
-	var raw []policies.Finding
-	if level != policies.LevelOff {
-		if raw, err = engine.Check(ctx, objs, params); err != nil {
-			return nil, err
-		}
-		raw = append(raw, policies.Governance(in.Manifest, p)...)
+	gate, err := policies.NewGate(ctx, policies.GateConfig{Contract: in.Contract, Manifest: in.Manifest,
+		Product: in.Product, Level: in.Enforcement, Now: in.Now, Engine: engine,
+		Governance: true, EgressPorts: in.EgressPorts})
+	if err != nil {
+		return nil, err
 	}
-	rep := gate.Apply(raw, rules)
-	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: []Finding{},
+	rep, err := gate.Run(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
+	out := &PolicyReport{Level: rep.Level, Denied: rep.Denied(), Findings: rep.Findings,
 		Summary: Summary{Deny: rep.Deny, Warn: rep.Warn, Excepted: rep.Excepted}}
-	if level != policies.LevelOff && in.Manifest != nil && in.Manifest.Governance != nil {
+	if rep.Level != policies.LevelOff && in.Manifest != nil && in.Manifest.Governance != nil {
 		out.Fidelity = "synthetic"
-	}
-	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource,
-			Namespace: f.Namespace, File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted})
 	}
 	return out, nil
 }
@@ -109,42 +74,6 @@ func (g *PolicyGate) check(ctx context.Context, in GateInput, objs []policies.Ob
 // renderedFile names the rendered stream in findings and diagnostics.
 const renderedFile = "(rendered)"
 
-// engine is the compiled engine for the contract's bundles (the built-in one without).
-func (g *PolicyGate) engine(ctx context.Context, root config.Root, c *config.Contract) (*policies.Engine, error) {
-	if c.Policy == nil || len(c.Policy.Bundles) == 0 {
-		return g.base, nil
-	}
-	mods, err := policies.ContractBundles(root, c)
-	if err != nil {
-		return nil, diag.Usage(err)
-	}
-	h := sha256.New()
-	for _, m := range mods {
-		fmt.Fprintf(h, "%d:%s%d:", len(m.Path), m.Path, len(m.Source))
-		h.Write(m.Source)
-	}
-	var key [32]byte
-	copy(key[:], h.Sum(nil))
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if e, ok := g.bundled[key]; ok {
-		return e, nil
-	}
-	e, err := policies.New(ctx, policies.Options{ExtraBundles: mods})
-	if err != nil {
-		return nil, diag.Usage(fmt.Errorf("%s: policy.bundles: %w", c.Source.Path, err))
-	}
-	g.bundled[key] = e
-	return e, nil
-}
-
 // findingDiagnostics lists the findings no exception covers as diagnostics located in
 // the rendered stream (policies.Diagnostics over the report's findings).
-func findingDiagnostics(r *PolicyReport) diag.List {
-	fs := make([]policies.Finding, len(r.Findings))
-	for i, f := range r.Findings {
-		fs[i] = policies.Finding{Rule: f.Rule, Severity: f.Severity, Resource: f.Resource, Namespace: f.Namespace,
-			File: f.File, Line: f.Line, Message: f.Message, Excepted: f.Excepted}
-	}
-	return policies.Diagnostics(fs)
-}
+func findingDiagnostics(r *PolicyReport) diag.List { return policies.Diagnostics(r.Findings) }

@@ -30,7 +30,7 @@ func contract() (*config.Contract, *config.Manifest, *config.FloeSpec) {
 	return c, m, p
 }
 
-func renderer(tb testing.TB, gate postrender.Gate) *postrender.Renderer {
+func renderer(tb testing.TB, gate policies.Checker) *postrender.Renderer {
 	c, m, p := contract()
 	r, err := postrender.New(postrender.Options{Contract: c, Manifest: m, Product: p, Gate: gate,
 		Now: func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }})

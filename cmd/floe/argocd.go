@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -87,7 +86,7 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 		ImageTag:     o.ImageTag,
 		Enforcement:  o.Enforcement,
 		Annotations:  o.Annotations,
-		Now:          time.Now(),
+		Now:          renderTime(getenv),
 		FloeVersion:  floeVersion(),
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -22,7 +23,11 @@ type checkOptions struct {
 }
 
 // checkNow is the clock exceptions expire by and the policies read; tests replace it.
-var checkNow = time.Now
+var checkNow = gateClock
+
+// gateClock is every door's policy clock, render's (renderTime): SOURCE_DATE_EPOCH when
+// set, else the time.
+func gateClock() time.Time { return renderTime(os.Getenv) }
 
 // newCheckCmd is `floe check --contract FILE [--root DIR] [--enforcement off|warn|strict]
 // [--output text|json|sarif] [FILE|-]...`.
@@ -95,29 +100,11 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 		return diag.Usage(err)
 	}
 
-	mods, err := policies.ContractBundles(root, c)
+	gate, err := policies.NewGate(ctx, policies.GateConfig{Contract: c, Manifest: manifest, Level: o.enforcement, Now: checkNow(), Root: root})
 	if err != nil {
-		return diag.Usage(err)
+		return err
 	}
-	engine, err := policies.New(ctx, policies.Options{ExtraBundles: mods})
-	if err != nil {
-		return diag.Usage(fmt.Errorf("%s: policy.bundles: %w", c.Source.Path, err))
-	}
-	level, err := policies.ContractLevel(c, manifest, o.enforcement)
-	if err != nil {
-		return diag.Usage(err)
-	}
-	gate := policies.Gate{Level: level, Exceptions: policies.ContractExceptions(c), Now: checkNow()}
-	known := map[string]bool{}
-	for _, r := range engine.Rules() {
-		known[r.ID] = true
-	}
-	if err := gate.Validate(known); err != nil {
-		return diag.Usage(err)
-	}
-	params := policies.ContractParams(c)
-	params.LineageEnabled = checkLineageEnabled(manifest)
-	report, err := gate.Run(ctx, engine, objs, params)
+	report, err := gate.Run(ctx, objs)
 	if err != nil {
 		return err
 	}
@@ -126,10 +113,10 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 	for _, w := range warnings {
 		s.warn(w)
 	}
-	if level == policies.LevelOff {
+	if report.Level == policies.LevelOff {
 		s.warn("floe: policy enforcement is off: no policy was evaluated")
 	}
-	if err := policies.Write(s.Out, o.output, report); err != nil {
+	if err := policies.Write(s.Out, o.output, *report); err != nil {
 		return err
 	}
 	if report.Denied() {
@@ -152,16 +139,6 @@ func checkManifest(root config.Root, c *config.Contract) (*config.Manifest, diag
 		return nil, nil
 	}
 	return config.LoadManifest(root, pm.Path)
-}
-
-// lineageEnabled follows the Manifest: lineage is on unless observability.lineage
-// turns it off (enabled: false, or a transport other than http).
-func checkLineageEnabled(m *config.Manifest) bool {
-	if m == nil || m.Observability == nil || m.Observability.Lineage == nil {
-		return true
-	}
-	l := m.Observability.Lineage
-	return (l.Enabled == nil || *l.Enabled) && (l.Transport == "" || l.Transport == "http")
 }
 
 // readStreams parses every input: "-" (or no FILE) is stdin, named "stdin"; files must

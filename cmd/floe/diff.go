@@ -193,7 +193,7 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 		return nil, err
 	}
 	opts := render.Options{Root: root, ContractPath: contractRel, ProductPath: productRel,
-		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion()}
+		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion(), Now: renderTime(os.Getenv)}
 	newRes, err := render.Render(ctx, opts)
 	if err != nil {
 		return nil, err

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -97,7 +96,7 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
 	engine := policies.Start(ctx, policies.Options{ExtraBundles: in.Bundles})
 	r, err := postrender.New(postrender.Options{
 		Contract: in.Contract, Manifest: in.Manifest, Product: in.Product,
-		Select: o.selector, Gate: engine, Enforcement: o.enforcement, Now: time.Now,
+		Select: o.selector, Gate: engine, Enforcement: o.enforcement, Now: gateClock,
 	})
 	if err != nil {
 		return err
