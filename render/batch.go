@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
@@ -79,10 +78,8 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	}
 	base := opts.Options
 	base.Root = root
-	if base.ImageTag == "" {
-		if base.ImageTag, err = ResolveImageTag(root, "", os.Getenv); err != nil {
-			return nil, err
-		}
+	if base.ImageTag, err = base.imageTag(); err != nil { // once, not per product
+		return nil, err
 	}
 
 	var stage *atomicwrite.Dir // the staging directory, renamed to OutDir at the end

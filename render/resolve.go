@@ -540,3 +540,32 @@ func (r *resolved) egressPorts() []int {
 	}
 	return r.netpol.EgressPorts
 }
+
+// loadAndResolve is the load and resolve stages of one product, shared by Render and
+// ChartValues: the validated inputs, the resolved values (r.runtime is the runtime
+// chosen) and the warnings so far — the inputs' and the runtime check's.
+func loadAndResolve(opts Options) (*config.Inputs, *resolved, diag.List, error) {
+	in, ds := config.Load(opts.Root, opts.ContractPath, opts.ProductPath)
+	if ds.HasErrors() {
+		return nil, nil, nil, ds
+	}
+	warnings := append(diag.List(nil), in.Warnings...)
+	runtime := opts.Runtime
+	if runtime == "" {
+		runtime = in.Contract.Runtime.RecommendedAlphaSpine
+	}
+	rs := config.ValidateRuntime(in, runtime)
+	if rs.HasErrors() {
+		return nil, nil, nil, rs
+	}
+	warnings = append(warnings, rs.Warnings()...)
+	tag, err := opts.imageTag()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := resolve(in, runtime, tag, opts.Annotations)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return in, r, warnings, nil
+}
