@@ -4,9 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/floe-dev/floe/config"
@@ -362,7 +363,7 @@ func duckdbDir(p string) (string, error) {
 func walkKeys(v any, at string, fn func(p, key string)) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			fn(at+"."+k, k)
 			walkKeys(t[k], at+"."+k, fn)
 		}
@@ -521,15 +522,6 @@ func (r *resolved) checkNames() diag.List {
 		}
 	}
 	return errs
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // egressPorts are the ports POL-NET-02 expects the product NetworkPolicy to admit; nil
