@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/validate/content"
+
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/secretshape"
@@ -35,7 +37,6 @@ var (
 	reHexTag      = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
 	reCPU         = regexp.MustCompile(`^[0-9]+m?$`)
 	reMemory      = regexp.MustCompile(`^[0-9]+(Mi|Gi|Ki)$`)
-	reLabelValue  = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
 	reNonNameChar = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
@@ -437,7 +438,7 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 		if !ok {
 			continue
 		}
-		if len(v) > 63 || !reLabelValue.MatchString(v) {
+		if len(content.IsLabelValue(v)) > 0 {
 			line, col := p.Source.Pos("metadata.labels." + k)
 			errs = append(errs, diag.Diagnostic{File: p.Source.Path, Line: line, Col: col, Path: "metadata.labels." + k,
 				Message: fmt.Sprintf("%q is not a valid Kubernetes label value (≤63 characters, alphanumeric at both ends, '-', '_', '.' inside)", v)})
