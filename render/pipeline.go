@@ -111,7 +111,7 @@ func WithGate(g Gate) EngineOption {
 
 // NewEngine loads the embedded charts and, unless WithGate says otherwise, starts
 // compiling the policy gate (NewPolicyGate) in the background: the first render's
-// stages run meanwhile and its gate stage waits for the compile (compileGate, batch.go).
+// stages run meanwhile and its gate stage waits for the compile (compileGate, gate_compile.go).
 func NewEngine(opts ...EngineOption) (*Engine, error) {
 	e := &Engine{charts: map[string]*chart.Chart{}}
 	for _, o := range opts {
