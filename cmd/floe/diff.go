@@ -172,8 +172,9 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 		return nil, diag.Usage(errors.New("diff: --contract is required (or --from FILE --to FILE)"))
 	case (o.base == "") == (o.againstContract == ""):
 		return nil, diag.Usage(errors.New("diff: give exactly one of --base REV and --against-contract FILE"))
-	case o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs:
-		return nil, diag.Usage(fmt.Errorf("diff: --runtime %q: want dagster or floe-jobs", o.runtime))
+	}
+	if err := checkRuntimeFlag("diff", o.runtime); err != nil {
+		return nil, err
 	}
 	product := args[0]
 	in, err := resolveRenderInputs("diff", o.root, "PRODUCT", product, o.contract, o.imageTag)

@@ -76,8 +76,8 @@ func (o *renderOptions) checkCommon(what string) error {
 	if o.format != "yaml" && o.format != "json" {
 		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
 	}
-	if o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs {
-		return diag.Usage(fmt.Errorf("render: --runtime %q: want dagster or floe-jobs", o.runtime))
+	if err := checkRuntimeFlag("render", o.runtime); err != nil {
+		return err
 	}
 	if o.output != "-" && o.format == "json" {
 		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))

@@ -42,6 +42,15 @@ func resolveRenderInputs(command, rootFlag, targetName, target, contract, imageT
 	return in, nil
 }
 
+// checkRuntimeFlag refuses a --runtime other than dagster and floe-jobs ("" is the
+// contract's choice); command names the command in the error.
+func checkRuntimeFlag(command, runtime string) error {
+	if runtime != "" && runtime != render.RuntimeDagster && runtime != render.RuntimeFloeJobs {
+		return diag.Usage(fmt.Errorf("%s: --runtime %q: want dagster or floe-jobs", command, runtime))
+	}
+	return nil
+}
+
 // rel makes a command-line path root-relative (cliPath); a path outside the root is a
 // usage error naming command and flag.
 func (in *renderInputs) rel(command, flag, p string) (string, error) {

@@ -30,6 +30,8 @@ func TestRenderInputs(t *testing.T) {
 		"diff PRODUCT outside":        {[]string{"diff", "--contract", in("c.yaml"), "--against-contract", in("c.yaml"), "--image-tag", tag, outside}, "diff: PRODUCT "},
 		"diff --contract outside":     {[]string{"diff", "--contract", outside, "--against-contract", in("c.yaml"), "--image-tag", tag, in("p")}, "diff: --contract "},
 		"diff bad image tag":          {[]string{"diff", "--contract", in("c.yaml"), "--against-contract", in("c.yaml"), "--image-tag", "main", in("p")}, `--image-tag: "main" is not a git commit SHA`},
+		"render bad runtime":          {[]string{"render", "--contract", in("c.yaml"), "--runtime", "airflow", in("p")}, `render: --runtime "airflow": want dagster or floe-jobs`},
+		"diff bad runtime":            {[]string{"diff", "--contract", in("c.yaml"), "--against-contract", in("c.yaml"), "--runtime", "airflow", in("p")}, `diff: --runtime "airflow": want dagster or floe-jobs`},
 		"render no tag in a bare dir": {[]string{"render", "--contract", in("c.yaml"), in("p")}, "no image tag: pass --image-tag SHA"},
 	} {
 		t.Run(name, func(t *testing.T) {
