@@ -1,11 +1,14 @@
 package render
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,12 +16,28 @@ import (
 	"github.com/floe-dev/floe/diag"
 )
 
+// discoveryLimits bound the search for floe.yaml files in a tree floe does not trust.
+type discoveryLimits struct {
+	depth   int // directories below DIR
+	entries int // directory entries read, in all
+}
+
+// findLimits are FindProducts' bounds: far beyond any repository's product layout, far
+// below what would keep the repo-server walking.
+var findLimits = discoveryLimits{depth: 64, entries: 1 << 18}
+
 // FindProducts lists the root-relative directories under dir (dir included) that hold a
 // floe.yaml, sorted. Hidden entries (names starting with ".") are skipped, symlinked
 // directories are not followed (every product is found once, under its real path, and a
 // cycle cannot occur), and a floe.yaml that is a symlink is taken only when it resolves
-// inside the root — otherwise it is skipped with a warning.
+// inside the root — otherwise it is skipped with a warning. A tree nested more than 64
+// directories below dir, or holding more than 262144 entries, is refused (a usage error)
+// rather than walked.
 func FindProducts(root config.Root, dir string) ([]string, diag.List, error) {
+	return findProducts(root, dir, findLimits)
+}
+
+func findProducts(root config.Root, dir string, limits discoveryLimits) ([]string, diag.List, error) {
 	dir, err := config.CleanRel(dir)
 	if err != nil {
 		return nil, nil, diag.Usage(fmt.Errorf("render --all %s: %w", dir, err))
@@ -32,12 +51,20 @@ func FindProducts(root config.Root, dir string) ([]string, diag.List, error) {
 	}
 	var found []string
 	var warnings diag.List
-	var walk func(rel string) error
-	walk = func(rel string) error {
-		ents, err := listDir(root, rel)
+	budget := limits.entries // entries left to read
+	var walk func(rel string, depth int) error
+	walk = func(rel string, depth int) error {
+		if depth > limits.depth {
+			return fmt.Errorf("render --all %s: %s is more than %d directories deep; point --all at a smaller tree", dir, rel, limits.depth)
+		}
+		ents, err := listDir(root, rel, budget)
+		if errors.Is(err, errTooManyEntries) {
+			return fmt.Errorf("render --all %s: more than %d files and directories under it; point --all at a smaller tree", dir, limits.entries)
+		}
 		if err != nil {
 			return fmt.Errorf("render --all: %s: %w", rel, err)
 		}
+		budget -= len(ents)
 		for _, e := range ents {
 			if strings.HasPrefix(e.name, ".") {
 				continue
@@ -60,14 +87,14 @@ func FindProducts(root config.Root, dir string) ([]string, diag.List, error) {
 				}
 				found = append(found, rel)
 			case e.dir && !e.symlink:
-				if err := walk(child); err != nil {
+				if err := walk(child, depth+1); err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}
-	if err := walk(dir); err != nil {
+	if err := walk(dir, 0); err != nil {
 		return nil, nil, diag.Usage(err)
 	}
 	sort.Strings(found)
@@ -80,24 +107,40 @@ type dirEntry struct {
 	dir, symlink bool
 }
 
-// listDir lists a root-relative directory. Over a directory tree on disk the entry types
-// come from the directory itself (no Stat per entry; symlinks are reported as such);
-// over any other Root every entry is Stat'ed through the root.
-func listDir(root config.Root, rel string) ([]dirEntry, error) {
+// errTooManyEntries is listDir's error for a directory with more than max entries.
+var errTooManyEntries = errors.New("too many entries")
+
+// listDir lists a root-relative directory, sorted by name, reading at most max entries
+// (more is errTooManyEntries). Over a directory tree on disk the entry types come from
+// the directory itself (no Stat per entry; symlinks are reported as such); over any
+// other Root every entry is Stat'ed through the root.
+func listDir(root config.Root, rel string, max int) ([]dirEntry, error) {
 	if base := root.Dir(); base != "" {
-		ents, err := os.ReadDir(filepath.Join(base, filepath.FromSlash(rel)))
+		f, err := os.Open(filepath.Join(base, filepath.FromSlash(rel)))
 		if err != nil {
 			return nil, err
+		}
+		defer f.Close()
+		ents, err := f.ReadDir(max + 1)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		if len(ents) > max {
+			return nil, errTooManyEntries
 		}
 		out := make([]dirEntry, len(ents))
 		for i, e := range ents {
 			out[i] = dirEntry{name: e.Name(), dir: e.IsDir(), symlink: e.Type()&fs.ModeSymlink != 0}
 		}
-		return out, nil // os.ReadDir sorts by name
+		slices.SortFunc(out, func(a, b dirEntry) int { return strings.Compare(a.name, b.name) })
+		return out, nil
 	}
 	names, err := root.ReadDir(rel)
 	if err != nil {
 		return nil, err
+	}
+	if len(names) > max {
+		return nil, errTooManyEntries
 	}
 	out := make([]dirEntry, 0, len(names))
 	for _, n := range names {

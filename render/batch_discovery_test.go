@@ -100,3 +100,45 @@ func TestFindProducts(t *testing.T) {
 		})
 	}
 }
+
+// TestFindProductsBounded: a tree deeper or larger than the limits is refused with a
+// usage error naming the limit; one within them is walked whole, over a directory on
+// disk and over any other Root alike.
+func TestFindProductsBounded(t *testing.T) {
+	r := t.TempDir()
+	for _, p := range []string{"a/floe.yaml", "a/b/c/floe.yaml", "d/x", "d/y"} {
+		write(t, filepath.Join(r, p), "x\n")
+	}
+	disk, err := config.OSRoot(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// entries under ".": a, d (2); a: floe.yaml, b (2); a/b: c (1); a/b/c: floe.yaml (1); d: x, y (2) = 8
+	for name, root := range map[string]config.Root{"disk": disk, "other root": rootWithoutDir{disk}} {
+		for _, tc := range []struct {
+			limits discoveryLimits
+			want   string // error; "" = found a and a/b/c
+		}{
+			{discoveryLimits{depth: 3, entries: 8}, ""},
+			{discoveryLimits{depth: 2, entries: 8}, "a/b/c is more than 2 directories deep"},
+			{discoveryLimits{depth: 3, entries: 7}, "more than 7 files and directories under it"},
+			{discoveryLimits{depth: 3, entries: 1}, "more than 1 files and directories under it"},
+		} {
+			found, _, err := findProducts(root, ".", tc.limits)
+			if tc.want == "" {
+				if err != nil || !slices.Equal(found, []string{"a", "a/b/c"}) {
+					t.Errorf("%s %+v: %v, %v; want [a a/b/c]", name, tc.limits, found, err)
+				}
+				continue
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || exitCodeOf(err) != 2 {
+				t.Errorf("%s %+v: %v, %v; want exit 2 %q", name, tc.limits, found, err, tc.want)
+			}
+		}
+	}
+}
+
+// rootWithoutDir hides a Root's directory, so the walk lists through the Root.
+type rootWithoutDir struct{ config.Root }
+
+func (rootWithoutDir) Dir() string { return "" }
