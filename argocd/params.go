@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 )
 
 // Kind is the collection type of a parameter value.
@@ -205,14 +204,4 @@ func describe(tok json.Token) string {
 		return fmt.Sprintf("%q", string(t))
 	}
 	return "an unexpected token"
-}
-
-// sortedKeys returns m's keys in order (deterministic messages).
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

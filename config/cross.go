@@ -224,7 +224,7 @@ func ValidateRuntime(in *Inputs, runtime string) diag.List {
 			out = append(out, locate(src, "observability.tracing.endpoint", diag.Error,
 				"runtime dagster needs observability.tracing.endpoint; without it Dagster run pods export traces to localhost:4317"))
 		}
-		if !reDNSLabel.MatchString(p.Metadata.Name) {
+		if !dnsLabel.MatchString(p.Metadata.Name) {
 			out = append(out, locate(p.Source, "metadata.name", diag.Error, "%s cannot name the code-server Service (DNS-1035 label)", show(p.Metadata.Name)))
 		}
 	case "floe-jobs":

@@ -5,16 +5,15 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
+
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/secretshape"
 )
 
 // Patterns are compiled once per process (Load runs on every Argo CD refresh).
 var (
-	reDNSLabel      = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	reDNSSubdomain  = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 	reEnvName       = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
-	reSemver        = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
 	reManifestName  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$`)
 	reSecretRef     = reManifestName
 	reProductName   = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
@@ -28,6 +27,33 @@ var (
 	reURL           = regexp.MustCompile(`^https?://[^\s/]+`)
 	reNonSlugChars  = regexp.MustCompile(`[^A-Za-z0-9_]+`)
 	reNonDBTNameChr = regexp.MustCompile(`[^A-Za-z0-9_]`)
+)
+
+// reSemver is the documented MAJOR.MINOR.PATCH: digits only, no pre-release or build.
+// It stays a pattern: semver.StrictNewVersion would refuse 01.2.3, which it accepts.
+var reSemver = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+
+// dnsName checks a name's characters by one of apimachinery's DNS-1123 rules. The
+// length is left out: where a name is validated, its limit (which may be lower than
+// DNS's) is checked and reported on its own, so an overlong name is not also called
+// malformed.
+type dnsName struct {
+	check func(string) []string // validation.IsDNS1123Label or IsDNS1123Subdomain
+	max   int                   // the length beyond which check reports the length first
+}
+
+// MatchString reports whether v has the characters of a DNS-1123 name.
+func (n dnsName) MatchString(v string) bool {
+	errs := n.check(v)
+	if len(v) > n.max {
+		errs = errs[1:] // the length error, always first
+	}
+	return len(errs) == 0
+}
+
+var (
+	dnsLabel     = dnsName{validation.IsDNS1123Label, validation.DNS1123LabelMaxLength}
+	dnsSubdomain = dnsName{validation.IsDNS1123Subdomain, validation.DNS1123SubdomainMaxLength}
 )
 
 // Slug is S of D-RND-01: every run of characters outside [A-Za-z0-9_] replaced by one "_",

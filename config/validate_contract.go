@@ -61,7 +61,7 @@ func validateContract(c *checker, k *Contract, root Root) {
 
 	if c.section("metadata") {
 		if c.required("metadata.name", k.Metadata.Name) {
-			c.pattern("metadata.name", k.Metadata.Name, reDNSLabel, "a DNS-1123 label (lower-case letters, digits, '-')")
+			c.pattern("metadata.name", k.Metadata.Name, dnsLabel, "a DNS-1123 label (lower-case letters, digits, '-')")
 			c.maxLen("metadata.name", k.Metadata.Name, 63)
 		}
 		c.required("metadata.owner", k.Metadata.Owner)
@@ -75,11 +75,11 @@ func validateContract(c *checker, k *Contract, root Root) {
 		}
 		if c.section("environment.kubernetes") {
 			if c.required("environment.kubernetes.namespace", e.Kubernetes.Namespace) {
-				c.pattern("environment.kubernetes.namespace", e.Kubernetes.Namespace, reDNSLabel, "a DNS-1123 label")
+				c.pattern("environment.kubernetes.namespace", e.Kubernetes.Namespace, dnsLabel, "a DNS-1123 label")
 				c.maxLen("environment.kubernetes.namespace", e.Kubernetes.Namespace, 63)
 			}
 			if c.required("environment.kubernetes.releaseName", e.Kubernetes.ReleaseName) {
-				c.pattern("environment.kubernetes.releaseName", e.Kubernetes.ReleaseName, reDNSLabel, "a DNS-1123 label")
+				c.pattern("environment.kubernetes.releaseName", e.Kubernetes.ReleaseName, dnsLabel, "a DNS-1123 label")
 				c.maxLen("environment.kubernetes.releaseName", e.Kubernetes.ReleaseName, 53)
 			}
 		}
@@ -160,7 +160,7 @@ func validateContract(c *checker, k *Contract, root Root) {
 
 	if c.section("access") {
 		if c.required("access.serviceAccount", k.Access.ServiceAccount) {
-			c.pattern("access.serviceAccount", k.Access.ServiceAccount, reDNSSubdomain, "a DNS-1123 subdomain")
+			c.pattern("access.serviceAccount", k.Access.ServiceAccount, dnsSubdomain, "a DNS-1123 subdomain")
 			c.maxLen("access.serviceAccount", k.Access.ServiceAccount, 253)
 		}
 	}

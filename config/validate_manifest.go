@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/floe-dev/floe/diag"
 )
@@ -274,7 +275,7 @@ func (c *checker) governance(g *Governance) {
 					c.errorf(p+".to_cidr", "%s is not a CIDR such as 10.0.0.0/8", show(r.ToCIDR))
 				}
 			default:
-				if len(r.ToNamespace) > 63 || !reDNSLabel.MatchString(r.ToNamespace) {
+				if len(validation.IsDNS1123Label(r.ToNamespace)) > 0 {
 					c.errorf(p+".to_namespace", "%s is not a namespace name (a DNS label: a-z, 0-9, '-', 63 characters at most)", show(r.ToNamespace))
 				}
 			}

@@ -3,6 +3,8 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,7 +223,7 @@ func (o *objectWalk) diff(c at, a, b any) {
 }
 
 func (o *objectWalk) diffMaps(c at, a, b map[string]any) {
-	keys := sortedKeys(a)
+	keys := slices.Sorted(maps.Keys(a))
 	for k := range b {
 		if _, ok := a[k]; !ok {
 			keys = append(keys, k)
@@ -372,7 +374,7 @@ func (o *objectWalk) each(c at, v any, ch Change) {
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			o.each(o.child(c, k), x[k], ch)
 		}
 	case []any:
@@ -395,7 +397,7 @@ func (o *objectWalk) eachNamed(c at, e any, ch Change) {
 		o.each(c, e, ch)
 		return
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if k != "name" {
 			o.each(o.child(c, k), m[k], ch)
 		}

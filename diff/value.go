@@ -3,8 +3,9 @@ package diff
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -207,7 +208,7 @@ func canon(b *strings.Builder, v any) {
 		b.WriteByte(']')
 	case map[string]any:
 		b.WriteByte('{')
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			canonString(b, k)
 			canon(b, x[k])
 		}
@@ -226,15 +227,6 @@ func canonical(v any) string {
 	var b strings.Builder
 	canon(&b, v)
 	return b.String()
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // isLeaf reports whether v is reported as one field: a scalar or an empty collection.

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/Masterminds/semver/v3"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/internal/atomicwrite"
@@ -17,14 +17,12 @@ import (
 // PluginName is the name Helm 4 users pass to --post-renderer.
 const PluginName = "floe"
 
-// semverRE is SemVer 2.0.0 without a leading "v" (Helm 4 requires strict semver).
-var semverRE = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
-
-// PluginVersion turns floe's version into the strict semver Helm 4 requires;
-// anything else (e.g. a development build) becomes 0.0.0-dev.
+// PluginVersion turns floe's version into the strict semver Helm 4 requires of a
+// plugin (semver.StrictNewVersion, the check Helm 4 itself runs) after dropping a leading
+// "v"; anything else (e.g. a development build) becomes 0.0.0-dev.
 func PluginVersion(v string) string {
 	v = strings.TrimPrefix(v, "v")
-	if semverRE.MatchString(v) {
+	if _, err := semver.StrictNewVersion(v); err == nil {
 		return v
 	}
 	return "0.0.0-dev"

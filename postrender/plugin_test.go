@@ -13,6 +13,9 @@ func TestPluginVersion(t *testing.T) {
 	for in, want := range map[string]string{
 		"v1.2.3": "1.2.3", "0.4.0-rc.1": "0.4.0-rc.1", "1.2.3+g1234": "1.2.3+g1234",
 		"dev": "0.0.0-dev", "v1.2": "0.0.0-dev", "": "0.0.0-dev", "01.2.3": "0.0.0-dev",
+		// SemVer 2.0.0 refuses these and so does Helm 4; the old pattern let them through.
+		"1.2.3-01": "0.0.0-dev", "1.2.3-rc..1": "0.0.0-dev", "1.2.3+a..b": "0.0.0-dev",
+		"1.2.3-": "0.0.0-dev", "18446744073709551616.0.0": "0.0.0-dev",
 	} {
 		if got := PluginVersion(in); got != want {
 			t.Errorf("PluginVersion(%q) = %q, want %q", in, got, want)

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"time"
 
@@ -232,7 +234,7 @@ func promotionGates(m *config.Manifest, e, class string) PromotionGates {
 					set[k] = true
 				}
 			}
-			return PromotionGates{Source: "manifest", Gates: sortedKeys(set)}
+			return PromotionGates{Source: "manifest", Gates: slices.Sorted(maps.Keys(set))}
 		}
 	}
 	defaults := map[string][]string{

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/floe-dev/floe/config"
@@ -75,4 +76,14 @@ func gitHead(root config.Root) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: not found in .git/packed-refs", ref)
+}
+
+// imageTag is o.ImageTag, or when that is empty the tag ResolveImageTag finds from the
+// process environment and o.Root: the one place a render, a batch and ChartValues get
+// their tag from.
+func (o Options) imageTag() (string, error) {
+	if o.ImageTag != "" {
+		return o.ImageTag, nil
+	}
+	return ResolveImageTag(o.Root, "", os.Getenv)
 }

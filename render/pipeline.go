@@ -41,7 +41,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -67,7 +66,8 @@ type Options struct {
 	ProductPath  string // root-relative: a directory holding floe.yaml, or the file
 	// Runtime is dagster or floe-jobs; "" = the contract's runtime.recommendedAlphaSpine.
 	Runtime string
-	// ImageTag is the git commit SHA (7–40 hex); "" = ResolveImageTag(Root, "", os.Getenv).
+	// ImageTag is the git commit SHA (7–40 hex); "" = ResolveImageTag(Root, "", os.Getenv)
+	// (Options.imageTag).
 	ImageTag string
 	// Enforcement is the policy level (off, warn, strict); it may raise, never lower, the
 	// Manifest's. Used by the gate.
@@ -111,7 +111,7 @@ func WithGate(g Gate) EngineOption {
 
 // NewEngine loads the embedded charts and, unless WithGate says otherwise, starts
 // compiling the policy gate (NewPolicyGate) in the background: the first render's
-// stages run meanwhile and its gate stage waits for the compile (compileGate, batch.go).
+// stages run meanwhile and its gate stage waits for the compile (compileGate, gate_compile.go).
 func NewEngine(opts ...EngineOption) (*Engine, error) {
 	e := &Engine{charts: map[string]*chart.Chart{}}
 	for _, o := range opts {
@@ -164,35 +164,12 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		return nil, diag.Usage(errors.New("render: --contract is required"))
 	}
 
-	// 1. load
-	in, ds := config.Load(opts.Root, opts.ContractPath, opts.ProductPath)
-	if ds.HasErrors() {
-		return nil, ds
-	}
-	warnings := append(diag.List(nil), in.Warnings...)
-
-	// 2. resolve
-	runtime := opts.Runtime
-	if runtime == "" {
-		runtime = in.Contract.Runtime.RecommendedAlphaSpine
-	}
-	rs := config.ValidateRuntime(in, runtime)
-	if rs.HasErrors() {
-		return nil, rs
-	}
-	warnings = append(warnings, rs.Warnings()...)
-	tag := opts.ImageTag
-	if tag == "" {
-		t, err := ResolveImageTag(opts.Root, "", os.Getenv)
-		if err != nil {
-			return nil, err
-		}
-		tag = t
-	}
-	r, err := resolve(in, runtime, tag, opts.Annotations)
+	// 1. load, 2. resolve
+	in, r, warnings, err := loadAndResolve(opts)
 	if err != nil {
 		return nil, err
 	}
+	runtime := r.runtime
 	if runtime == RuntimeDagster && r.cron != "" {
 		src := in.Product.Source
 		line, col := src.Pos("schedule.cron")

@@ -4,10 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/validate/content"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
@@ -34,7 +37,6 @@ var (
 	reHexTag      = regexp.MustCompile(`^[0-9a-fA-F]{7,40}$`)
 	reCPU         = regexp.MustCompile(`^[0-9]+m?$`)
 	reMemory      = regexp.MustCompile(`^[0-9]+(Mi|Gi|Ki)$`)
-	reLabelValue  = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
 	reNonNameChar = regexp.MustCompile(`[^a-z0-9]+`)
 )
 
@@ -362,7 +364,7 @@ func duckdbDir(p string) (string, error) {
 func walkKeys(v any, at string, fn func(p, key string)) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(t) {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			fn(at+"."+k, k)
 			walkKeys(t[k], at+"."+k, fn)
 		}
@@ -436,7 +438,7 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 		if !ok {
 			continue
 		}
-		if len(v) > 63 || !reLabelValue.MatchString(v) {
+		if len(content.IsLabelValue(v)) > 0 {
 			line, col := p.Source.Pos("metadata.labels." + k)
 			errs = append(errs, diag.Diagnostic{File: p.Source.Path, Line: line, Col: col, Path: "metadata.labels." + k,
 				Message: fmt.Sprintf("%q is not a valid Kubernetes label value (≤63 characters, alphanumeric at both ends, '-', '_', '.' inside)", v)})
@@ -523,15 +525,6 @@ func (r *resolved) checkNames() diag.List {
 	return errs
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // egressPorts are the ports POL-NET-02 expects the product NetworkPolicy to admit; nil
 // without one.
 func (r *resolved) egressPorts() []int {
@@ -539,4 +532,33 @@ func (r *resolved) egressPorts() []int {
 		return nil
 	}
 	return r.netpol.EgressPorts
+}
+
+// loadAndResolve is the load and resolve stages of one product, shared by Render and
+// ChartValues: the validated inputs, the resolved values (r.runtime is the runtime
+// chosen) and the warnings so far — the inputs' and the runtime check's.
+func loadAndResolve(opts Options) (*config.Inputs, *resolved, diag.List, error) {
+	in, ds := config.Load(opts.Root, opts.ContractPath, opts.ProductPath)
+	if ds.HasErrors() {
+		return nil, nil, nil, ds
+	}
+	warnings := append(diag.List(nil), in.Warnings...)
+	runtime := opts.Runtime
+	if runtime == "" {
+		runtime = in.Contract.Runtime.RecommendedAlphaSpine
+	}
+	rs := config.ValidateRuntime(in, runtime)
+	if rs.HasErrors() {
+		return nil, nil, nil, rs
+	}
+	warnings = append(warnings, rs.Warnings()...)
+	tag, err := opts.imageTag()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r, err := resolve(in, runtime, tag, opts.Annotations)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return in, r, warnings, nil
 }

@@ -172,28 +172,18 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 		return nil, diag.Usage(errors.New("diff: --contract is required (or --from FILE --to FILE)"))
 	case (o.base == "") == (o.againstContract == ""):
 		return nil, diag.Usage(errors.New("diff: give exactly one of --base REV and --against-contract FILE"))
-	case o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs:
-		return nil, diag.Usage(fmt.Errorf("diff: --runtime %q: want dagster or floe-jobs", o.runtime))
+	}
+	if err := checkRuntimeFlag("diff", o.runtime); err != nil {
+		return nil, err
 	}
 	product := args[0]
-	root, cwd, err := resolveRoot(o.root, product)
+	in, err := resolveRenderInputs("diff", o.root, "PRODUCT", product, o.contract, o.imageTag)
 	if err != nil {
 		return nil, err
 	}
-	productRel, err := cliPath(root, cwd, product)
-	if err != nil {
-		return nil, diag.Usage(fmt.Errorf("diff: PRODUCT %w", err))
-	}
-	contractRel, err := cliPath(root, cwd, o.contract)
-	if err != nil {
-		return nil, diag.Usage(fmt.Errorf("diff: --contract %w", err))
-	}
-	tag, err := render.ResolveImageTag(root, o.imageTag, os.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	opts := render.Options{Root: root, ContractPath: contractRel, ProductPath: productRel,
-		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion(), Now: renderTime(os.Getenv)}
+	productRel := in.target
+	opts := in.options(o.runtime)
+	opts.ProductPath, opts.Now = productRel, renderTime(os.Getenv)
 	newRes, err := render.Render(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -205,7 +195,7 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 	var old []byte
 	var oldName string
 	if o.base != "" {
-		groot, err := gitroot.Open(ctx, root.Dir(), o.base)
+		groot, err := gitroot.Open(ctx, in.root.Dir(), o.base)
 		if err != nil {
 			return nil, diag.Usage(fmt.Errorf("diff: --base: %w", err))
 		}
@@ -223,9 +213,9 @@ func diffRenders(ctx context.Context, s *streams, o *diffOptions, args []string)
 			old = oldRes.YAML
 		}
 	} else {
-		againstRel, err := cliPath(root, cwd, o.againstContract)
+		againstRel, err := in.rel("diff", "--against-contract", o.againstContract)
 		if err != nil {
-			return nil, diag.Usage(fmt.Errorf("diff: --against-contract %w", err))
+			return nil, err
 		}
 		oldOpts := opts
 		oldOpts.ContractPath = againstRel

@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/atomicwrite"
 	"github.com/floe-dev/floe/render"
@@ -78,8 +76,8 @@ func (o *renderOptions) checkCommon(what string) error {
 	if o.format != "yaml" && o.format != "json" {
 		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
 	}
-	if o.runtime != "" && o.runtime != render.RuntimeDagster && o.runtime != render.RuntimeFloeJobs {
-		return diag.Usage(fmt.Errorf("render: --runtime %q: want dagster or floe-jobs", o.runtime))
+	if err := checkRuntimeFlag("render", o.runtime); err != nil {
+		return err
 	}
 	if o.output != "-" && o.format == "json" {
 		return diag.Usage(errors.New("render: --output DIR writes YAML files; --format json is for stdout"))
@@ -94,26 +92,13 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	if o.check != "" && (o.output != "-" || o.evidence != "") {
 		return diag.Usage(errors.New("render: --check compares and writes nothing; it cannot be combined with --output DIR or --evidence"))
 	}
-	root, cwd, err := resolveRoot(o.root, product)
+	in, err := resolveRenderInputs("render", o.root, "PRODUCT", product, o.contract, o.imageTag)
 	if err != nil {
 		return err
 	}
-	productRel, err := cliPath(root, cwd, product)
-	if err != nil {
-		return diag.Usage(fmt.Errorf("render: PRODUCT %w", err))
-	}
-	contractRel, err := cliPath(root, cwd, o.contract)
-	if err != nil {
-		return diag.Usage(fmt.Errorf("render: --contract %w", err))
-	}
-	tag, err := render.ResolveImageTag(root, o.imageTag, os.Getenv)
-	if err != nil {
-		return err
-	}
-	res, err := render.Render(cmd.Context(), render.Options{
-		Root: root, ContractPath: contractRel, ProductPath: productRel,
-		Runtime: o.runtime, ImageTag: tag, FloeVersion: floeVersion(), Now: renderTime(os.Getenv),
-	})
+	opts := in.options(o.runtime)
+	opts.ProductPath, opts.Now = in.target, renderTime(os.Getenv)
+	res, err := render.Render(cmd.Context(), opts)
 	if err != nil {
 		return err
 	}
@@ -177,26 +162,4 @@ func renderTime(getenv func(string) string) time.Time {
 		}
 	}
 	return time.Now()
-}
-
-// cliPath makes a command-line path root-relative: relative to the current directory
-// when it exists there, else relative to the root (so `--root examples/demo --contract
-// platform/pec-dev.yaml` works from anywhere). Either way it must stay inside the root.
-func cliPath(root config.Root, cwd, p string) (string, error) {
-	rel, err := config.RootRel(root.Dir(), cwd, p)
-	if filepath.IsAbs(p) {
-		return rel, err
-	}
-	if _, serr := os.Stat(filepath.Join(cwd, p)); serr == nil {
-		return rel, err
-	}
-	if r, cerr := config.CleanRel(filepath.ToSlash(p)); cerr == nil {
-		if _, serr := root.Stat(r); serr == nil {
-			return r, nil
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("%s: no such file in the current directory or in the root %s", p, root.Dir())
-	}
-	return rel, nil // inside the root but missing: the loader reports it with context
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -31,28 +30,12 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	if o.check != "" || o.evidence != "" {
 		return diag.Usage(errors.New("render --all: --check and --evidence work on one PRODUCT"))
 	}
-	root, cwd, err := resolveRoot(o.root, o.all)
+	in, err := resolveRenderInputs("render", o.root, "--all", o.all, o.contract, o.imageTag)
 	if err != nil {
 		return err
 	}
-	dirRel, err := cliPath(root, cwd, o.all)
-	if err != nil {
-		return diag.Usage(fmt.Errorf("render: --all %w", err))
-	}
-	contractRel, err := cliPath(root, cwd, o.contract)
-	if err != nil {
-		return diag.Usage(fmt.Errorf("render: --contract %w", err))
-	}
-	tag, err := render.ResolveImageTag(root, o.imageTag, os.Getenv)
-	if err != nil {
-		return err
-	}
-	opts := render.BatchOptions{
-		Options: render.Options{Root: root, ContractPath: contractRel, Runtime: o.runtime, ImageTag: tag,
-			FloeVersion: floeVersion(), Now: renderTime(os.Getenv)},
-		Dir:  dirRel,
-		JSON: o.format == "json",
-	}
+	opts := render.BatchOptions{Options: in.options(o.runtime), Dir: in.target, JSON: o.format == "json"}
+	opts.Now = renderTime(os.Getenv)
 	if o.output != "-" {
 		opts.OutDir = o.output
 	}

@@ -1,0 +1,146 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/atomicwrite"
+)
+
+// outNames are the products' folders under OutDir: the path relative to dir, or, for a
+// floe.yaml directly in dir, dir's own name. Two products may not share a folder.
+func outNames(root config.Root, dir string, products []string) ([]string, error) {
+	self := path.Base(dir)
+	if dir == "." {
+		self = filepath.Base(root.Dir())
+		if root.Dir() == "" || self == string(filepath.Separator) || self == "." {
+			self = "product"
+		}
+	}
+	outs := make([]string, len(products))
+	seen := map[string]string{}
+	for i, p := range products {
+		o := self
+		if p != dir {
+			o = strings.TrimPrefix(p, dir+"/")
+			if dir == "." {
+				o = p
+			}
+		}
+		if prev, dup := seen[o]; dup {
+			return nil, diag.Usage(fmt.Errorf("render --all: products %s and %s would both be written to %s; render them separately", prev, p, o))
+		}
+		seen[o] = p
+		outs[i] = o
+	}
+	return outs, nil
+}
+
+// writeObjects writes one file per object into the staged directory's subdirectory dir
+// (slash-separated) with WriteDir's names and bytes.
+// The bytes are cut from the render's canonical stream rather than emitted again: the
+// stream is the objects' documents, each encoded on its own, joined by "---" lines
+// (kustomize.EmitStream), and a line "---" at column 0 occurs nowhere else in
+// yaml.v3's output. Should the cut not give one document per object, each object is
+// emitted on its own as WriteDir does.
+func writeObjects(stage *atomicwrite.Dir, dir string, res *Result) error {
+	docs := splitStream(res.YAML)
+	if len(docs) != len(res.Objects) {
+		docs = nil
+	}
+	names := FileNames(res.Objects)
+	for i, o := range res.Objects {
+		var b []byte
+		if docs != nil {
+			b = docs[i]
+		} else {
+			var err error
+			if b, err = emitOne(o); err != nil {
+				return err
+			}
+		}
+		if err := stage.Write(path.Join(dir, names[i]), b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// splitStream cuts a canonical stream into its documents at the "---" lines.
+func splitStream(stream []byte) [][]byte {
+	if len(stream) == 0 {
+		return nil
+	}
+	var docs [][]byte
+	for {
+		i := bytes.Index(stream, []byte("\n---\n"))
+		if i < 0 {
+			return append(docs, stream)
+		}
+		docs = append(docs, stream[:i+1])
+		stream = stream[i+5:]
+	}
+}
+
+// checkBatchReplaceable refuses an OutDir that exists and holds anything but directories
+// and files named like WriteDir's, at any depth (so `--all … -o .` cannot wipe a tree).
+func checkBatchReplaceable(dir string) error {
+	dir = filepath.Clean(dir)
+	st, err := os.Lstat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return pathError(dir, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("output %s exists and is not a directory", dir)
+	}
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == dir || d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() || !reOutputFile.MatchString(d.Name()) {
+			rel, _ := filepath.Rel(dir, p)
+			return fmt.Errorf("output directory %s holds %s, which floe did not write; refusing to replace it (choose an empty or new directory)", dir, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+}
+
+// yamlStream is a batch's stdout form in YAML: each product's canonical stream in
+// products order, introduced by a "# floe product: PATH" comment, separated by "---".
+func yamlStream(products []string, results []productRender) []byte {
+	var b strings.Builder
+	for i, d := range results {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		fmt.Fprintf(&b, "# floe product: %s\n", products[i])
+		b.Write(d.stream)
+	}
+	return []byte(b.String())
+}
+
+// listStream is a batch's stdout form in JSON: one v1 List of every product's objects,
+// in products order.
+func listStream(results []productRender) ([]byte, error) {
+	var objs []*yaml.RNode
+	for _, d := range results {
+		objs = append(objs, d.objects...)
+	}
+	return ListJSON(objs)
+}
