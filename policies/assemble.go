@@ -106,7 +106,7 @@ func GateParams(cfg GateConfig) Params {
 	p.LineageEnabled = wiring.ForPlatform(c, cfg.Manifest).Lineage
 	if fs := cfg.Product; fs != nil {
 		pr := wiring.ForProduct(fs, cfg.Manifest)
-		p.Product, p.ProductVersion, p.Mode, p.LineageNamespace = pr.Name, pr.Version, pr.Mode, pr.LNS
+		p.Product, p.ProductVersion, p.Mode, p.LineageNamespace = pr.Name, pr.Version, pr.Mode, pr.LineageNamespace
 		if s := fs.Schedule; s != nil && s.Cron != "" {
 			p.Schedule = &Schedule{Timezone: s.TZ(), Enabled: s.ScheduleEnabled()}
 		}

@@ -18,7 +18,7 @@ type plan struct {
 	PodLabels      map[string]string
 	LineageEnabled bool
 	// Product facts for the policy gate ("" without --product).
-	Product, Version, Mode, LNS string
+	Product, Version, Mode, LineageNamespace string
 }
 
 // derive computes the plan (D-RND-14, D-RND-16, D-RND-17).
@@ -62,7 +62,7 @@ func derive(c *config.Contract, m *config.Manifest, p *config.FloeSpec) plan {
 
 	if p != nil {
 		pr := wiring.ForProduct(p, m)
-		w.Product, w.Version, w.Mode, w.LNS = pr.Name, pr.Version, pr.Mode, pr.LNS
+		w.Product, w.Version, w.Mode, w.LineageNamespace = pr.Name, pr.Version, pr.Mode, pr.LineageNamespace
 		domain := pr.Domain
 		w.Attrs = wiring.ResourceAttributes(pr, class)
 		defaults = append([]kustomize.EnvVar{
@@ -70,7 +70,7 @@ func derive(c *config.Contract, m *config.Manifest, p *config.FloeSpec) plan {
 		}, defaults...)
 		defaults = append(defaults, kustomize.EnvVar{Name: "FLOE_PRODUCT", Value: w.Product})
 		// OPENLINEAGE_NAMESPACE is the product's: enforced once a product is named.
-		enforce = append(enforce, kustomize.EnvVar{Name: "OPENLINEAGE_NAMESPACE", Value: w.LNS})
+		enforce = append(enforce, kustomize.EnvVar{Name: "OPENLINEAGE_NAMESPACE", Value: w.LineageNamespace})
 
 		for k, v := range map[string]string{
 			"app.kubernetes.io/name":       w.Product,
@@ -93,7 +93,7 @@ func derive(c *config.Contract, m *config.Manifest, p *config.FloeSpec) plan {
 			w.Labels["floe.dev/domain"] = domain
 		}
 		w.Annos["floe.dev/product-identity"] = pr.Identity
-		w.Annos["floe.dev/lineage-namespace"] = w.LNS
+		w.Annos["floe.dev/lineage-namespace"] = w.LineageNamespace
 		w.PodLabels = map[string]string{"floe.dev/job-type": "data-pipeline"}
 	}
 	w.Enforce, w.Defaults = enforce, defaults

@@ -27,5 +27,5 @@ func ChartValues(opts Options) (*ChartInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ChartInput{Chart: chartName(r.runtime), Release: r.P, Namespace: r.NS, Values: r.values()}, nil
+	return &ChartInput{Chart: chartName(r.runtime), Release: r.productName, Namespace: r.namespace, Values: r.values()}, nil
 }

@@ -161,10 +161,10 @@ func newEvidence(r *resolved, version string, chartVersions []ChartVersion, now 
 		APIVersion:   "floe.dev/v1alpha1",
 		Kind:         "RenderEvidence",
 		FloeVersion:  version,
-		Product:      EvidenceProduct{Name: r.P, Version: r.V},
+		Product:      EvidenceProduct{Name: r.productName, Version: r.version},
 		Contract:     in.Contract.Metadata.Name,
-		Environment:  r.E,
-		Namespace:    r.NS,
+		Environment:  r.environment,
+		Namespace:    r.namespace,
 		Runtime:      r.runtime,
 		Image:        r.image,
 		Charts:       chartVersions, // the chart this runtime rendered
@@ -174,7 +174,7 @@ func newEvidence(r *resolved, version string, chartVersions []ChartVersion, now 
 	if !now.IsZero() {
 		ev.RenderedAt = now.UTC().Format(time.RFC3339)
 	}
-	ev.Gates = promotionGates(in.Manifest, r.E, r.envClass)
+	ev.Gates = promotionGates(in.Manifest, r.environment, r.envClass)
 	add := func(role string, s *config.Source) {
 		if s != nil {
 			ev.Inputs = append(ev.Inputs, InputFile{Role: role, Path: s.Path, SHA256: sha256Hex(s.Data)})

@@ -196,12 +196,12 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 
 	// 7. filters
 	if objs, err = kustomize.Pipeline(r.filters()...).Filter(objs); err != nil {
-		return nil, fmt.Errorf("render %s: %w", r.P, err)
+		return nil, fmt.Errorf("render %s: %w", r.productName, err)
 	}
 	// 8. emit
 	out, err := kustomize.EmitStream(objs)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", r.P, err)
+		return nil, fmt.Errorf("render %s: %w", r.productName, err)
 	}
 
 	// 9. gate
@@ -244,7 +244,7 @@ func (e *Engine) helm(r *resolved) ([]*yaml.RNode, error) {
 	// values.schema.json is not re-checked per product (it costs a tenth of a render):
 	// the values are computed here, and TestValuesMatchSchema holds them to the schema.
 	vals, err := chartutil.ToRenderValuesWithSchemaValidation(c, r.values(),
-		chartutil.ReleaseOptions{Name: r.P, Namespace: r.NS, Revision: 1, IsInstall: true}, nil, true)
+		chartutil.ReleaseOptions{Name: r.productName, Namespace: r.namespace, Revision: 1, IsInstall: true}, nil, true)
 	if err != nil {
 		return nil, fmt.Errorf("chart %s: %w", c.Name(), err)
 	}
@@ -282,10 +282,10 @@ func (r *resolved) filters() []kio.Filter {
 	}
 	tel := kustomize.Telemetry{Enforce: enforce}
 	if r.runtime == RuntimeDagster {
-		tel.ConfigMapName = r.P + "-telemetry"
+		tel.ConfigMapName = r.productName + "-telemetry"
 	}
 	fs := append([]kio.Filter(nil),
-		kustomize.Namespace{Namespace: r.NS},
+		kustomize.Namespace{Namespace: r.namespace},
 		kustomize.Labels{Labels: r.labels, Annotations: r.annotations, PodLabels: r.podLabels, Overwrite: true},
 		kustomize.ServiceAccount{Name: r.serviceAcct},
 		kustomize.Image{Image: r.image, PullPolicy: "IfNotPresent"},

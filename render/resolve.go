@@ -76,12 +76,15 @@ type resolved struct {
 	in      *config.Inputs
 	runtime string
 
-	P, V, S, D      string // product name, version, slug, dbt name (D-RND-01)
-	NS, E, envClass string // namespace, environment, D-RND-15 class
-	mode, domain    string // D-IN-11 deployment mode; mesh domain
-	LNS             string // D-RND-16 lineage namespace
-	platform        wiring.Platform
-	product         wiring.Product
+	productName, version string // the product's metadata.name and metadata.version
+	slug, dbtName        string // D-RND-01
+	namespace            string
+	environment          string
+	envClass             string // D-RND-15
+	mode, domain         string // D-IN-11 deployment mode; mesh domain
+	lineageNamespace     string // D-RND-16
+	platform             wiring.Platform
+	product              wiring.Product
 
 	imageRepo, imageTag, image string
 	jobSuffix                  string // D-RND-09: "-<tag8>" for the one-shot Job
@@ -114,12 +117,12 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 	r := &resolved{
 		in:          in,
 		runtime:     runtime,
-		P:           p.Metadata.Name,
-		V:           p.Metadata.Version,
-		S:           config.Slug(p.Metadata.Name),
-		D:           config.DBTName(p.Metadata.Name),
-		NS:          c.Environment.Kubernetes.Namespace,
-		E:           c.Environment.Name,
+		productName: p.Metadata.Name,
+		version:     p.Metadata.Version,
+		slug:        config.Slug(p.Metadata.Name),
+		dbtName:     config.DBTName(p.Metadata.Name),
+		namespace:   c.Environment.Kubernetes.Namespace,
+		environment: c.Environment.Name,
 		serviceAcct: c.Access.ServiceAccount,
 	}
 	r.platform = wiring.ForPlatform(c, m)
@@ -132,7 +135,7 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 	var errs diag.List
 
 	// D-IN-11 mode and D-RND-16 lineage namespace.
-	r.mode, r.domain, r.LNS = r.product.Mode, r.product.Domain, r.product.LNS
+	r.mode, r.domain, r.lineageNamespace = r.product.Mode, r.product.Domain, r.product.LineageNamespace
 
 	// D-RND-12 image.
 	if err := r.resolveImage(c, imageTag); err != nil {
@@ -169,7 +172,7 @@ func resolve(in *config.Inputs, runtime, imageTag string, extraAnnotations map[s
 }
 
 func (r *resolved) resolveImage(c *config.Contract, tag string) error {
-	r.imageRepo = strings.TrimSuffix(c.Runtime.ArtifactRegistry, "/") + "/" + r.P
+	r.imageRepo = strings.TrimSuffix(c.Runtime.ArtifactRegistry, "/") + "/" + r.productName
 	switch policy := c.Runtime.ImageTagPolicy; policy {
 	case "git-sha", "":
 		if !reHexTag.MatchString(tag) {
@@ -179,8 +182,8 @@ func (r *resolved) resolveImage(c *config.Contract, tag string) error {
 		r.imageTag = tag[:min(12, len(tag))]
 		r.jobSuffix = "-" + tag[:min(8, len(tag))]
 	case "semver":
-		r.imageTag = r.V
-		r.jobSuffix = "-" + strings.Trim(reNonNameChar.ReplaceAllString(r.V, "-"), "-")
+		r.imageTag = r.version
+		r.jobSuffix = "-" + strings.Trim(reNonNameChar.ReplaceAllString(r.version, "-"), "-")
 	default:
 		return fmt.Errorf("imageTagPolicy %q is not supported by floe render (use git-sha or semver)", policy)
 	}
@@ -285,7 +288,7 @@ func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 	if len(errs) > 0 {
 		return errs
 	}
-	cfg, _ := expand(compute.Config, r.P, r.S).(map[string]any)
+	cfg, _ := expand(compute.Config, r.productName, r.slug).(map[string]any)
 	prof := map[string]any{"type": compute.Type, "threads": 4, "timeout_seconds": 3600}
 	settings := map[string]any{}
 	for k, v := range cfg {
@@ -331,10 +334,10 @@ func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 		}
 	}
 	r.writable = append(r.writable,
-		writableDir{Name: "dbt-target", MountPath: path.Join(appDir, r.S, "target"), Run: true},
-		writableDir{Name: "dbt-logs", MountPath: path.Join(appDir, r.S, "logs"), Run: true},
+		writableDir{Name: "dbt-target", MountPath: path.Join(appDir, r.slug, "target"), Run: true},
+		writableDir{Name: "dbt-logs", MountPath: path.Join(appDir, r.slug, "logs"), Run: true},
 	)
-	r.profiles = map[string]any{r.D: map[string]any{"target": "dev", "outputs": map[string]any{"dev": prof}}}
+	r.profiles = map[string]any{r.dbtName: map[string]any{"target": "dev", "outputs": map[string]any{"dev": prof}}}
 	return errs
 }
 
@@ -423,13 +426,13 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 	}
 	r.labels = map[string]string{
 		"app.kubernetes.io/name":       name,
-		"app.kubernetes.io/instance":   r.P,
-		"app.kubernetes.io/version":    r.V,
+		"app.kubernetes.io/instance":   r.productName,
+		"app.kubernetes.io/version":    r.version,
 		"app.kubernetes.io/managed-by": "floe",
 		"app.kubernetes.io/part-of":    partOf,
 		"app.kubernetes.io/component":  component,
-		"floe.dev/product":             r.P,
-		"floe.dev/environment":         r.E,
+		"floe.dev/product":             r.productName,
+		"floe.dev/environment":         r.environment,
 		"floe.dev/mode":                r.mode,
 	}
 	var errs diag.List
@@ -465,7 +468,7 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 		"floe.dev/product-identity":  identity,
 		"floe.dev/manifest":          r.manifestName,
 		"floe.dev/pec":               r.in.Contract.Metadata.Name,
-		"floe.dev/lineage-namespace": r.LNS,
+		"floe.dev/lineage-namespace": r.lineageNamespace,
 	} {
 		r.annotations[k] = v
 	}
@@ -503,13 +506,13 @@ func (r *resolved) checkNames() diag.List {
 	}
 	var names []n
 	if r.runtime == RuntimeDagster {
-		names = []n{{r.P, 63}, {r.P + "-telemetry", 63}, {r.P + "-dagster-workspace", 63}}
+		names = []n{{r.productName, 63}, {r.productName + "-telemetry", 63}, {r.productName + "-dagster-workspace", 63}}
 	} else {
-		names = []n{{r.P + "-dbt-profiles", 63}}
+		names = []n{{r.productName + "-dbt-profiles", 63}}
 		if r.cron != "" {
-			names = append(names, n{r.P + "-dbt", 52})
+			names = append(names, n{r.productName + "-dbt", 52})
 		} else {
-			names = append(names, n{r.P + "-dbt" + r.jobSuffix, 63})
+			names = append(names, n{r.productName + "-dbt" + r.jobSuffix, 63})
 		}
 	}
 	var errs diag.List

@@ -15,7 +15,7 @@ func (r *resolved) telemetryEnv(m *config.Manifest) []envVar {
 	env := []envVar{
 		{"OTEL_EXPORTER_OTLP_ENDPOINT", pl.OTLP},
 		{"OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"},
-		{"OTEL_SERVICE_NAME", r.P},
+		{"OTEL_SERVICE_NAME", r.productName},
 		{"OTEL_RESOURCE_ATTRIBUTES", wiring.AttrsValue(wiring.ResourceAttributes(r.product, pl.Class))},
 	}
 	if pl.SDKDisabled {
@@ -26,9 +26,9 @@ func (r *resolved) telemetryEnv(m *config.Manifest) []envVar {
 	} else {
 		env = append(env, envVar{"OPENLINEAGE_DISABLED", "true"})
 	}
-	env = append(env, envVar{"OPENLINEAGE_NAMESPACE", r.LNS})
+	env = append(env, envVar{"OPENLINEAGE_NAMESPACE", r.lineageNamespace})
 
-	env = append(env, envVar{"FLOE_ENV", r.E})
+	env = append(env, envVar{"FLOE_ENV", r.environment})
 	if pl.Class == "prod" {
 		env = append(env, envVar{"FLOE_ENVIRONMENT", "production"})
 	}
@@ -39,14 +39,14 @@ func (r *resolved) telemetryEnv(m *config.Manifest) []envVar {
 		env = append(env, envVar{"FLOE_LOG_JSON", pl.LogJSON})
 	}
 	env = append(env,
-		envVar{"FLOE_PRODUCT", r.P},
-		envVar{"FLOE_DBT_PROJECT_DIR", appDir + "/" + r.S},
-		envVar{"FLOE_ARTIFACTS_PATH", appDir + "/" + r.S + "/compiled_artifacts.json"},
+		envVar{"FLOE_PRODUCT", r.productName},
+		envVar{"FLOE_DBT_PROJECT_DIR", appDir + "/" + r.slug},
+		envVar{"FLOE_ARTIFACTS_PATH", appDir + "/" + r.slug + "/compiled_artifacts.json"},
 	)
 	if cat := m.Plugins.Catalog; r.runtime == RuntimeFloeJobs && cat != nil && cat.Type == "polaris" {
 		// floe-jobs' chart variable: the catalog's scheme://host:port (no /api/catalog),
 		// from the manifest's catalog uri, else the platform service (D-RND-04).
-		ep := "http://" + wiring.ServicePrefix + "-polaris." + r.NS + ".svc.cluster.local:8181"
+		ep := "http://" + wiring.ServicePrefix + "-polaris." + r.namespace + ".svc.cluster.local:8181"
 		if uri, _ := cat.Config["uri"].(string); uri != "" {
 			if u, err := url.Parse(uri); err == nil && u.Scheme != "" && u.Host != "" {
 				ep = u.Scheme + "://" + u.Host

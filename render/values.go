@@ -25,7 +25,7 @@ func (r *resolved) values() map[string]any {
 		refs[i] = s
 	}
 	v := map[string]any{
-		"product": map[string]any{"name": r.P, "version": r.V, "slug": r.S},
+		"product": map[string]any{"name": r.productName, "version": r.version, "slug": r.slug},
 		"image": map[string]any{
 			"repository": r.imageRepo,
 			"tag":        r.imageTag,
@@ -62,7 +62,7 @@ func (r *resolved) values() map[string]any {
 	} else {
 		v["job"] = map[string]any{"nameSuffix": r.jobSuffix, "backoffLimit": 3}
 		v["dbt"] = map[string]any{
-			"args":     []any{"build", "--profiles-dir", profilesDir, "--project-dir", appDir + "/" + r.S, "--target", "dev"},
+			"args":     []any{"build", "--profiles-dir", profilesDir, "--project-dir", appDir + "/" + r.slug, "--target", "dev"},
 			"profiles": r.profiles,
 		}
 	}

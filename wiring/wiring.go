@@ -66,24 +66,24 @@ func ForPlatform(c *config.Contract, m *config.Manifest) Platform {
 
 // Product is one product's identity on its platform.
 type Product struct {
-	Name, Version string
-	Mode          string // D-IN-11: simple, centralized or mesh
-	Domain        string // mesh only: metadata.labels.domain, else the domain Manifest's name
-	LNS           string // D-RND-16 lineage namespace: P, or <domain>.P in mesh
-	Identity      string // floe.dev/product-identity: default.<D>, or <domain>.<D> in mesh
+	Name, Version    string
+	Mode             string // D-IN-11: simple, centralized or mesh
+	Domain           string // mesh only: metadata.labels.domain, else the domain Manifest's name
+	LineageNamespace string // D-RND-16 lineage namespace: P, or <domain>.P in mesh
+	Identity         string // floe.dev/product-identity: default.<D>, or <domain>.<D> in mesh
 }
 
 // ForProduct derives the product identity; m may be nil (simple mode).
 func ForProduct(p *config.FloeSpec, m *config.Manifest) Product {
 	pr := Product{Name: p.Metadata.Name, Version: p.Metadata.Version, Mode: Mode(m)}
-	pr.LNS = pr.Name
+	pr.LineageNamespace = pr.Name
 	pr.Identity = "default." + config.DBTName(pr.Name)
 	if pr.Mode == "mesh" {
 		pr.Domain = p.Metadata.Labels["domain"]
 		if pr.Domain == "" {
 			pr.Domain = m.Metadata.Name
 		}
-		pr.LNS = pr.Domain + "." + pr.Name
+		pr.LineageNamespace = pr.Domain + "." + pr.Name
 		pr.Identity = pr.Domain + "." + config.DBTName(pr.Name)
 	}
 	return pr
@@ -118,7 +118,7 @@ func ResourceAttributes(pr Product, class string) [][2]string {
 	attrs := [][2]string{
 		{"service.version", pr.Version},
 		{"deployment.environment", class},
-		{"floe.namespace", pr.LNS},
+		{"floe.namespace", pr.LineageNamespace},
 		{"floe.product.name", pr.Name},
 		{"floe.product.version", pr.Version},
 		{"floe.mode", class},

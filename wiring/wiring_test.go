@@ -67,9 +67,9 @@ func TestForProduct(t *testing.T) {
 		m    *config.Manifest
 		want Product
 	}{
-		"simple":      {nil, Product{Name: "customer-360", Version: "1.0.0", Mode: "simple", LNS: "customer-360", Identity: "default.customer_360"}},
-		"centralized": {&config.Manifest{Scope: "enterprise"}, Product{Name: "customer-360", Version: "1.0.0", Mode: "centralized", LNS: "customer-360", Identity: "default.customer_360"}},
-		"mesh":        {&config.Manifest{Scope: "domain"}, Product{Name: "customer-360", Version: "1.0.0", Mode: "mesh", Domain: "retail", LNS: "retail.customer-360", Identity: "retail.customer_360"}},
+		"simple":      {nil, Product{Name: "customer-360", Version: "1.0.0", Mode: "simple", LineageNamespace: "customer-360", Identity: "default.customer_360"}},
+		"centralized": {&config.Manifest{Scope: "enterprise"}, Product{Name: "customer-360", Version: "1.0.0", Mode: "centralized", LineageNamespace: "customer-360", Identity: "default.customer_360"}},
+		"mesh":        {&config.Manifest{Scope: "domain"}, Product{Name: "customer-360", Version: "1.0.0", Mode: "mesh", Domain: "retail", LineageNamespace: "retail.customer-360", Identity: "retail.customer_360"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestForProduct(t *testing.T) {
 	}
 	noDomain := &config.FloeSpec{Metadata: config.ProductMeta{Name: "orders", Version: "0.1.0"}}
 	m := &config.Manifest{Scope: "domain", Metadata: config.ManifestMetadata{Name: "sales"}}
-	if got := ForProduct(noDomain, m); got.LNS != "sales.orders" || got.Domain != "sales" {
+	if got := ForProduct(noDomain, m); got.LineageNamespace != "sales.orders" || got.Domain != "sales" {
 		t.Errorf("mesh without a domain label: %+v, want the domain Manifest's name", got)
 	}
 	if got := AttrsValue(ResourceAttributes(ForProduct(p, &config.Manifest{Scope: "domain"}), "dev")); got !=
