@@ -3,6 +3,8 @@ package kustomize
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -116,7 +118,7 @@ func (f Labels) validate() error {
 		{"labels", f.Labels, true}, {"podLabels", f.PodLabels, true},
 		{"annotations", f.Annotations, false}, {"podAnnotations", f.PodAnnotations, false},
 	} {
-		for _, k := range sortedKeys(set.m) {
+		for _, k := range slices.Sorted(maps.Keys(set.m)) {
 			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
 				errs = append(errs, fmt.Errorf("labels: %s: invalid key %q: %s", set.field, k, strings.Join(msgs, "; ")))
 			}
@@ -149,7 +151,7 @@ func merged(base, over map[string]string) map[string]string {
 // sortedPairs lists m as key/value pairs in key order.
 func sortedPairs(m map[string]string) [][2]string {
 	out := make([][2]string, 0, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, [2]string{k, m[k]})
 	}
 	return out

@@ -1,9 +1,6 @@
 package kustomize
 
 import (
-	"maps"
-	"slices"
-
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -246,9 +243,4 @@ func objectID(obj *yaml.Node) string {
 		return kind + "/" + ns + "/" + name
 	}
 	return kind + "/" + name
-}
-
-// sortedKeys returns the keys of m in byte order.
-func sortedKeys(m map[string]string) []string {
-	return slices.Sorted(maps.Keys(m))
 }

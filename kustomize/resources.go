@@ -2,6 +2,8 @@ package kustomize
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -103,7 +105,7 @@ func fillQuantities(res *yaml.Node, key, other string, defs []quantity, dir int)
 // parseQuantities validates the defaults and returns them in name order.
 func parseQuantities(field string, m map[string]string) ([]quantity, error) {
 	out := make([]quantity, 0, len(m))
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		q, err := resource.ParseQuantity(m[k])
 		if err != nil {
 			return nil, fmt.Errorf("resources: %s.%s: %q: %w", field, k, m[k], err)

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -306,7 +308,7 @@ func compile(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	var split, rest []*ast.Term
 	seen := map[string]bool{}
-	for _, path := range sortedKeys(modules) {
+	for _, path := range slices.Sorted(maps.Keys(modules)) {
 		pkg := modules[path].Package.Path
 		name := strings.TrimPrefix(pkg.String(), "data.")
 		if len(pkg) != 3 || pkg[1].Value.Compare(ast.String("floe")) != 0 || seen[name] {
@@ -374,7 +376,7 @@ var queried = map[string]bool{"violation": true, "rules": true}
 // path the engine mounts the parameters at). Helper packages of any name are fine.
 func checkPackages(modules map[string]*ast.Module) error {
 	var errs []error
-	for _, path := range sortedKeys(modules) {
+	for _, path := range slices.Sorted(maps.Keys(modules)) {
 		m := modules[path]
 		pkg := m.Package.Path // data.floe.x
 		name := strings.TrimPrefix(pkg.String(), "data.")
