@@ -2,6 +2,7 @@ package diff
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -53,16 +54,8 @@ func (id ID) String() string {
 }
 
 func (id ID) less(o ID) bool {
-	if id.Kind != o.Kind {
-		return id.Kind < o.Kind
-	}
-	if id.Namespace != o.Namespace {
-		return id.Namespace < o.Namespace
-	}
-	if id.Name != o.Name {
-		return id.Name < o.Name
-	}
-	return id.Group < o.Group
+	return cmp.Or(cmp.Compare(id.Kind, o.Kind), cmp.Compare(id.Namespace, o.Namespace),
+		cmp.Compare(id.Name, o.Name), cmp.Compare(id.Group, o.Group)) < 0
 }
 
 func qualifiedName(ns, name string) string {

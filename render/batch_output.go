@@ -2,10 +2,8 @@ package render
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -96,15 +94,8 @@ func splitStream(stream []byte) [][]byte {
 // and files named like WriteDir's, at any depth (so `--all … -o .` cannot wipe a tree).
 func checkBatchReplaceable(dir string) error {
 	dir = filepath.Clean(dir)
-	st, err := os.Lstat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return pathError(dir, err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("output %s exists and is not a directory", dir)
+	if exists, err := existingOutputDir(dir); !exists {
+		return err
 	}
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -115,7 +106,7 @@ func checkBatchReplaceable(dir string) error {
 		}
 		if !d.Type().IsRegular() || !reOutputFile.MatchString(d.Name()) {
 			rel, _ := filepath.Rel(dir, p)
-			return fmt.Errorf("output directory %s holds %s, which floe did not write; refusing to replace it (choose an empty or new directory)", dir, filepath.ToSlash(rel))
+			return notWrittenByFloe(dir, filepath.ToSlash(rel))
 		}
 		return nil
 	})

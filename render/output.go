@@ -111,15 +111,8 @@ func WriteDir(dir string, objs []*yaml.RNode) error {
 
 // checkReplaceable refuses a dir that exists and holds anything WriteDir did not write.
 func checkReplaceable(dir string) error {
-	st, err := os.Lstat(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return pathError(dir, err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("output %s exists and is not a directory", dir)
+	if exists, err := existingOutputDir(dir); !exists {
+		return err
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -127,10 +120,31 @@ func checkReplaceable(dir string) error {
 	}
 	for _, e := range ents {
 		if !e.Type().IsRegular() || !reOutputFile.MatchString(e.Name()) {
-			return fmt.Errorf("output directory %s holds %s, which floe did not write; refusing to replace it (choose an empty or new directory)", dir, e.Name())
+			return notWrittenByFloe(dir, e.Name())
 		}
 	}
 	return nil
+}
+
+// existingOutputDir reports whether an output directory already exists; a path that
+// exists but is not a directory (a symlink included) is an error.
+func existingOutputDir(dir string) (bool, error) {
+	st, err := os.Lstat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, pathError(dir, err)
+	}
+	if !st.IsDir() {
+		return false, fmt.Errorf("output %s exists and is not a directory", dir)
+	}
+	return true, nil
+}
+
+// notWrittenByFloe refuses to replace an output directory holding name.
+func notWrittenByFloe(dir, name string) error {
+	return fmt.Errorf("output directory %s holds %s, which floe did not write; refusing to replace it (choose an empty or new directory)", dir, name)
 }
 
 // pathError is err about the path the user gave, without the system call's wording.
