@@ -49,7 +49,7 @@ func parseDockerfile(t *testing.T, path string) []dockerInstr {
 // build copies from the context exists, the build is static, the runtime image runs as
 // uid 999 with plugin.yaml where argocd-cmp-server looks for it.
 func TestDockerfile(t *testing.T) {
-	instrs := parseDockerfile(t, "Dockerfile")
+	instrs := parseDockerfile(t, "../deploy/Dockerfile")
 	var froms []string
 	var user string
 	copies := map[string]string{} // destination -> source (final stage)

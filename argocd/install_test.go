@@ -16,7 +16,7 @@ import (
 	"github.com/floe-dev/floe/golden"
 )
 
-const overlayDir = "../kustomize/argocd-cmp"
+const overlayDir = "../deploy/argocd-cmp"
 
 // installKustomization is what a user writes on top of a real Argo CD install, with the
 // stand-in base in place of install.yaml.
@@ -225,7 +225,7 @@ func TestOverlayIsComponent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if k.Kind != types.ComponentKind || len(k.Resources) != 0 || len(k.Components) != 0 {
-		t.Fatalf("kustomize/argocd-cmp must be a Component without resources: kind %q, resources %v, components %v",
+		t.Fatalf("deploy/argocd-cmp must be a Component without resources: kind %q, resources %v, components %v",
 			k.Kind, k.Resources, k.Components)
 	}
 }
