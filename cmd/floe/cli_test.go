@@ -50,6 +50,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"validate", "--quiet=maybe", "x"}, []string{`invalid argument "maybe"`, "see floe validate --help"}},
 		{[]string{"completion", "tcsh"}, []string{`unknown command "tcsh" for "floe completion"`}},
 		{[]string{"validate"}, []string{"want PRODUCT, or --contract FILE"}},
+		{[]string{"help", "bogus"}, []string{`help: unknown command "bogus"`, "see floe --help"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stdout, stderr := runFloe(tc.args...)

@@ -235,8 +235,37 @@ func newRootCmd(s *streams) *cobra.Command {
 		newInitCmd(s),
 	)
 	root.InitDefaultCompletionCmd() // now, so that refuseUnknownCommands covers it too
+	root.SetHelpCommand(newHelpCmd())
 	refuseUnknownCommands(root)
 	return root
+}
+
+// newHelpCmd is `floe help [COMMAND]`: the command's help on stdout, or a usage error
+// (exit 2) for a command that does not exist, where cobra's own prints a notice and
+// exits 0.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var names []cobra.Completion
+			if cmd, _, err := c.Root().Find(args); err == nil {
+				for _, sub := range cmd.Commands() {
+					if sub.IsAvailableCommand() {
+						names = append(names, sub.Name())
+					}
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return diag.Usage(fmt.Errorf("help: unknown command %q (see floe --help)", strings.Join(args, " ")))
+			}
+			return cmd.Help()
+		},
+	}
 }
 
 // refuseUnknownCommands makes every command that only groups others (floe, floe argocd,
