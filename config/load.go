@@ -98,7 +98,7 @@ func finish(ds diag.List) diag.List {
 // The contract is nil when the list holds errors.
 func LoadContract(root Root, rel string) (*Contract, diag.List) {
 	c, ds := loadContract(root, rel)
-	ds = finish(ds)
+	ds = SilenceWarnings(c, finish(ds))
 	if ds.HasErrors() {
 		return nil, ds
 	}
@@ -224,7 +224,7 @@ func Load(root Root, contractRel, productRel string) (*Inputs, diag.List) {
 		in.Product = product
 		all = append(all, crossCheck(in, contractOK, manifestOK)...)
 	}
-	all = finish(all)
+	all = SilenceWarnings(in.Contract, finish(all))
 	in.Warnings = all.Warnings()
 	if all.HasErrors() {
 		return nil, all

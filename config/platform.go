@@ -25,7 +25,7 @@ func LoadPlatform(root Root, contractRel string) (*Inputs, diag.List) {
 			}
 		}
 	}
-	all = finish(all)
+	all = SilenceWarnings(in.Contract, finish(all))
 	in.Warnings = all.Warnings()
 	if all.HasErrors() {
 		return nil, all

@@ -122,6 +122,9 @@ type ContractPolicy struct {
 	Enforcement string            `yaml:"enforcement"` // off | warn | strict; raises, never lowers
 	Exceptions  []PolicyException `yaml:"exceptions"`
 	Bundles     []string          `yaml:"bundles"` // root-relative rego directories
+	// Silence lists warning IDs (X-03, SCHED-DAGSTER-UNWIRED, …) not printed for this
+	// contract's products (D-CLI-05); policy findings are governed by Exceptions.
+	Silence []string `yaml:"silence"`
 }
 
 // PolicyException lets named resources pass one rule until it expires.

@@ -300,6 +300,16 @@ func (c *checker) policy(pol *ContractPolicy, root Root) {
 			}
 		}
 	}
+	for i, id := range pol.Silence {
+		p := fmt.Sprintf("policy.silence[%d]", i)
+		switch {
+		case !c.required(p, id):
+		case !reWarningID.MatchString(id):
+			c.errorf(p, "%s is not a warning ID (like X-03 or SCHED-DAGSTER-UNWIRED)", show(id))
+		case strings.HasPrefix(id, "POL-"):
+			c.errorf(p, "%s is a policy rule: its findings are governed by policy.exceptions (an owner and an expiry), not silenced", show(id))
+		}
+	}
 	for i, b := range pol.Bundles {
 		p := fmt.Sprintf("policy.bundles[%d]", i)
 		if !c.required(p, b) {

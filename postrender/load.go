@@ -42,7 +42,7 @@ func Load(root config.Root, contractRel, productRel string) (*Inputs, error) {
 				return nil, ds
 			}
 			in.Manifest = m
-			in.Warnings = append(in.Warnings, ds.Warnings()...)
+			in.Warnings = append(in.Warnings, config.SilenceWarnings(c, ds.Warnings())...)
 		}
 	}
 	mods, err := policies.ContractBundles(root, in.Contract)

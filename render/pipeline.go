@@ -234,6 +234,7 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 	}
 	ev := newEvidence(r, version, used, opts.Now)
 	ev.finish(in.Contract.Promotion.RequiredEvidence, out, len(objs), report, opts.Enforcement)
+	warnings = config.SilenceWarnings(in.Contract, warnings)
 	warnings.Sort()
 	return &Result{Objects: objs, YAML: out, Warnings: warnings, Evidence: ev, Runtime: runtime, Image: r.image}, nil
 }

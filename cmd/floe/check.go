@@ -90,7 +90,7 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 	}
 	warnings := ds.Warnings()
 	manifest, ds := checkManifest(root, c)
-	warnings = append(warnings, ds.Warnings()...)
+	warnings = append(warnings, config.SilenceWarnings(c, ds.Warnings())...)
 	if ds.HasErrors() {
 		return ds
 	}
