@@ -106,7 +106,7 @@ func TestUnboundedInputsAreRefusedEarly(t *testing.T) {
 			wants: []string{productFile, "limit|large|size|MiB"}},
 		{name: "symlink-fan-out-in-overlay", doors: renderDoors, setup: func(s *sandbox, r *repo) via {
 			r.overlay(map[string]string{
-				"kustomization.yaml":     "resources:\n- fan\n",
+				"kustomization.yaml": "resources:\n- fan\n",
 				// The kustomization lists its own links: kustomize would walk them.
 				"fan/kustomization.yaml": "resources:\n- cm.yaml\n- l0\n- l1\n- l2\n- l3\n- l4\n- l5\n- l6\n- l7\n- up\n",
 				"fan/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fan\n",
