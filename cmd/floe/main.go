@@ -57,7 +57,10 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Past the memory bound: the command is not waited for (it may be inside one
 		// allocation that never returns), stdout stays empty, staged files go.
 		cancel(errMemoryBound)
-		out.close()
+		out.close() // waits for a write under way
+		if out.written() { // the whole output went out first: the command's code stands
+			return <-done
+		}
 		atomicwrite.RemoveStaged()
 		fmt.Fprintf(stderr, "floe: the input needs more than %d MiB of memory (%d MiB in use); refusing, nothing written\n",
 			membound.Limit>>20, n>>20)
