@@ -57,7 +57,7 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// Past the memory bound: the command is not waited for (it may be inside one
 		// allocation that never returns), stdout stays empty, staged files go.
 		cancel(errMemoryBound)
-		out.close() // waits for a write under way
+		out.close()        // waits for a write under way
 		if out.written() { // the whole output went out first: the command's code stands
 			return <-done
 		}
