@@ -21,7 +21,7 @@ func ReadGitFile(root Root, name string) ([]byte, error) {
 	if name != "HEAD" && name != "packed-refs" && !strings.HasPrefix(name, "refs/") {
 		return nil, fmt.Errorf(".git/%s: not a file floe reads", name)
 	}
-	if c, err := CleanRel(name); err != nil || c != name || hasGitComponent(name) {
+	if c, err := CleanRel(name); err != nil || c != name || InGitDir(name) {
 		return nil, fmt.Errorf(".git/%s: not a file floe reads", name)
 	}
 	r, ok := root.(*osRoot)

@@ -208,7 +208,7 @@ func (r *osRoot) resolve(rel string) (string, fs.FileInfo, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	if hasGitComponent(c) {
+	if InGitDir(c) {
 		return "", nil, outsidef("%s: inside .git, which floe never reads", c)
 	}
 	if c == "." {
@@ -280,7 +280,9 @@ func (r *osRoot) resolve(rel string) (string, fs.FileInfo, error) {
 // Windows file systems fold case).
 func isGitName(name string) bool { return strings.EqualFold(name, ".git") }
 
-func hasGitComponent(c string) bool {
+// InGitDir reports whether a slash-separated path names .git, in any letter case, or
+// lies under it: what floe never reads.
+func InGitDir(c string) bool {
 	for name := range strings.SplitSeq(c, "/") {
 		if isGitName(name) {
 			return true

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -50,7 +49,7 @@ func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %q: %w", where, dir, err)
 		}
-		if intoGit(root, clean) {
+		if config.InGitDir(clean) {
 			return nil, fmt.Errorf("%s: %s: floe never reads .git", where, clean)
 		}
 		names, err := root.ReadDir(clean)
@@ -66,9 +65,6 @@ func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 				return nil, fmt.Errorf("%s: %s: more than %d .rego files in the contract's policy bundles", where, clean, maxBundleFiles)
 			}
 			p := path.Join(clean, name)
-			if intoGit(root, p) {
-				return nil, fmt.Errorf("%s: %s: a symlink into .git; floe never reads .git", where, p)
-			}
 			src, err := root.ReadFile(p)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", where, err)
@@ -87,35 +83,6 @@ func ContractBundles(root config.Root, c *config.Contract) ([]Module, error) {
 		}
 	}
 	return out, nil
-}
-
-// intoGit reports whether a clean root-relative path is .git or lies under it, as
-// written or once the root's symlinks are followed (a virtual root, without Dir, has
-// none). A path that does not resolve is left to the read through the root to report.
-func intoGit(root config.Root, rel string) bool {
-	if inGit(rel) {
-		return true
-	}
-	dir := root.Dir()
-	if dir == "" {
-		return false
-	}
-	real, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(rel)))
-	if err != nil {
-		return false
-	}
-	r, err := filepath.Rel(dir, real)
-	return err == nil && inGit(filepath.ToSlash(r))
-}
-
-// inGit reports whether a clean root-relative path is .git or lies under it.
-func inGit(rel string) bool {
-	for seg := range strings.SplitSeq(rel, "/") {
-		if seg == ".git" {
-			return true
-		}
-	}
-	return false
 }
 
 // parseOptions parse every module as rego v1 with Capabilities (whose keywords and

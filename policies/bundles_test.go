@@ -182,10 +182,10 @@ func TestContractBundles(t *testing.T) {
 		"no policy":        {files: map[string]string{"p/a.txt": ok}, bundles: []string{"p"}, err: "policy.bundles[0]: p holds no .rego policy"},
 		"file linked into .git": {
 			files: map[string]string{".git/config": "[remote]\n\turl = https://token@example.com/x\n", "p/a.rego": ok}, links: map[string]string{"p/config.rego": "../.git/config"},
-			bundles: []string{"p"}, err: "policy.bundles[0]: p/config.rego: a symlink into .git; floe never reads .git"},
+			bundles: []string{"p"}, err: "policy.bundles[0]: p/config.rego: a symlink resolves into .git, which floe never reads"},
 		"directory linked into .git": {
 			files: map[string]string{".git/hooks/a.rego": ok}, links: map[string]string{"p": ".git/hooks"},
-			bundles: []string{"p"}, err: "policy.bundles[0]: p: floe never reads .git"},
+			bundles: []string{"p"}, err: "policy.bundles[0]: p: a symlink resolves into .git, which floe never reads"},
 		"link inside the root": {
 			files: map[string]string{"shared/a.rego": ok}, links: map[string]string{"p": "shared"},
 			bundles: []string{"p"}, want: []string{"p/a.rego"}},

@@ -56,7 +56,7 @@ func FuzzKustomization(f *testing.F) {
 			if err != nil {
 				t.Fatalf("root asked for %q: %v", p, err)
 			}
-			if inGitDirectory(c) {
+			if config.InGitDir(c) {
 				t.Fatalf("root asked for %q", p)
 			}
 		}

@@ -107,20 +107,10 @@ func rootPath(dir, entry string) (string, error) {
 	if rel == ".." || strings.HasPrefix(rel, "../") {
 		return "", outsideRoot(fmt.Sprintf("path %q leaves root", entry))
 	}
-	if inGitDirectory(rel) {
+	if config.InGitDir(rel) {
 		return "", fmt.Errorf("path %q reads a .git directory: refused", entry)
 	}
 	return rel, nil
-}
-
-// inGitDirectory reports a slash path with a component equal to .git, in any case.
-func inGitDirectory(p string) bool {
-	for _, c := range strings.Split(p, "/") {
-		if strings.EqualFold(c, ".git") {
-			return true
-		}
-	}
-	return false
 }
 
 // within reports whether the root-relative rel is dir or below it.

@@ -79,7 +79,7 @@ func (b *builder) read(rel string) ([]byte, error) {
 	if err := b.ctx.Err(); err != nil {
 		return nil, err
 	}
-	if inGitDirectory(rel) {
+	if config.InGitDir(rel) {
 		return nil, fmt.Errorf("%s: reads a .git directory: refused", rel)
 	}
 	if b.files >= MaxFiles {
