@@ -100,13 +100,15 @@ func TestWorkspaceGolden(t *testing.T) {
 func TestWorkspaceFailures(t *testing.T) {
 	eng := testBatchEngine(t)
 	for _, tc := range []struct {
-		name  string
-		setup func(t *testing.T, dir string)
-		want  []string
+		name     string
+		overlays []string // of golden/batch, over its root
+		setup    func(t *testing.T, dir string)
+		want     []string
 	}{{
-		name:  "broken products",
-		setup: func(t *testing.T, dir string) { copyGolden(t, "broken", dir) },
-		want:  []string{"products/aa-bad/floe.yaml:", "products/zz-bad/floe.yaml:", "workspace --all: 2 of 5 product(s) failed"},
+		name:     "broken products",
+		overlays: []string{"broken"},
+		setup:    func(*testing.T, string) {},
+		want:     []string{"products/aa-bad/floe.yaml:", "products/zz-bad/floe.yaml:", "workspace --all: 2 of 5 product(s) failed"},
 	}, {
 		name: "two products, one location",
 		setup: func(t *testing.T, dir string) {
@@ -114,7 +116,7 @@ func TestWorkspaceFailures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			writeFile(t, filepath.Join(dir, "products", "zz-copy", "floe.yaml"), b)
+			write(t, filepath.Join(dir, "products", "zz-copy", "floe.yaml"), string(b))
 		},
 		want: []string{"products/hello-orders/floe.yaml and products/zz-copy/floe.yaml are both the code location \"hello-orders\""},
 	}, {
@@ -128,12 +130,12 @@ func TestWorkspaceFailures(t *testing.T) {
 			if !strings.Contains(string(b), "recommendedAlphaSpine: dagster") {
 				t.Fatal("contract fixture changed")
 			}
-			writeFile(t, p, []byte(strings.Replace(string(b), "recommendedAlphaSpine: dagster", "recommendedAlphaSpine: floe-jobs", 1)))
+			write(t, p, strings.Replace(string(b), "recommendedAlphaSpine: dagster", "recommendedAlphaSpine: floe-jobs", 1))
 		},
 		want: []string{"none of the 3 product(s) runs on Dagster"},
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := batchRoot(t)
+			dir := batchRoot(t, tc.overlays...)
 			tc.setup(t, dir)
 			ws, err := eng.Workspace(context.Background(), workspaceOptions(t, dir))
 			if err == nil || ws != nil {
@@ -149,36 +151,6 @@ func TestWorkspaceFailures(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func copyGolden(t *testing.T, name, dir string) {
-	t.Helper()
-	src := filepath.Join(golden.Dir(t), "batch", name)
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		writeFile(t, filepath.Join(dir, rel), b)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func writeFile(t *testing.T, p string, b []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 
