@@ -25,7 +25,7 @@
 //
 // Work is bounded: a blob's size is read from its object header (a delta's from the
 // delta header) before the blob is read (MaxFileSize), a directory's tree object is
-// capped in size and entries, symlinks are followed at most maxSymlinks times per
+// capped in size and entries, symlinks are followed at most config.MaxSymlinks times per
 // path and must stay inside the root, and the context is checked between object
 // reads and ends a long revision resolution (HEAD~n walks history).
 package gitroot
@@ -50,9 +50,6 @@ import (
 
 // MaxFileSize is the largest file ReadFile returns, as for the OS root.
 const MaxFileSize = config.MaxFileSize
-
-// maxSymlinks bounds the symlinks followed while resolving one path (as Linux does).
-const maxSymlinks = 40
 
 // maxSymlinkTarget is the longest symlink target followed (PATH_MAX).
 const maxSymlinkTarget = 4096
