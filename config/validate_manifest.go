@@ -42,7 +42,7 @@ func pyRepr(scope string) string {
 	return "'" + scope + "'"
 }
 
-// manifestRootUnknown warns about unknown root keys and rejects environment-specific ones
+// manifestRootUnknown warns about unknown root keys (D-IN-18) and rejects environment-specific ones
 // with Floe's messages (D-IN-09).
 func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 	return func(k *yaml.Node, p string) {
@@ -51,7 +51,7 @@ func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 				"Use FLOE_ENV environment variable at runtime to select environment. See quickstart.md for environment resolution patterns.", k.Value)
 			return
 		}
-		msg := fmt.Sprintf("Unknown fields in manifest will be ignored: ['%s']. This may indicate a newer manifest version or typos.", diag.Excerpt(k.Value))
+		msg := fmt.Sprintf("D-IN-18: Unknown fields in manifest will be ignored: ['%s']. This may indicate a newer manifest version or typos.", diag.Excerpt(k.Value))
 		if h := closest(k.Value, infoOf(manifestType).names); h != "" {
 			msg += fmt.Sprintf(" Did you mean %q?", h)
 		}

@@ -56,7 +56,7 @@ func validateProduct(c *checker, p *FloeSpec) {
 
 	if s := p.Schedule; s != nil {
 		if strings.TrimSpace(s.Cron) == "" {
-			c.warnf("schedule", "schedule has no cron: the product is unscheduled")
+			c.warnf("schedule", "D-IN-07: schedule has no cron: the product is unscheduled")
 		} else if err := CheckCron(s.Cron); err != nil {
 			c.errorf("schedule.cron", "%s: %v", show(s.Cron), err)
 		}

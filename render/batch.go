@@ -64,6 +64,9 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	if err != nil {
 		return nil, err
 	}
+	if c, ds := config.LoadContract(root, opts.ContractPath); !ds.HasErrors() {
+		warnings = config.SilenceWarnings(c, warnings) // D-CLI-05; a bad contract fails each product
+	}
 	if len(products) == 0 {
 		return nil, diag.Usage(fmt.Errorf("render --all %s: no floe.yaml found", dir))
 	}
