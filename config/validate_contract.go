@@ -56,8 +56,8 @@ func (c *checker) literal(p, v, want string) {
 
 func validateContract(c *checker, k *Contract, root Root) {
 	c.literalCredentials()
-	c.literal("apiVersion", k.APIVersion, "floe.dev/v1alpha1")
-	c.literal("kind", k.Kind, "PlatformEnvironmentContract")
+	c.literal("apiVersion", k.APIVersion, APIVersionContract)
+	c.literal("kind", k.Kind, KindContract)
 
 	if c.section("metadata") {
 		if c.required("metadata.name", k.Metadata.Name) {

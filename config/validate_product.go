@@ -25,9 +25,9 @@ func validateProduct(c *checker, p *FloeSpec) {
 	c.literalCredentials()
 	forbiddenKeys(c, p.Source.Node)
 
-	c.literal("apiVersion", p.APIVersion, "floe.dev/v1")
-	if c.required("kind", p.Kind) && p.Kind != "FloeSpec" {
-		c.errorf("kind", "must be %q, got %s", "FloeSpec", show(p.Kind))
+	c.literal("apiVersion", p.APIVersion, APIVersionFloe)
+	if c.required("kind", p.Kind) && p.Kind != KindProduct {
+		c.errorf("kind", "must be %q, got %s", KindProduct, show(p.Kind))
 	}
 
 	if c.section("metadata") {
