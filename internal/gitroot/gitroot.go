@@ -185,7 +185,7 @@ func (r *Root) ReadDir(rel string) ([]string, error) {
 	}
 	names := make([]string, 0, len(ents))
 	for _, x := range ents {
-		if !isGitDir(x.name) {
+		if !config.InGitDir(x.name) {
 			names = append(names, x.name)
 		}
 	}
@@ -214,10 +214,8 @@ func prefixOf(dir, top string) (string, error) {
 		return "", nil
 	}
 	rel = filepath.ToSlash(rel)
-	for _, c := range strings.Split(rel, "/") {
-		if isGitDir(c) {
-			return "", fmt.Errorf("%s: not inside a git working tree (it is inside the git directory)", dir)
-		}
+	if config.InGitDir(rel) {
+		return "", fmt.Errorf("%s: not inside a git working tree (it is inside the git directory)", dir)
 	}
 	return rel, nil
 }
@@ -229,9 +227,5 @@ func realPath(p string) (string, error) {
 	}
 	return filepath.EvalSymlinks(abs)
 }
-
-// isGitDir reports whether a path component names a git directory, which a root
-// never reads through (git itself refuses such paths in a tree).
-func isGitDir(name string) bool { return strings.EqualFold(name, ".git") }
 
 var errGitDir = errors.New("a path through .git is not read")
