@@ -2,9 +2,12 @@ package config
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -222,4 +225,54 @@ func TestSchemaRejectsEveryGoldenInputTheLoaderRejects(t *testing.T) {
 		t.Fatalf("only %d failing one-file golden cases checked", checked)
 	}
 	t.Logf("%d failing golden cases checked, %d of them loader-only", checked, len(loaderOnlyCases))
+}
+
+// TestSchemaRuleNamesAreUsed: every enum, pattern, constant, fragment and shape the
+// schema tags can name is named by some tag or schemaExtend (a validator value the
+// schema forgot shows up here), and every tag parses.
+func TestSchemaRuleNamesAreUsed(t *testing.T) {
+	used := map[string]bool{}
+	seen := map[reflect.Type]bool{}
+	var walk func(reflect.Type)
+	walk = func(rt reflect.Type) {
+		for rt.Kind() == reflect.Pointer || rt.Kind() == reflect.Slice || rt.Kind() == reflect.Map {
+			rt = rt.Elem()
+		}
+		if rt.Kind() != reflect.Struct || seen[rt] {
+			return
+		}
+		seen[rt] = true
+		for i := range rt.NumField() {
+			f := rt.Field(i)
+			for rule := range strings.SplitSeq(f.Tag.Get("schema"), ",") {
+				for _, prefix := range []string{"items.", "values."} {
+					for strings.HasPrefix(rule, prefix) {
+						rule = strings.TrimPrefix(rule, prefix)
+					}
+				}
+				if key, val, ok := strings.Cut(rule, "="); ok {
+					used[key+"="+val] = true
+				}
+			}
+			walk(f.Type)
+		}
+	}
+	for _, src := range schemaSources {
+		walk(reflect.TypeOf(src.value))
+	}
+	// named by schemaExtend methods rather than tags
+	used["pattern=dnsLabel"] = true
+	for kind, names := range map[string][]string{
+		"enum":    slices.Collect(maps.Keys(schemaEnums)),
+		"pattern": slices.Collect(maps.Keys(schemaPatterns)),
+		"const":   slices.Collect(maps.Keys(schemaConsts)),
+		"use":     slices.Collect(maps.Keys(schemaFragments)),
+		"shape":   slices.Collect(maps.Keys(schemaShapes)),
+	} {
+		for _, n := range names {
+			if !used[kind+"="+n] {
+				t.Errorf("%s %q is registered for the schema but no tag names it", kind, n)
+			}
+		}
+	}
 }
