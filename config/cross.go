@@ -183,7 +183,7 @@ func checkCompute(in *Inputs, contractOK bool) diag.List {
 		if !oneOf(t.Compute, approved...) {
 			out = append(out, locate(p.Source, cp, diag.Error, "E204: Compute target not in approved plugins: '%s' is not approved by %s (approved: [%s])", diag.Excerpt(t.Compute), from, list))
 		} else if t.Compute != pluginType {
-			out = append(out, locate(p.Source, cp, diag.Warning, "per-transform compute override is not executable in this Floe version (single dbt profile): %s differs from plugins.compute %s", show(t.Compute), show(pluginType)))
+			out = append(out, locate(p.Source, cp, diag.Warning, "D-IN-12: per-transform compute override is not executable in this Floe version (single dbt profile): %s differs from plugins.compute %s", show(t.Compute), show(pluginType)))
 		}
 	}
 	return out

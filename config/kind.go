@@ -15,6 +15,12 @@ const (
 	KindProduct  = "FloeSpec"
 )
 
+// The apiVersions of the input kinds: the contract's, and the Manifest's and floe.yaml's.
+const (
+	APIVersionContract = "floe.dev/v1alpha1"
+	APIVersionFloe     = "floe.dev/v1"
+)
+
 // kindNames says what each kind is, for a file given where another kind is wanted.
 var kindNames = map[string]string{
 	KindContract: "a PlatformEnvironmentContract",

@@ -340,7 +340,7 @@ func mergeGovernance(pg *Governance, dom *Manifest) (*Governance, diag.List) {
 		}
 		pv, kv := f.values()
 		setGov(&g, f)
-		d := manifestErr(dom, "governance."+f.name, "domain value %s is stricter than the enterprise value %s; floe keeps the stricter value (Floe itself would keep %s)", kv, pv, pv)
+		d := manifestErr(dom, "governance."+f.name, "D-IN-19: domain value %s is stricter than the enterprise value %s; floe keeps the stricter value (Floe itself would keep %s)", kv, pv, pv)
 		d.Severity = diag.Warning
 		warns = append(warns, d)
 	}

@@ -196,13 +196,16 @@ func (r *osRoot) ReadDir(rel string) ([]string, error) {
 // testHookBeforeOpen, when set by a test, runs between resolve and open.
 var testHookBeforeOpen func(resolved string)
 
-// maxSymlinks bounds the symlinks one path may go through (as the kernel does).
-const maxSymlinks = 40
+// osEntry is a path resolved inside the os.Root and its Lstat.
+type osEntry struct {
+	path string
+	st   fs.FileInfo
+}
 
 // resolve maps a root-relative path to the root-relative path it names with every
 // symlink followed, and the Lstat of what it names. It walks one component at a time
-// through the os.Root (Lstat, Readlink), so it sees each symlink: one leading outside
-// the root or into .git is refused with a message saying so.
+// through the os.Root (Lstat, Readlink; WalkLinks), so it sees each symlink: one
+// leading outside the root or into .git is refused with a message saying so.
 func (r *osRoot) resolve(rel string) (string, fs.FileInfo, error) {
 	c, err := CleanRel(rel)
 	if err != nil {
@@ -211,69 +214,39 @@ func (r *osRoot) resolve(rel string) (string, fs.FileInfo, error) {
 	if InGitDir(c) {
 		return "", nil, outsidef("%s: inside .git, which floe never reads", c)
 	}
-	if c == "." {
-		st, err := r.root.Lstat(".")
-		if err != nil {
-			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
-		}
-		return ".", st, nil
+	st, err := r.root.Lstat(".")
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
 	}
-	var done []string // components resolved so far, none a symlink
-	todo := strings.Split(c, "/")
-	var st fs.FileInfo
-	links := 0
-	for len(todo) > 0 {
-		name := todo[0]
-		todo = todo[1:]
-		switch name {
-		case "", ".":
-			continue
-		case "..":
-			if len(done) == 0 {
-				return "", nil, outsidef("%s: a symlink resolves outside the root", c)
-			}
-			done = done[:len(done)-1]
-			if st, err = r.root.Lstat(path.Join(append([]string{"."}, done...)...)); err != nil {
-				return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
-			}
-			continue
-		}
+	e, err := WalkLinks(c, c, osEntry{".", st}, func(dir osEntry, name string) (osEntry, string, bool, error) {
 		if isGitName(name) {
-			return "", nil, outsidef("%s: a symlink resolves into .git, which floe never reads", c)
+			return osEntry{}, "", false, outsidef("%s: a symlink resolves into .git, which floe never reads", c)
 		}
-		p := path.Join(append(done, name)...)
-		if st, err = r.root.Lstat(p); err != nil {
-			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+		p := path.Join(dir.path, name)
+		st, err := r.root.Lstat(p)
+		if err != nil {
+			return osEntry{}, "", false, fmt.Errorf("%s: %w", c, unwrapPath(err))
 		}
 		if st.Mode()&fs.ModeSymlink == 0 {
-			done = append(done, name)
-			continue
-		}
-		if links++; links > maxSymlinks {
-			return "", nil, fmt.Errorf("%s: too many levels of symlinks", c)
+			return osEntry{p, st}, "", false, nil
 		}
 		target, err := r.root.Readlink(p)
 		if err != nil {
-			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
+			return osEntry{}, "", false, fmt.Errorf("%s: %w", c, unwrapPath(err))
 		}
 		if filepath.IsAbs(target) {
 			in, err := filepath.Rel(r.dir, target)
 			if err != nil || in == ".." || strings.HasPrefix(in, ".."+string(filepath.Separator)) {
-				return "", nil, outsidef("%s: a symlink resolves outside the root", c)
+				return osEntry{}, "", false, outsidef("%s: a symlink resolves outside the root", c)
 			}
-			done, target = nil, in
+			target = "/" + in
 		}
-		todo = append(strings.Split(filepath.ToSlash(target), "/"), todo...)
+		return osEntry{}, filepath.ToSlash(target), true, nil
+	})
+	if err != nil {
+		return "", nil, err
 	}
-	final := path.Join(append([]string{"."}, done...)...)
-	if st == nil || st.Mode()&fs.ModeSymlink != 0 {
-		// The last component was a symlink to "." (or ended on one): what it names is
-		// the directory resolved so far.
-		if st, err = r.root.Lstat(final); err != nil {
-			return "", nil, fmt.Errorf("%s: %w", c, unwrapPath(err))
-		}
-	}
-	return final, st, nil
+	return e.path, e.st, nil
 }
 
 // isGitName reports whether a path component is .git, in any letter case (macOS and

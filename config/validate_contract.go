@@ -56,8 +56,8 @@ func (c *checker) literal(p, v, want string) {
 
 func validateContract(c *checker, k *Contract, root Root) {
 	c.literalCredentials()
-	c.literal("apiVersion", k.APIVersion, "floe.dev/v1alpha1")
-	c.literal("kind", k.Kind, "PlatformEnvironmentContract")
+	c.literal("apiVersion", k.APIVersion, APIVersionContract)
+	c.literal("kind", k.Kind, KindContract)
 
 	if c.section("metadata") {
 		if c.required("metadata.name", k.Metadata.Name) {
@@ -188,16 +188,22 @@ func validateContract(c *checker, k *Contract, root Root) {
 	if k.Policy != nil {
 		c.policy(k.Policy, root)
 	}
-	for i, o := range k.Overlays {
-		p := fmt.Sprintf("overlays[%d]", i)
-		if !c.required(p, o) {
+	c.rootDirs(root, "overlays", k.Overlays)
+}
+
+// rootDirs checks a list of root-relative directories (overlays, policy bundles): each
+// given, clean and a directory inside root.
+func (c *checker) rootDirs(root Root, p string, dirs []string) {
+	for i, d := range dirs {
+		ip := fmt.Sprintf("%s[%d]", p, i)
+		if !c.required(ip, d) {
 			continue
 		}
-		if _, err := CleanRel(o); err != nil {
-			c.errorf(p, "%v", err)
+		if _, err := CleanRel(d); err != nil {
+			c.errorf(ip, "%v", err)
 			continue
 		}
-		c.exists(root, p, o, true)
+		c.exists(root, ip, d, true)
 	}
 }
 
@@ -310,15 +316,5 @@ func (c *checker) policy(pol *ContractPolicy, root Root) {
 			c.errorf(p, "%s is a policy rule: its findings are governed by policy.exceptions (an owner and an expiry), not silenced", show(id))
 		}
 	}
-	for i, b := range pol.Bundles {
-		p := fmt.Sprintf("policy.bundles[%d]", i)
-		if !c.required(p, b) {
-			continue
-		}
-		if _, err := CleanRel(b); err != nil {
-			c.errorf(p, "%v", err)
-			continue
-		}
-		c.exists(root, p, b, true)
-	}
+	c.rootDirs(root, "policy.bundles", pol.Bundles)
 }

@@ -42,7 +42,7 @@ func pyRepr(scope string) string {
 	return "'" + scope + "'"
 }
 
-// manifestRootUnknown warns about unknown root keys and rejects environment-specific ones
+// manifestRootUnknown warns about unknown root keys (D-IN-18) and rejects environment-specific ones
 // with Floe's messages (D-IN-09).
 func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 	return func(k *yaml.Node, p string) {
@@ -51,7 +51,7 @@ func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 				"Use FLOE_ENV environment variable at runtime to select environment. See quickstart.md for environment resolution patterns.", k.Value)
 			return
 		}
-		msg := fmt.Sprintf("Unknown fields in manifest will be ignored: ['%s']. This may indicate a newer manifest version or typos.", diag.Excerpt(k.Value))
+		msg := fmt.Sprintf("D-IN-18: Unknown fields in manifest will be ignored: ['%s']. This may indicate a newer manifest version or typos.", diag.Excerpt(k.Value))
 		if h := closest(k.Value, infoOf(manifestType).names); h != "" {
 			msg += fmt.Sprintf(" Did you mean %q?", h)
 		}
@@ -61,8 +61,8 @@ func manifestRootUnknown(d *decoder) func(k *yaml.Node, p string) {
 
 func validateManifest(c *checker, m *Manifest) {
 	c.literalCredentials()
-	c.literal("apiVersion", m.APIVersion, "floe.dev/v1")
-	c.literal("kind", m.Kind, "Manifest")
+	c.literal("apiVersion", m.APIVersion, APIVersionFloe)
+	c.literal("kind", m.Kind, KindManifest)
 
 	if c.section("metadata") {
 		md := m.Metadata
@@ -312,15 +312,19 @@ func (c *checker) pyPattern(p, pat string) {
 	}
 }
 
+// customRuleFields are the fields each custom rule type allows besides type and
+// applies_to.
+var customRuleFields = map[string][]string{
+	"require_tags_for_prefix": {"prefix", "required_tags"},
+	"require_meta_field":      {"field", "required"},
+	"require_tests_of_type":   {"test_types", "min_columns"},
+}
+
 func (c *checker) customRule(p string, r CustomRule) {
 	if !c.required(p+".type", r.Type) || !c.enum(p+".type", r.Type, customRuleTypes) {
 		return
 	}
-	allowed := map[string][]string{
-		"require_tags_for_prefix": {"prefix", "required_tags"},
-		"require_meta_field":      {"field", "required"},
-		"require_tests_of_type":   {"test_types", "min_columns"},
-	}[r.Type]
+	allowed := customRuleFields[r.Type]
 	set := map[string]bool{
 		"prefix": r.Prefix != "", "required_tags": r.RequiredTags != nil, "field": r.Field != "",
 		"required": r.Required != nil, "test_types": r.TestTypes != nil, "min_columns": r.MinColumns != nil,

@@ -25,9 +25,9 @@ func validateProduct(c *checker, p *FloeSpec) {
 	c.literalCredentials()
 	forbiddenKeys(c, p.Source.Node)
 
-	c.literal("apiVersion", p.APIVersion, "floe.dev/v1")
-	if c.required("kind", p.Kind) && p.Kind != "FloeSpec" {
-		c.errorf("kind", "must be %q, got %s", "FloeSpec", show(p.Kind))
+	c.literal("apiVersion", p.APIVersion, APIVersionFloe)
+	if c.required("kind", p.Kind) && p.Kind != KindProduct {
+		c.errorf("kind", "must be %q, got %s", KindProduct, show(p.Kind))
 	}
 
 	if c.section("metadata") {
@@ -56,7 +56,7 @@ func validateProduct(c *checker, p *FloeSpec) {
 
 	if s := p.Schedule; s != nil {
 		if strings.TrimSpace(s.Cron) == "" {
-			c.warnf("schedule", "schedule has no cron: the product is unscheduled")
+			c.warnf("schedule", "D-IN-07: schedule has no cron: the product is unscheduled")
 		} else if err := CheckCron(s.Cron); err != nil {
 			c.errorf("schedule.cron", "%s: %v", show(s.Cron), err)
 		}

@@ -136,6 +136,9 @@ func findBatch(command string, opts Options, dir string) (*batchProducts, error)
 	if err != nil {
 		return nil, err
 	}
+	if c, ds := config.LoadContract(root, opts.ContractPath); !ds.HasErrors() {
+		warnings = config.SilenceWarnings(c, warnings) // D-CLI-05; a bad contract fails each product
+	}
 	if len(products) == 0 {
 		return nil, diag.Usage(fmt.Errorf("%s %s: no floe.yaml found", command, dir))
 	}

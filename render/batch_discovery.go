@@ -75,9 +75,9 @@ func findProducts(root config.Root, dir string, limits discoveryLimits) ([]strin
 				if e.symlink {
 					isDir, err := root.Stat(child)
 					if err != nil || isDir {
-						msg := "a symlink that does not resolve to a file inside the root; skipped"
+						msg := "D-RND-23: a symlink that does not resolve to a file inside the root; skipped"
 						if err != nil {
-							msg = strings.TrimPrefix(err.Error(), child+": ") + "; skipped"
+							msg = "D-RND-23: " + strings.TrimPrefix(err.Error(), child+": ") + "; skipped"
 						}
 						warnings = append(warnings, diag.Diagnostic{File: child, Message: msg, Severity: diag.Warning})
 						continue

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,7 +62,7 @@ func TestFindProducts(t *testing.T) {
 		warnings []string
 		err      string
 	}{
-		{dir: ".", want: []string{".", "a", "a/nested", "b", "linked"}, warnings: []string{"escapes/floe.yaml: warning: a symlink resolves outside the root; skipped"}},
+		{dir: ".", want: []string{".", "a", "a/nested", "b", "linked"}, warnings: []string{"escapes/floe.yaml: warning: D-RND-23: a symlink resolves outside the root; skipped"}},
 		{dir: "a", want: []string{"a", "a/nested"}},
 		{dir: "./a/../b", want: []string{"b"}},
 		{dir: "empty", want: nil},
@@ -142,3 +143,37 @@ func TestFindProductsBounded(t *testing.T) {
 type rootWithoutDir struct{ config.Root }
 
 func (rootWithoutDir) Dir() string { return "" }
+
+// TestBatchSilencesSkippedProduct: the D-RND-23 warning about a floe.yaml symlink that
+// leaves the root is printed by render --all, and is gone when the contract lists
+// D-RND-23 under policy.silence (D-CLI-05).
+func TestBatchSilencesSkippedProduct(t *testing.T) {
+	eng := testBatchEngine(t)
+	dir := batchRoot(t)
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "floe.yaml"), []byte("kind: FloeSpec\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	symlink(t, filepath.Join(outside, "floe.yaml"), filepath.Join(dir, "products", "escapes", "floe.yaml"))
+	skipped := func() bool {
+		res, err := eng.Batch(context.Background(), batchOptions(t, dir, ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(res.Warnings.Error(), "D-RND-23: a symlink resolves outside the root; skipped")
+	}
+	if !skipped() {
+		t.Fatal("no D-RND-23 warning for the escaping floe.yaml (the premise)")
+	}
+	contract := filepath.Join(dir, "platform", "contract.yaml")
+	b, err := os.ReadFile(contract)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(contract, append(b, "policy:\n  silence: [D-RND-23]\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if skipped() {
+		t.Error("D-RND-23 printed although the contract silences it")
+	}
+}

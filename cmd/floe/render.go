@@ -38,7 +38,7 @@ DIR is replaced only if it holds nothing but such files). --evidence FILE writes
 render's promotion-evidence record (JSON). --check FILE renders and compares with FILE
 instead of printing: exit 0 when equal, 1 with the difference when stale. --contract and PRODUCT are relative to the
 current directory (or, if not found there, to the root) and must lie inside the root.
-The image tag is --image-tag, else ARGOCD_APP_REVISION, else the commit .git/HEAD names.
+The image tag is --image-tag, else ARGOCD_APP_REVISION, else the commit HEAD names in the root's git working tree (a linked worktree too).
 On any failure nothing is written and stdout stays empty.
 
 ` + renderAllHelp,

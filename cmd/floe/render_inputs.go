@@ -17,7 +17,7 @@ type renderInputs struct {
 	cwd      string
 	target   string // PRODUCT, or the --all DIR: root-relative
 	contract string // root-relative
-	imageTag string // --image-tag, else ARGOCD_APP_REVISION, else the commit .git/HEAD names
+	imageTag string // --image-tag, else ARGOCD_APP_REVISION, else the commit HEAD names in the root's git working tree
 }
 
 // resolveRenderInputs is the setup render, render --all and diff share: the root from

@@ -25,7 +25,7 @@
 //
 // Work is bounded: a blob's size is read from its object header (a delta's from the
 // delta header) before the blob is read (MaxFileSize), a directory's tree object is
-// capped in size and entries, symlinks are followed at most maxSymlinks times per
+// capped in size and entries, symlinks are followed at most config.MaxSymlinks times per
 // path and must stay inside the root, and the context is checked between object
 // reads and ends a long revision resolution (HEAD~n walks history).
 package gitroot
@@ -50,9 +50,6 @@ import (
 
 // MaxFileSize is the largest file ReadFile returns, as for the OS root.
 const MaxFileSize = config.MaxFileSize
-
-// maxSymlinks bounds the symlinks followed while resolving one path (as Linux does).
-const maxSymlinks = 40
 
 // maxSymlinkTarget is the longest symlink target followed (PATH_MAX).
 const maxSymlinkTarget = 4096
@@ -188,7 +185,7 @@ func (r *Root) ReadDir(rel string) ([]string, error) {
 	}
 	names := make([]string, 0, len(ents))
 	for _, x := range ents {
-		if !isGitDir(x.name) {
+		if !config.InGitDir(x.name) {
 			names = append(names, x.name)
 		}
 	}
@@ -217,10 +214,8 @@ func prefixOf(dir, top string) (string, error) {
 		return "", nil
 	}
 	rel = filepath.ToSlash(rel)
-	for _, c := range strings.Split(rel, "/") {
-		if isGitDir(c) {
-			return "", fmt.Errorf("%s: not inside a git working tree (it is inside the git directory)", dir)
-		}
+	if config.InGitDir(rel) {
+		return "", fmt.Errorf("%s: not inside a git working tree (it is inside the git directory)", dir)
 	}
 	return rel, nil
 }
@@ -232,9 +227,5 @@ func realPath(p string) (string, error) {
 	}
 	return filepath.EvalSymlinks(abs)
 }
-
-// isGitDir reports whether a path component names a git directory, which a root
-// never reads through (git itself refuses such paths in a tree).
-func isGitDir(name string) bool { return strings.EqualFold(name, ".git") }
 
 var errGitDir = errors.New("a path through .git is not read")

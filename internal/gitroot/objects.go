@@ -10,6 +10,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/objfile"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/floe-dev/floe/config"
 )
 
 // maxTreeSize bounds the size of one tree object read (a directory listing); about
@@ -21,7 +23,7 @@ const maxTreeEntries = 1 << 17
 
 // lookup finds name in the tree object oid; rel names the path for messages.
 func (r *Root) lookup(oid plumbing.Hash, name, rel string) (entry, bool, error) {
-	if isGitDir(name) {
+	if config.InGitDir(name) {
 		return entry{}, false, fmt.Errorf("%s: %w", r.at(rel), errGitDir)
 	}
 	ents, err := r.list(oid, rel)
