@@ -41,6 +41,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -186,6 +187,10 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	// The chart's containers run the product image; containers an overlay adds keep
+	// their own, which the gate's registry rules judge (D-RND-12).
+	r.productContainers = chartContainers(objs)
+
 	// 6. overlays
 	if dirs := in.Contract.Overlays; len(dirs) > 0 {
 		objs, err = overlay.Apply(ctx, opts.Root, dirs, objs)
@@ -289,7 +294,7 @@ func (r *resolved) filters() []kio.Filter {
 		kustomize.Namespace{Namespace: r.namespace},
 		kustomize.Labels{Labels: r.labels, Annotations: r.annotations, PodLabels: r.podLabels, Overwrite: true},
 		kustomize.ServiceAccount{Name: r.serviceAcct},
-		kustomize.Image{Image: r.image, PullPolicy: "IfNotPresent"},
+		kustomize.Image{Image: r.image, PullPolicy: "IfNotPresent", Containers: r.productContainers},
 		kustomize.PodSecurity{},
 		kustomize.Resources{
 			Requests: map[string]string{"cpu": r.resources.Requests.CPU, "memory": r.resources.Requests.Memory},
@@ -304,6 +309,25 @@ func (r *resolved) filters() []kio.Filter {
 		fs = append(fs, kustomize.CronJobTimeZone{TimeZone: r.timezone})
 	}
 	return append(fs, kustomize.DropTestHooks{}, kustomize.Canonical{})
+}
+
+// chartContainers names the containers and initContainers of the chart's workloads,
+// sorted, each once.
+func chartContainers(objs []*yaml.RNode) []string {
+	var names []string
+	for _, o := range objs {
+		w, ok := kustomize.FindWorkload(o)
+		if !ok {
+			continue
+		}
+		for _, c := range w.Containers() {
+			if name, _ := c.GetString("name"); name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // emitOne is one object in canonical YAML.

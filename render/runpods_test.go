@@ -49,10 +49,6 @@ func dagsterInputs(t *testing.T) []dagsterInput {
 	return out
 }
 
-// telemetryVars are the five variables POL-OTEL-01 and POL-OL-01 require of every
-// product container.
-var telemetryVars = []string{"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OPENLINEAGE_URL", "OPENLINEAGE_NAMESPACE"}
-
 // TestDagsterRunPodsWork is the Dagster run pod of every example and golden product, as
 // the K8sRunLauncher builds it from the rendered container context (D-RND-23, D-GATE-08):
 // it passes the gate at strict, writes to emptyDir /tmp and DAGSTER_HOME on a read-only
@@ -100,7 +96,7 @@ func TestDagsterRunPodsWork(t *testing.T) {
 					env[em["name"].(string)] = v
 				}
 			}
-			for _, name := range telemetryVars {
+			for _, name := range requiredEnv { // the five telemetry variables
 				if env[name] == "" {
 					t.Errorf("run container lacks %s: %v", name, env)
 				}
