@@ -21,12 +21,13 @@
 //  6. overlays  overlay.Apply, when the contract names overlays.
 //  7. filters   kio filters of package kustomize, AFTER the overlays so an overlay can
 //     never remove what floe guarantees: namespace, labels/annotations, service
-//     account, image, restricted pod security, resources, telemetry env (+ the
-//     Dagster container context), then the canonical order (D-RND-21).
+//     account, image, restricted pod security, resources, telemetry env, the Dagster
+//     container context built from the finished code server (D-RND-23), then the
+//     canonical order (D-RND-21).
 //  8. emit      kustomize.EmitStream: the canonical YAML, held in memory.
 //  9. gate      the policy Gate (PolicyGate unless WithGate says otherwise) judges exactly
-//     those bytes; a deny fails the render (diag.No, exit 1) and nothing is returned,
-//     warnings join Result.Warnings.
+//     those bytes, and the Dagster run pods they launch (D-GATE-08); a deny fails the
+//     render (diag.No, exit 1) and nothing is returned, warnings join Result.Warnings.
 //  10. evidence  the Evidence record (inputs, output digest, charts, policy report,
 //     required-evidence statuses); Result.JSON renders --format json.
 //
