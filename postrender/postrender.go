@@ -76,6 +76,9 @@ func New(opts Options) (*Renderer, error) {
 			Defaults: append(append([]kustomize.EnvVar(nil), r.w.Defaults...), kustomize.EnvVar{Name: "OTEL_RESOURCE_ATTRIBUTES", Value: attrs}),
 			Selector: opts.Select,
 		},
+		// D-RND-24: the runs Dagster launches from a code server get what the hardened
+		// code server has; the gate judges them (D-GATE-08).
+		kustomize.DagsterRunContext{Labels: r.w.runLabels(), Selector: opts.Select},
 	}
 	return r, nil
 }
