@@ -31,7 +31,7 @@ var linearBuiltins = []string{
 	"base64.is_valid", "json.is_valid", "regex.is_valid", "net.cidr_is_valid", "uri.is_valid",
 	"semver.is_valid", "semver.compare", "regex.match", "re_match", "glob.match",
 	"regex.globs_match", "regex.template_match", "net.cidr_contains", "net.cidr_intersects",
-	"net.cidr_overlap", "object.subset",
+	"net.cidr_overlap", "object.subset", "strings.any_prefix_match", "strings.any_suffix_match",
 	"crypto.md5", "crypto.sha1", "crypto.sha256", "crypto.hmac.md5", "crypto.hmac.sha1",
 	"crypto.hmac.sha256", "crypto.hmac.sha512", "crypto.hmac.equal",
 	"io.jwt.verify_eddsa", "io.jwt.verify_es256", "io.jwt.verify_es384", "io.jwt.verify_es512",

@@ -10,11 +10,12 @@ import (
 // nesting level adds to a line (0: one line, as json.marshal and sprintf's %v write).
 type textLayout struct {
 	indent int
+	folds  bool // long strings are folded at spaces onto indented lines, ' doubled
 }
 
 var (
 	oneLine = textLayout{}
-	yamlish = textLayout{indent: 2}
+	yamlish = textLayout{indent: 2, folds: true}
 )
 
 // textSize is an upper bound of the bytes a value takes once written as text (JSON,
@@ -39,9 +40,9 @@ func (s sizer) value(v ast.Value, depth, n int) int {
 	line := 2 + s.layout.indent*depth // a line's start ("- ", indentation) and end
 	switch v := v.(type) {
 	case ast.String:
-		return n + stringSize(string(v), line)
-	case ast.Number:
-		return n + len(v) + 2
+		return n + s.stringSize(string(v), line)
+	case ast.Number: // as written, or as YAML writes a float64 (-1.7976931348623157e+308)
+		return n + len(v) + 26
 	case *ast.Array:
 		n += line + 2
 		for i := range v.Len() {
@@ -80,14 +81,15 @@ func (s sizer) value(v ast.Value, depth, n int) int {
 // errOverBudget stops an Iter once the count is past the budget.
 var errOverBudget = errors.New("over budget")
 
-// stringSize is an upper bound of the bytes s takes quoted: a printable ASCII byte
-// stays one, any other takes at most six (\u00e9, \x00, "\U0001f600" per four bytes);
-// a line break may also start an indented line of a block scalar.
-func stringSize(s string, line int) int {
-	n := 2
-	for i := range len(s) {
-		switch c := s[i]; {
-		case c == '\n':
+// stringSize is an upper bound of the bytes str takes quoted, with a line break after
+// it: a printable ASCII byte stays one, any other takes at most six (\u00e9, \x00,
+// "\U0001f600" per four bytes); a line break may also start an indented line of a
+// block scalar, and where the layout folds, so may a space.
+func (s sizer) stringSize(str string, line int) int {
+	n := 3
+	for i := range len(str) {
+		switch c := str[i]; {
+		case c == '\n' || s.layout.folds && (c == ' ' || c == '\''):
 			n += 6 + line
 		case c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&':
 			n++
