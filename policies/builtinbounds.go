@@ -253,6 +253,9 @@ func yamlCheck(operands []*ast.Term) string {
 	if !ok {
 		return ""
 	}
+	if len(s) > yamlLimits.MaxBytes {
+		return fmt.Sprintf("the text has more than %d MiB, the most one call may read", yamlLimits.MaxBytes>>20)
+	}
 	if err := yamlLimits.CheckReadable("the YAML text", []byte(s)); err != nil {
 		return err.Error()
 	}
