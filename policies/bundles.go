@@ -115,11 +115,15 @@ func inspect(file string, mod *ast.Module) (int, error) {
 	refused := 0
 	calls := func(op *ast.Term) {
 		ref, ok := op.Value.(ast.Ref)
-		if !ok || !refusedBuiltins()[ref.String()] {
+		if !ok {
+			return
+		}
+		why := refusedBuiltins()[ref.String()]
+		if why == "" {
 			return
 		}
 		if refused++; refused <= maxRefusedReported {
-			errs = append(errs, fmt.Errorf("%s: builtin %s is not allowed: policy bundles may use only hermetic builtins", at(file, op.Location), ref))
+			errs = append(errs, fmt.Errorf("%s: builtin %s is not allowed: %s", at(file, op.Location), ref, why))
 		}
 	}
 	total := 0

@@ -24,7 +24,7 @@ func FuzzParseBundle(f *testing.F) {
 		c := ast.NewCompiler().WithCapabilities(Capabilities())
 		c.Compile(map[string]*ast.Module{"fuzz.rego": mod})
 		for _, e := range c.Errors {
-			if name, ok := strings.CutPrefix(e.Message, "undefined function "); ok && refusedBuiltins()[name] {
+			if name, ok := strings.CutPrefix(e.Message, "undefined function "); ok && refusedBuiltins()[name] != "" {
 				t.Errorf("parseBundle accepted a call of %s: %v", name, e)
 			}
 		}

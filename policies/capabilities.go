@@ -11,7 +11,8 @@ import (
 // contract bundle, is compiled with: OPA's own builtins that it declares deterministic
 // (no network, no process environment, no randomness, no clock), plus the builtins
 // whose only nondeterminism is the clock, which floe injects (the render time; see
-// Params.Now). No host may be reached (allow_net is empty, not absent), and no WASM
+// Params.Now); of those, only the ones whose one call is bounded in what it allocates
+// (D-SEC-07: builtincost.go). No host may be reached (allow_net is empty, not absent), and no WASM
 // ABI is offered. print calls compile (the compiler erases them: floe never enables
 // print statements), so they write nowhere.
 //
@@ -21,7 +22,7 @@ func Capabilities() *ast.Capabilities { return capabilities() }
 var capabilities = sync.OnceValue(func() *ast.Capabilities {
 	all := ast.CapabilitiesForThisVersion()
 	return &ast.Capabilities{
-		Builtins:       slices.DeleteFunc(all.Builtins, func(b *ast.Builtin) bool { return !hermetic(b) }),
+		Builtins:       slices.DeleteFunc(all.Builtins, func(b *ast.Builtin) bool { return refusal(b) != "" }),
 		FutureKeywords: all.FutureKeywords,
 		Features:       all.Features,
 		AllowNet:       []string{}, // nil would allow every host
@@ -54,12 +55,27 @@ func hermetic(b *ast.Builtin) bool {
 	return !b.Nondeterministic || clockBuiltins[b.Name]
 }
 
-// refusedBuiltins are OPA's builtins that Capabilities leaves out, by name.
-var refusedBuiltins = sync.OnceValue(func() map[string]bool {
-	refused := map[string]bool{}
+// refusal is why Capabilities leaves b out ("" when it does not): it is not
+// hermetic, or one call of it can allocate far more than its operands hold, or its
+// cost is not classified (D-SEC-07).
+func refusal(b *ast.Builtin) string {
+	switch {
+	case !hermetic(b):
+		return "policy bundles may use only hermetic builtins"
+	case amplifyingBuiltins[b.Name] != "":
+		return "one call can allocate far more than its operands hold: " + amplifyingBuiltins[b.Name]
+	case builtinCost(b.Name) == "":
+		return "policy bundles may use only builtins whose cost floe has classified"
+	}
+	return ""
+}
+
+// refusedBuiltins are OPA's builtins that Capabilities leaves out, by name, with why.
+var refusedBuiltins = sync.OnceValue(func() map[string]string {
+	refused := map[string]string{}
 	for _, b := range ast.Builtins {
-		if !hermetic(b) {
-			refused[b.Name] = true
+		if why := refusal(b); why != "" {
+			refused[b.Name] = why
 		}
 	}
 	return refused

@@ -418,7 +418,7 @@ func (e *Engine) readRules(ctx context.Context, compiler *ast.Compiler) error {
 	}
 	rs, err := q.Eval(ctx, rego.EvalTime(epoch))
 	if err != nil {
-		return fmt.Errorf("reading rule metadata: %w", err)
+		return evalError("reading rule metadata", "reading rule metadata", err)
 	}
 	if len(rs) > e.limits.maxFindings {
 		return diag.Usage(fmt.Errorf("reading rule metadata: %w: more than %d rules", ErrResultLimit, e.limits.maxFindings))
@@ -543,7 +543,7 @@ func (e *Engine) findings(ctx context.Context, evals []evaluation, params *ast.T
 			rs, err := ev.query.Eval(ctx, rego.EvalParsedInput(ast.NewObject(fields...)), rego.EvalTime(now))
 			switch {
 			case err != nil:
-				errs[k] = fmt.Errorf("evaluating policies: %w", err)
+				errs[k] = evalError("evaluating policies", e.what, err)
 			case len(rs) != 1:
 				errs[k] = fmt.Errorf("evaluating policies: %d results, want 1", len(rs))
 			default:

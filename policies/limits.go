@@ -18,11 +18,13 @@ const (
 	DefaultMaxMessageBytes = 8 << 20         // bytes of all findings' messages of one Check
 )
 
-// Errors (errors.Is) of a Check or compile stopped by a bound. Both are input errors
+// Errors (errors.Is) of a Check or compile stopped by a bound. All are input errors
 // (exit 2): the gate fails closed, it never passes for want of an answer.
 var (
 	ErrTimeLimit   = errors.New("time limit exceeded")
 	ErrResultLimit = errors.New("result limit exceeded")
+	// ErrBuiltinLimit: one builtin call would have produced more than it may (D-SEC-07).
+	ErrBuiltinLimit = errors.New("builtin limit exceeded")
 )
 
 // limits are an Engine's bounds, defaults filled in.

@@ -7,6 +7,7 @@ package yamlguard
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 
@@ -35,6 +36,9 @@ type Limits struct {
 	MaxDepth     int // nesting of collections, counted through aliases
 	MaxAliases   int // alias nodes in the input
 	MaxExpansion int // nodes the aliases add once expanded
+	// MaxExpansionBytes bounds the bytes of scalars the aliases add once expanded, for a
+	// caller whose decoder copies an alias's text out (into JSON) rather than sharing it.
+	MaxExpansionBytes int
 }
 
 var (
@@ -67,6 +71,16 @@ func Check(name string, data []byte) error { return File.Check(name, data) }
 // YAML syntax error is not the guard's to report: Check stops there and returns nil,
 // and the caller's parser reports it with its own location.
 func (l Limits) Check(name string, data []byte) error {
+	return l.check(name, data, false)
+}
+
+// CheckReadable is Check for a caller whose own YAML parser is not the guard's: text
+// the guard cannot parse is refused too, since the other parser might still read it.
+func (l Limits) CheckReadable(name string, data []byte) error {
+	return l.check(name, data, true)
+}
+
+func (l Limits) check(name string, data []byte, readable bool) error {
 	if l.MaxBytes > 0 && len(data) > l.MaxBytes {
 		return &Error{Name: name, Message: fmt.Sprintf("%d bytes, larger than the %s limit", len(data), size(l.MaxBytes))}
 	}
@@ -75,6 +89,9 @@ func (l Limits) Check(name string, data []byte) error {
 	for {
 		var doc yaml.Node
 		if err := decode(dec, &doc); err != nil {
+			if readable && !errors.Is(err, io.EOF) {
+				return &Error{Name: name, Message: "not YAML the guard can read: " + err.Error()}
+			}
 			return nil // end of input, or a syntax error the caller's parser reports
 		}
 		if err := g.Node(&doc); err != nil {
@@ -102,11 +119,13 @@ type Guard struct {
 	anchors   map[any]shape // anchored nodes: their expanded shape, or pending
 	aliases   int
 	expansion int
+	bytes     int // of scalars added by aliases
 }
 
 // shape is what a node stands for once its aliases are expanded.
 type shape struct {
 	nodes, height int
+	bytes         int  // of its scalars' text
 	pending       bool // being walked: an alias to it is a cycle
 }
 
@@ -181,7 +200,7 @@ func (w walker[N]) walk(n N, depth int) (shape, error) {
 		g.anchors[n] = shape{pending: true}
 	}
 	var none N
-	s := shape{nodes: 1}
+	s := shape{nodes: 1, bytes: len(f.value)}
 	for _, c := range f.content {
 		if c == none {
 			continue
@@ -191,6 +210,7 @@ func (w walker[N]) walk(n N, depth int) (shape, error) {
 			return shape{}, err
 		}
 		s.nodes += cs.nodes
+		s.bytes += cs.bytes
 		s.height = max(s.height, cs.height+1)
 	}
 	if f.anchored {
@@ -232,6 +252,10 @@ func (w walker[N]) alias(f fields[N], depth int) (shape, error) {
 	g.expansion += s.nodes
 	if l.MaxExpansion > 0 && g.expansion > l.MaxExpansion {
 		return shape{}, w.refuse(f, "YAML aliases expand to more than %d nodes; refusing (alias bomb?)", l.MaxExpansion)
+	}
+	g.bytes += s.bytes
+	if l.MaxExpansionBytes > 0 && g.bytes > l.MaxExpansionBytes {
+		return shape{}, w.refuse(f, "YAML aliases expand to more than %s of text; refusing (alias bomb?)", size(l.MaxExpansionBytes))
 	}
 	return s, nil
 }

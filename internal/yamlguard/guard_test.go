@@ -66,6 +66,37 @@ func TestCheck(t *testing.T) {
 
 // TestBillionLaughsFast: the classic bomb (10^10 nodes expanded) is refused in
 // milliseconds, whatever the guard's limits.
+// TestCheckReadable: with MaxExpansionBytes, aliases of long scalars are bounded by the
+// text they add; CheckReadable also refuses what the guard cannot parse.
+func TestCheckReadable(t *testing.T) {
+	long := strings.Repeat("x", 1000)
+	l := Limits{MaxExpansionBytes: 10_000}
+	for name, tc := range map[string]struct {
+		in, want string
+	}{
+		"few long aliases":  {"a: &a " + long + "\nb: [" + strings.Repeat("*a, ", 8) + "*a]\n", ""},
+		"many long aliases": {"a: &a " + long + "\nb: [" + strings.Repeat("*a, ", 10) + "*a]\n", "x.yaml:2:45: YAML aliases expand to more than 10000 bytes of text"},
+		"syntax error":      {"a: [1\n", "x.yaml: not YAML the guard can read"},
+		"empty":             {"", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := l.CheckReadable("x.yaml", []byte(tc.in))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if tc.want == "" && l.Check("x.yaml", []byte(tc.in)) != nil {
+				t.Error("Check refuses what CheckReadable accepts")
+			}
+		})
+	}
+	if err := l.Check("x.yaml", []byte("a: [1\n")); err != nil {
+		t.Errorf("Check refused a syntax error: %v", err)
+	}
+}
+
 func TestBillionLaughsFast(t *testing.T) {
 	doc := []byte(laughs(12, 10))
 	var before, after runtime.MemStats
