@@ -18,7 +18,7 @@ type plan struct {
 	PodLabels     map[string]string
 	// JobPodLabels go on the pod templates of Jobs and CronJobs instead of PodLabels:
 	// with a product, app.kubernetes.io/part-of is floe-jobs there, the label the
-	// platform's NetworkPolicy admits job pods by (POL-NET-01).
+	// platform's NetworkPolicy admits job pods by (POL-NET-01, D-PR-07).
 	JobPodLabels   map[string]string
 	LineageEnabled bool
 	// Product facts for the policy gate ("" without --product).

@@ -107,7 +107,8 @@ func LogPath(getenv func(string) string) string {
 	return filepath.Join(dir, privateDirName(), "post-render.log")
 }
 
-// WriteLog records msg at p (mode 0600); an empty msg removes a stale log. The log is
+// WriteLog records msg at p (mode 0600); an empty msg removes a stale log (floe
+// post-render writes one on every run, D-PR-09). The log is
 // written under a temporary name and renamed into place, so a symlink planted at p is
 // replaced, never followed; when p is in floe's own directory under $TMPDIR, that
 // directory is created (0700) or checked to be floe's (PrivateDir) first. It returns

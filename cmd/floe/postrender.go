@@ -95,7 +95,7 @@ gets a summary naming that file. On failure nothing is written to stdout.`,
 }
 
 // postRenderLog is what one run leaves in the diagnostics log: its warnings and its
-// error, or a line saying there were none.
+// error, or a line saying there were none (D-PR-09).
 func postRenderLog(warnings diag.List, err error) string {
 	var b strings.Builder
 	for _, w := range warnings {
