@@ -219,3 +219,26 @@ func TestPlatformComponentsPassStrictAlone(t *testing.T) {
 		t.Errorf("report: %d deny, %d excepted; want none denied and the contract's exceptions used", rep.Deny, rep.Excepted)
 	}
 }
+
+// TestPlatformChartProductRules: a mapped code location is judged as its product's,
+// image rules included; the platform's own images are not held to the product
+// registry, and a chart-set service name on a code location is denied.
+func TestPlatformChartProductRules(t *testing.T) {
+	in := string(readFile(t, filepath.Join("testdata", platformStream)))
+	in = strings.ReplaceAll(in, "registry.example.com/data-products/finance:", "docker.io/acme/finance:")
+	r := platformRenderer(t, platformInputs(t, platformLocations), true)
+	out, rep, err := r.Render(context.Background(), []byte(in))
+	if err == nil || out != nil || rep == nil {
+		t.Fatalf("err %v, %d bytes: want a denial", err, len(out))
+	}
+	var denied []string
+	for _, f := range rep.Findings {
+		if f.Severity == policies.Deny && !f.Excepted {
+			denied = append(denied, f.Rule+" "+f.Resource)
+		}
+	}
+	want := []string{"POL-SEC-08 Deployment/data-dagster-user-deployments-finance"}
+	if strings.Join(denied, "\n") != strings.Join(want, "\n") {
+		t.Errorf("denied:\n%s\nwant:\n%s", strings.Join(denied, "\n"), strings.Join(want, "\n"))
+	}
+}

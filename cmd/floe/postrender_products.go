@@ -18,6 +18,9 @@ import (
 func splitProducts(values []string) (single string, mapped map[string]string, err error) {
 	mapped = map[string]string{}
 	for _, v := range values {
+		if v == "" {
+			return "", nil, diag.Usage(errors.New("post-render: --product is empty"))
+		}
 		name, p, isMapping := strings.Cut(v, "=")
 		if isMapping && !strings.ContainsAny(name, `/\`) {
 			if msgs := validation.IsDNS1123Label(name); len(msgs) > 0 {
