@@ -69,10 +69,10 @@ type Params struct {
 	LineageNamespace string    `json:"lineageNamespace"`
 	Schedule         *Schedule `json:"schedule,omitempty"` // the product's schedule, when it has one
 	// Chart is set when the objects are a chart's (post-render): its
-	// app.kubernetes.io/instance is the Helm release, not the product (D-GATE-08).
+	// app.kubernetes.io/instance is the Helm release, not the product (D-GATE-09).
 	Chart bool `json:"chart,omitempty"`
 	// Platform is set when the objects are the platform's own workloads (post-render's
-	// platform components), which belong to no product (D-GATE-09).
+	// platform components), which belong to no product (D-GATE-10).
 	Platform bool `json:"platform,omitempty"`
 	// NetworkPolicy is set when the Manifest enables network policies (D-RND-18).
 	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`

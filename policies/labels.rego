@@ -32,7 +32,7 @@ required := {
 
 # instance is the app.kubernetes.io/instance a product object must carry: the product,
 # except on a chart's objects (post-render, params.chart), where it is the Helm release
-# the chart's selectors depend on, so any non-empty value (D-GATE-08).
+# the chart's selectors depend on, so any non-empty value (D-GATE-09).
 instance := "" if {
 	data.floe.params.chart == true
 } else := lib.param("product")

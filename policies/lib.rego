@@ -31,7 +31,7 @@ param(key) := v if {
 product_known if param("product")
 
 # platform_workloads holds when the objects checked are the platform's own (params.platform:
-# post-render's platform components), not a product's (D-GATE-09).
+# post-render's platform components), not a product's (D-GATE-10).
 platform_workloads if data.floe.params.platform == true
 
 # env_class is the environment class of D-RND-15: prod, dev or staging.

@@ -26,7 +26,7 @@ resource_keys := ["floe.namespace", "floe.product.name", "floe.product.version"]
 
 # platform_resource_keys are the attributes a platform component (params.platform:
 # Dagster's webserver, daemon, migrations under post-render) carries instead of a
-# product's: it belongs to no product (D-GATE-09).
+# product's: it belongs to no product (D-GATE-10).
 platform_resource_keys := ["deployment.environment", "floe.platform.component"]
 
 # expected resource attributes and the parameter giving their value.

@@ -157,7 +157,7 @@ func (r *Renderer) apply(g *group) error {
 // gateParts splits the judged objects into the gate's parts, each with its
 // parameters: a product's objects are judged as that product's, with the contract's
 // service account, registry and tag policy (post-render set the first, the chart's
-// values the others); the platform's components as the platform's (D-GATE-09);
+// values the others); the platform's components as the platform's (D-GATE-10);
 // unattributed code locations without a product.
 func (r *Renderer) gateParts(cfg policies.GateConfig, t transformed, picked []int, objs []policies.Object) []policies.Part {
 	index := map[string]int{}

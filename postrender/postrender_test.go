@@ -441,7 +441,7 @@ func TestGate(t *testing.T) {
 		"strict denies": {level: "strict", denied: true, want: []string{
 			"orchestrator/templates/secret.yaml: floe-dev/Secret/orchestrator-postgresql: POL-SEC-09: Secret carries literal data"}},
 		// The chart's instance label is the release its selectors use: post-render keeps
-		// it and the gate accepts it (D-GATE-08); what the chart sets against the
+		// it and the gate accepts it (D-GATE-09); what the chart sets against the
 		// contract is still denied.
 		"strict, release named after another product": {level: "strict", denied: true, want: []string{
 			`orchestrator/templates/migrate-job.yaml: floe-dev/Job/orch-migrate: POL-NET-01: pod template label app.kubernetes.io/part-of is "dagster" (want "floe-jobs")`},
