@@ -92,3 +92,45 @@ func FuzzContainerContext(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDagsterRunContext: any container context either errors or yields valid JSON that
+// carries the code server's /tmp mount and service account, and a second pass changes
+// nothing.
+func FuzzDagsterRunContext(f *testing.F) {
+	for _, s := range []string{"{}", "null", `{"k8s":{"env":[{"name":"A","value":"x"}],"labels":{"a":"b"}}}`,
+		`{"k8s":{"volumes":[{"name":"tmp","host_path":{}}],"run_k8s_config":{"pod_spec_config":{"securityContext":{}}}}}`,
+		`{"k8s":null}`, `[1]`, `{"k8s":{"run_k8s_config":7}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if strings.ContainsAny(raw, "'\n\r") || strings.TrimSpace(raw) == "" {
+			return // the fixture quotes the context in a single-quoted YAML scalar
+		}
+		nodes, err := ParseStream([]byte(codeServer(raw)))
+		if err != nil {
+			return
+		}
+		flt := DagsterRunContext{Labels: map[string]string{"run": "yes"}}
+		if nodes, err = flt.Filter(nodes); err != nil {
+			return
+		}
+		first, err := EmitStream(nodes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(first, []byte(`{"mount_path":"/tmp","name":"tmp"}`)) || !bytes.Contains(first, []byte(`"service_account_name":"runner"`)) {
+			t.Fatalf("the code server's settings are missing from %s", first)
+		}
+		nodes, err = ParseStream(first)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nodes, err = flt.Filter(nodes); err != nil {
+			t.Fatalf("second pass: %v", err)
+		}
+		second, _ := EmitStream(nodes)
+		if !bytes.Equal(first, second) {
+			t.Fatalf("not idempotent:\n%s\n---- vs ----\n%s", first, second)
+		}
+	})
+}

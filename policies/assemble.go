@@ -167,7 +167,14 @@ func (g *Gate) RunParts(ctx context.Context, parts []Part) (*Report, error) {
 			for k := range next {
 				p := parts[k].Params
 				p.Now = g.params.Now
-				found[k], errs[k] = g.engine.Check(ctx, parts[k].Objects, p)
+				// As in Run: the Dagster runs a part's code servers launch are judged with it.
+				objs := parts[k].Objects
+				runs, err := DagsterRuns(objs)
+				if err != nil {
+					errs[k] = err
+					continue
+				}
+				found[k], errs[k] = g.engine.Check(ctx, append(objs[:len(objs):len(objs)], runs...), p)
 			}
 		})
 	}
@@ -190,14 +197,20 @@ func (g *Gate) RunParts(ctx context.Context, parts []Part) (*Report, error) {
 }
 
 // Run is the whole gate in one call: nothing is evaluated at level off; otherwise the
-// engine checks objs, the governance findings join, and the gate applies the level and
+// engine checks objs and the Dagster run pods they launch (DagsterRuns), the governance
+// findings join, and the gate applies the level and
 // the exceptions (judged at the gate's Now).
 func (g *Gate) Run(ctx context.Context, objs []Object) (*Report, error) {
 	if Effective(g.Level) == LevelOff {
 		rep := g.Apply(nil, g.rules)
 		return &rep, nil
 	}
-	raw, err := g.engine.Check(ctx, objs, g.params)
+	// D-GATE-08: what Dagster launches from the stream's code servers is judged with it.
+	runs, err := DagsterRuns(objs)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := g.engine.Check(ctx, append(objs[:len(objs):len(objs)], runs...), g.params)
 	if err != nil {
 		return nil, err
 	}

@@ -623,6 +623,9 @@ func (e *Engine) finding(pv any, objs []Object, offset, n int) (Finding, error) 
 		sev = s
 	}
 	o := objs[i]
+	if o.Origin != "" {
+		msg = o.Origin + ": " + msg
+	}
 	return Finding{
 		Rule: id, Title: rule.Title, Severity: sev, Remediation: rule.Remediation,
 		Resource: o.Resource(), Namespace: o.Namespace(), File: o.File, Line: o.Line,

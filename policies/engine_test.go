@@ -56,7 +56,7 @@ func TestRulesCatalogue(t *testing.T) {
 			t.Errorf("incomplete metadata: %+v", r)
 		}
 	}
-	want := []string{"POL-CJ-01", "POL-HOOK-01", "POL-LBL-01", "POL-NAME-01", "POL-NET-01", "POL-NET-02", "POL-NS-01", "POL-OL-01", "POL-OTEL-01",
+	want := []string{"POL-CJ-01", "POL-DAG-01", "POL-HOOK-01", "POL-LBL-01", "POL-NAME-01", "POL-NET-01", "POL-NET-02", "POL-NS-01", "POL-OL-01", "POL-OTEL-01",
 		"POL-SEC-01", "POL-SEC-02", "POL-SEC-03", "POL-SEC-04", "POL-SEC-05", "POL-SEC-06", "POL-SEC-07", "POL-SEC-08", "POL-SEC-09", "POL-SEC-10"}
 	if diff := cmp.Diff(want, ids); diff != "" {
 		t.Errorf("rule IDs (-want +got):\n%s", diff)

@@ -20,6 +20,9 @@ type Object struct {
 	Line  int            // 1-based line where the object starts; 0 when unknown
 	Doc   int            // 0-based index of the YAML document in File
 	Value map[string]any // the object, JSON-compatible (string keys only)
+	// Origin says what the object is when the gate built it rather than read it (a
+	// Dagster run pod: DagsterRuns); its findings' messages start with it.
+	Origin string
 }
 
 // Kind is the object's kind ("" when absent).

@@ -108,8 +108,8 @@ func (r *Renderer) attribute(kept []*yaml.RNode, where map[*yaml.Node]string) ([
 
 // apply gives one group its identity: labels and annotations (Job and CronJob pods
 // the job pod labels), resource attributes, the contract's service account for a
-// product's pods, and the telemetry env (a Dagster user deployment the chart gave no
-// container context keeps none, D-PR-08).
+// product's pods, the telemetry env (a Dagster user deployment the chart gave no
+// container context keeps none, D-PR-08) and the run context of its code servers.
 func (r *Renderer) apply(g *group) error {
 	var jobs, others []*yaml.RNode
 	for _, n := range g.nodes {
@@ -150,7 +150,12 @@ func (r *Renderer) apply(g *group) error {
 		return err
 	}
 	tel.KeepContextAbsent = true
-	_, err := tel.Filter(keep)
+	if _, err := tel.Filter(keep); err != nil {
+		return err
+	}
+	// D-RND-23: the runs Dagster launches from a code server get what the hardened
+	// code server has, with the group's run labels; the gate judges them.
+	_, err := (kustomize.DagsterRunContext{Labels: p.runLabels()}).Filter(g.nodes)
 	return err
 }
 

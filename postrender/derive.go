@@ -1,6 +1,8 @@
 package postrender
 
 import (
+	"maps"
+
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/kustomize"
 	"github.com/floe-dev/floe/wiring"
@@ -103,4 +105,19 @@ func derive(c *config.Contract, m *config.Manifest, p *config.FloeSpec) plan {
 	}
 	w.Enforce, w.Defaults = enforce, defaults
 	return w
+}
+
+// runLabels are the labels of the Dagster run pods a product's code servers launch
+// (D-RND-23): the product's pod labels, as job pods (POL-NET-01); nil without a product,
+// which leaves run pods the code server's pod labels.
+func (w plan) runLabels() map[string]string {
+	if w.Product == "" {
+		return nil
+	}
+	out := map[string]string{}
+	maps.Copy(out, w.Labels)
+	maps.Copy(out, w.PodLabels)
+	out["app.kubernetes.io/part-of"] = "floe-jobs"
+	out["app.kubernetes.io/component"] = "run-worker"
+	return out
 }

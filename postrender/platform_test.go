@@ -176,7 +176,7 @@ func TestPlatformChartUnmapped(t *testing.T) {
 	if err == nil || out != nil || !errors.As(err, &c) || c.ExitCode() != 2 {
 		t.Fatalf("err %v, %d bytes out; want exit 2 and no output", err, len(out))
 	}
-	for _, want := range []string{"stdin:541 (dagster/templates/deployment-user.yaml)", "Deployment/data-dagster-user-deployments-finance",
+	for _, want := range []string{"(dagster/templates/deployment-user.yaml): Deployment/data-dagster-user-deployments-finance",
 		`Dagster code location "finance" is not attributed to a product`, "Service/finance"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
@@ -237,7 +237,7 @@ func TestPlatformChartProductRules(t *testing.T) {
 			denied = append(denied, f.Rule+" "+f.Resource)
 		}
 	}
-	want := []string{"POL-SEC-08 Deployment/data-dagster-user-deployments-finance"}
+	want := []string{"POL-SEC-08 Deployment/data-dagster-user-deployments-finance", "POL-SEC-08 Job/dagster-run-finance"}
 	if strings.Join(denied, "\n") != strings.Join(want, "\n") {
 		t.Errorf("denied:\n%s\nwant:\n%s", strings.Join(denied, "\n"), strings.Join(want, "\n"))
 	}

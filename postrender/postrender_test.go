@@ -451,8 +451,11 @@ func TestGate(t *testing.T) {
 		// the migration hook's labels.
 		"strict with exceptions": {file: "orchestrator-release-customer-360.helm3.yaml", level: "strict", exceptions: []config.PolicyException{
 			{Rule: "POL-SEC-09", Resources: []string{"Secret/*-postgresql"}, Reason: "chart-generated test secret", Expires: "2027-03-31"},
-			{Rule: "POL-OTEL-01", Resources: []string{"Deployment/customer-360-orders"}, Reason: "orders keeps its own service name"},
+			{Rule: "POL-OTEL-01", Resources: []string{"Deployment/customer-360-orders", "Job/dagster-run-orders"}, Reason: "orders keeps its own service name, in its runs too"},
 			{Rule: "POL-NET-01", Resources: []string{"Job/customer-360-migrate"}, Reason: "migration reaches Postgres only"},
+			// D-GATE-08: the runs its code servers launch get no writable DAGSTER_HOME (the
+			// chart mounts only /tmp in its code servers).
+			{Rule: "POL-DAG-01", Resources: []string{"Job/dagster-run-*"}, Reason: "test chart: runs keep Dagster storage in Postgres"},
 		}},
 		"expired exception": {level: "strict", denied: true, exceptions: []config.PolicyException{
 			{Rule: "POL-SEC-09", Resources: []string{"Secret/*-postgresql"}, Reason: "old", Expires: "2026-01-01"},

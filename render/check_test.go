@@ -365,9 +365,20 @@ func checkDagster(t *testing.T, d *appsv1.Deployment, e expect) {
 	if len(k.VolumeMounts) < 2 || len(k.VolumeMounts) != len(k.Volumes) {
 		t.Errorf("container context volumes %v / mounts %v", k.Volumes, k.VolumeMounts)
 	}
-	for _, m := range k.VolumeMounts {
-		if m["mount_path"] == "/tmp" {
-			t.Errorf("container context mounts /tmp, which the platform run launcher already mounts (duplicate mountPath)")
+	// D-RND-23: runs get the code server's writable /tmp and Dagster storage. A context's
+	// volume_mounts replace the launcher's own (dagster-k8s merges shallowly), so the
+	// context must carry them itself.
+	emptyDirs := map[string]bool{}
+	for _, v := range k.Volumes {
+		if _, ok := v["empty_dir"]; ok {
+			emptyDirs[fmt.Sprint(v["name"])] = true
+		}
+	}
+	for _, dir := range []string{"/tmp", "/opt/dagster/dagster_home"} {
+		if !slices.ContainsFunc(k.VolumeMounts, func(m map[string]any) bool {
+			return m["mount_path"] == dir && emptyDirs[fmt.Sprint(m["name"])]
+		}) {
+			t.Errorf("container context has no emptyDir mount at %s: %v", dir, k.VolumeMounts)
 		}
 	}
 	if k.Labels["floe.dev/product"] != e.product {

@@ -203,7 +203,9 @@ func TestGuaranteesHoldInDagsterContext(t *testing.T) {
 				t.Fatal(err)
 			}
 			out := string(res.YAML)
-			if !strings.Contains(out, `"privileged":false`) || strings.Contains(out, `"privileged":true`) ||
+			// The context's security_context is the code server's (D-RND-23), its pod_spec_config
+			// reset (D-RND-22).
+			if !strings.Contains(out, `"security_context":{"allow_privilege_escalation":false,`) || strings.Contains(out, `"privileged":true`) ||
 				strings.Contains(out, "host_network") || strings.Contains(out, `"run_as_user":0`) {
 				t.Errorf("container context weakenings survived:\n%s", out)
 			}
@@ -214,7 +216,8 @@ func TestGuaranteesHoldInDagsterContext(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if out := string(res.YAML); !strings.Contains(out, `"namespace":"floe-dev","service_account_name":"floe-data-product-runner"`) {
+			if out := string(res.YAML); !strings.Contains(out, `"namespace":"floe-dev"`) || !strings.Contains(out, `"service_account_name":"floe-data-product-runner"`) ||
+				strings.Contains(out, "kube-system") || strings.Contains(out, "cluster-admin") {
 				t.Errorf("container context identity not enforced:\n%s", out)
 			}
 

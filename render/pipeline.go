@@ -297,6 +297,9 @@ func (r *resolved) filters() []kio.Filter {
 		},
 		tel,
 	)
+	if r.runtime == RuntimeDagster {
+		fs = append(fs, kustomize.DagsterRunContext{Labels: r.runLabels})
+	}
 	if r.runtime == RuntimeFloeJobs && r.cron != "" {
 		fs = append(fs, kustomize.CronJobTimeZone{TimeZone: r.timezone})
 	}

@@ -65,10 +65,7 @@ func (r resources) values() map[string]any {
 type envVar struct{ Name, Value string }
 
 // writableDir is an emptyDir mounted where the product writes (read-only root FS).
-type writableDir struct {
-	Name, MountPath string
-	Run             bool // Dagster: also mount in run pods
-}
+type writableDir struct{ Name, MountPath string }
 
 // resolved holds every value derived from the inputs (the "resolve" stage). Nothing in
 // it depends on a clock, the environment or map iteration order.
@@ -326,16 +323,16 @@ func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 			errs = append(errs, manifestDiag(m, "plugins.compute.config.path", err.Error()))
 		} else if dir != "" && dir != "/tmp" {
 			underTmp := strings.HasPrefix(dir, "/tmp/")
-			// Dagster runs: the platform's run launcher already mounts /tmp, and the
-			// Dagster runtime creates the file's directory itself (D-RND-10).
+			// Dagster: /tmp is writable in the code server and its runs (D-RND-23), and
+			// the Dagster runtime creates the file's directory itself (D-RND-10).
 			if r.runtime == RuntimeFloeJobs || !underTmp {
-				r.writable = append(r.writable, writableDir{Name: "duckdb", MountPath: dir, Run: !underTmp})
+				r.writable = append(r.writable, writableDir{Name: "duckdb", MountPath: dir})
 			}
 		}
 	}
 	r.writable = append(r.writable,
-		writableDir{Name: "dbt-target", MountPath: path.Join(appDir, r.slug, "target"), Run: true},
-		writableDir{Name: "dbt-logs", MountPath: path.Join(appDir, r.slug, "logs"), Run: true},
+		writableDir{Name: "dbt-target", MountPath: path.Join(appDir, r.slug, "target")},
+		writableDir{Name: "dbt-logs", MountPath: path.Join(appDir, r.slug, "logs")},
 	)
 	r.profiles = map[string]any{r.dbtName: map[string]any{"target": "dev", "outputs": map[string]any{"dev": prof}}}
 	return errs
@@ -453,12 +450,12 @@ func (r *resolved) resolveLabels(p *config.FloeSpec, extra map[string]string) di
 		r.labels["floe.dev/domain"] = r.domain
 	}
 	r.podLabels = map[string]string{"floe.dev/job-type": "data-pipeline"}
+	// Dagster run pods (D-RND-23) carry the product label set as job pods: part of
+	// floe-jobs, which the platform NetworkPolicy admits to the catalog (POL-NET-01).
 	r.runLabels = map[string]string{"floe.dev/job-type": "data-pipeline"}
-	for k, v := range r.labels {
-		if strings.HasPrefix(k, "floe.dev/") {
-			r.runLabels[k] = v
-		}
-	}
+	maps.Copy(r.runLabels, r.labels)
+	r.runLabels["app.kubernetes.io/part-of"] = "floe-jobs"
+	r.runLabels["app.kubernetes.io/component"] = "run-worker"
 	identity := r.product.Identity
 	r.annotations = map[string]string{}
 	for k, v := range extra {

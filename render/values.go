@@ -42,11 +42,7 @@ func (r *resolved) values() map[string]any {
 	}
 	dirs := make([]any, len(r.writable))
 	for i, w := range r.writable {
-		d := map[string]any{"name": w.Name, "mountPath": w.MountPath}
-		if r.runtime == RuntimeDagster {
-			d["run"] = w.Run
-		}
-		dirs[i] = d
+		dirs[i] = map[string]any{"name": w.Name, "mountPath": w.MountPath}
 	}
 	v["writableDirs"] = dirs
 	v["networkPolicy"] = map[string]any{"enabled": false}
@@ -58,7 +54,7 @@ func (r *resolved) values() map[string]any {
 		v["networkPolicy"] = map[string]any{"enabled": true, "policyTypes": types, "ingress": np.Ingress, "egress": np.Egress}
 	}
 	if r.runtime == RuntimeDagster {
-		v["dagster"] = map[string]any{"home": dagsterHome, "port": dagsterPort, "runLabels": stringMap(r.runLabels)}
+		v["dagster"] = map[string]any{"home": dagsterHome, "port": dagsterPort}
 	} else {
 		v["job"] = map[string]any{"nameSuffix": r.jobSuffix, "backoffLimit": 3}
 		v["dbt"] = map[string]any{

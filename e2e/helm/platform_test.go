@@ -59,8 +59,8 @@ transforms:
       podSecurityContext: {runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: {type: RuntimeDefault}}
       securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000, capabilities: {drop: [ALL]}}
       resources: {requests: {cpu: 100m, memory: 256Mi}, limits: {cpu: 500m, memory: 512Mi}}
-      volumes: [{name: tmp, emptyDir: {}}]
-      volumeMounts: [{name: tmp, mountPath: /tmp}]
+      volumes: [{name: tmp, emptyDir: {}}, {name: dagster-home, emptyDir: {}}]
+      volumeMounts: [{name: tmp, mountPath: /tmp}, {name: dagster-home, mountPath: /opt/dagster/dagster_home}]
 `, name, name, start, strings.ReplaceAll(name, "-", "_"), i != 1)
 	}
 	values = filepath.Join(root, "locations.yaml")
