@@ -55,19 +55,12 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	if opts.JSON && opts.OutDir != "" {
 		return nil, diag.Usage(errors.New("render --all: --output DIR writes YAML files; --format json is for stdout"))
 	}
-	dir, err := config.CleanRel(opts.Dir)
-	if err != nil {
-		return nil, diag.Usage(fmt.Errorf("render --all %s: %w", opts.Dir, err))
-	}
-	root := newCachedRoot(opts.Root)
-	products, warnings, err := FindProducts(root, dir)
+	found, err := findBatch("render --all", opts.Options, opts.Dir)
 	if err != nil {
 		return nil, err
 	}
-	if len(products) == 0 {
-		return nil, diag.Usage(fmt.Errorf("render --all %s: no floe.yaml found", dir))
-	}
-	outs, err := outNames(root, dir, products)
+	dir, products, warnings, base := found.dir, found.products, found.warnings, found.base
+	outs, err := outNames(base.Root, dir, products)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +68,6 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 		if err := checkBatchReplaceable(opts.OutDir); err != nil {
 			return nil, diag.Usage(fmt.Errorf("render --all: --output: %w", err))
 		}
-	}
-	base := opts.Options
-	base.Root = root
-	if base.ImageTag, err = base.imageTag(); err != nil { // once, not per product
-		return nil, err
 	}
 
 	var stage *atomicwrite.Dir // the staging directory, renamed to OutDir at the end
@@ -124,4 +112,37 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 		out.Stream = yamlStream(products, results)
 	}
 	return out, nil
+}
+
+// batchProducts is what a command over every product under a directory starts from.
+type batchProducts struct {
+	dir      string    // the cleaned root-relative directory
+	products []string  // FindProducts' list, sorted, never empty
+	warnings diag.List // FindProducts' warnings
+	base     Options   // the shared options: a read-through cached root, the image tag resolved once
+}
+
+// findBatch lists the products under dir (FindProducts) and makes the options every one
+// of them is rendered with: the root wrapped in a read-through cache (the contract, the
+// Manifest and every other shared file read from disk once) and the image tag resolved
+// once. command ("render --all", "workspace --all") names the caller in errors.
+func findBatch(command string, opts Options, dir string) (*batchProducts, error) {
+	dir, err := config.CleanRel(dir)
+	if err != nil {
+		return nil, diag.Usage(fmt.Errorf("%s %s: %w", command, dir, err))
+	}
+	root := newCachedRoot(opts.Root)
+	products, warnings, err := FindProducts(root, dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(products) == 0 {
+		return nil, diag.Usage(fmt.Errorf("%s %s: no floe.yaml found", command, dir))
+	}
+	base := opts
+	base.Root = root
+	if base.ImageTag, err = base.imageTag(); err != nil { // once, not per product
+		return nil, err
+	}
+	return &batchProducts{dir: dir, products: products, warnings: warnings, base: base}, nil
 }

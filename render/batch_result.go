@@ -30,6 +30,8 @@ type BatchResult struct {
 // BatchError is a failed batch: every product that failed, sorted by path. Nothing was
 // written. Its exit code is the highest of the failures' (1 denied < 2 invalid < 3 bug).
 type BatchError struct {
+	// Command names the command in the summary line; "" is "render --all".
+	Command  string
 	Failures []ProductFailure
 	Total    int       // products in the batch
 	Warnings diag.List // every product's warnings, sorted, each once
@@ -63,7 +65,11 @@ func (e *BatchError) Error() string {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", f.Path, f.Err.Error())
 	}
-	fmt.Fprintf(&b, "render --all: %d of %d product(s) failed, nothing written: %s", len(e.Failures), e.Total, strings.Join(names, ", "))
+	command := e.Command
+	if command == "" {
+		command = "render --all"
+	}
+	fmt.Fprintf(&b, "%s: %d of %d product(s) failed, nothing written: %s", command, len(e.Failures), e.Total, strings.Join(names, ", "))
 	return b.String()
 }
 

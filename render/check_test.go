@@ -108,9 +108,11 @@ func checkStream(t *testing.T, stream []byte, e expect) {
 			checkNetworkPolicy(t, id, o, e)
 		case *corev1.ConfigMap:
 			if strings.HasSuffix(o.Name, "-dagster-workspace") {
-				if !strings.Contains(o.Data["workspace.yaml"], "host: "+e.product+"\n") ||
-					!strings.Contains(o.Data["platform-values.yaml"], "- name: "+e.product+"\n") {
-					t.Errorf("%s: workspace entry does not name %s:\n%v", id, e.product, o.Data)
+				// D-WS-05: the entry floe workspace gathers, namespace-qualified, and no
+				// dagster-user-deployments fragment the official chart's schema rejects.
+				host := "host: " + e.product + "." + e.namespace + ".svc.cluster.local\n"
+				if !strings.Contains(o.Data["workspace.yaml"], host) || len(o.Data) != 1 {
+					t.Errorf("%s: want only workspace.yaml with %q:\n%v", id, host, o.Data)
 				}
 			}
 		}

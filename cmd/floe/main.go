@@ -235,6 +235,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		newHelmPluginCmd(s),
 		newArgoCDCmd(s),
 		newDiffCmd(s),
+		newWorkspaceCmd(s),
 		newInitCmd(s),
 	)
 	root.InitDefaultCompletionCmd() // now, so that refuseUnknownCommands covers it too
