@@ -69,7 +69,8 @@ var readmeNotYAML = map[string]string{
 // TestREADME runs every shell snippet of README.md with the real floe and helm CLIs,
 // each in its own scratch directory holding what the snippets name (a copy of the
 // examples; for helm snippets also a platform contract, products, Dagster's chart at
-// dagster/dagster and the platform's values for it), and parses every YAML snippet (CI workflows, Argo CD and kustomize
+// dagster/dagster and the platform's values for it; for `floe workspace` a repository
+// with a product), and parses every YAML snippet (CI workflows, Argo CD and kustomize
 // files, contract excerpts cannot run here). A helm snippet runs with the Helm its
 // first line names (`# Helm 4…`: helm 4, else helm 3) as `helm` on PATH.
 func TestREADME(t *testing.T) {
@@ -127,8 +128,11 @@ func runSnippet(t *testing.T, repo, floe string, s snippet) {
 	dir := t.TempDir()
 	scratch := filepath.Join(dir, "work")
 	copyTree(t, filepath.Join(repo, "examples"), filepath.Join(scratch, "examples"))
-	if strings.Contains(s.body, "helm ") {
+	if strings.Contains(s.body, "helm template") || strings.Contains(s.body, "helm env") {
 		readmeRelease(t, repo, scratch)
+	}
+	if strings.Contains(s.body, "floe workspace") {
+		readmeProducts(t, floe, scratch)
 	}
 	helm := "helm3"
 	if strings.HasPrefix(s.body, "# Helm 4") {
@@ -218,6 +222,23 @@ transforms:
 		t.Fatal("hardened-values.yaml has no `  deployments: []` line to fill in")
 	}
 	writeFile(t, filepath.Join(dir, "platform", "dagster-values.yaml"), values)
+}
+
+// readmeProducts makes dir the repository the README's `floe workspace` snippet runs
+// in: what the "Starting out" snippet writes (`floe init contract platform`, `floe init
+// product products/orders`) and a checked-out commit (.git/HEAD, read as files for the
+// image tag).
+func readmeProducts(t *testing.T, floe, dir string) {
+	t.Helper()
+	for _, args := range [][]string{{"init", "contract", "platform"}, {"init", "product", "products/orders"}} {
+		cmd := exec.Command(floe, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("floe %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	writeFile(t, filepath.Join(dir, ".git", "HEAD"), "ref: refs/heads/main\n")
+	writeFile(t, filepath.Join(dir, ".git", "refs", "heads", "main"), "0123456789abcdef0123456789abcdef01234567\n")
 }
 
 // copyTree copies the regular files and directories under src to dst.
