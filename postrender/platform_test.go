@@ -242,3 +242,52 @@ func TestPlatformChartProductRules(t *testing.T) {
 		t.Errorf("denied:\n%s\nwant:\n%s", strings.Join(denied, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestWhatPostRenderSetsPasses: what post-render keeps (a chart's instance label, the
+// release) and sets (part-of floe-jobs on a Job's pods) passes its own label rules at
+// strict (D-GATE-09, D-PR-07).
+func TestWhatPostRenderSetsPasses(t *testing.T) {
+	in := []byte(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: rel-backfill
+  labels: {app.kubernetes.io/name: chart, app.kubernetes.io/instance: rel}
+spec:
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: chart, app.kubernetes.io/instance: rel}
+    spec:
+      containers:
+      - name: backfill
+        image: registry.example.com/data-products/customer-360:0123456789ab
+`)
+	engine, err := policies.New(context.Background(), policies.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := demoInputs(t, "demo/customer-360")
+	r, err := New(Options{Contract: base.Contract, Manifest: base.Manifest, Product: base.Product, Gate: engine,
+		Enforcement: policies.LevelStrict, Now: func() time.Time { return time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The Job lacks resources and a security context, so the stream is denied; what
+	// matters here is which rules say so.
+	_, rep, _ := r.Render(context.Background(), in)
+	for _, f := range rep.Findings {
+		if f.Rule == "POL-LBL-01" || f.Rule == "POL-NET-01" {
+			t.Errorf("%s: %s", f.Rule, f.Message)
+		}
+	}
+	if len(rep.Findings) == 0 {
+		t.Fatal("no findings at all: the gate did not judge the Job")
+	}
+	tr, err := r.transform(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := kustomize.FindWorkload(tr.nodes[0])
+	if l := w.Template.GetLabels(); l["app.kubernetes.io/part-of"] != "floe-jobs" || l["app.kubernetes.io/instance"] != "rel" {
+		t.Errorf("pod labels %v", l)
+	}
+}
