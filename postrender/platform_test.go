@@ -1,6 +1,7 @@
 package postrender
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"path/filepath"
@@ -70,6 +71,9 @@ func TestPlatformChart(t *testing.T) {
 		t.Errorf("notes: %v", notes)
 	}
 	golden.Assert(t, filepath.Join(golden.Dir(t), "postrender", "dagster-platform.yaml"), out)
+	if again, _, err := r.Render(context.Background(), out); err != nil || !bytes.Equal(again, out) {
+		t.Errorf("f(f(x)) != f(x) (%v):\n%s", err, golden.Diff(string(out), string(again)))
+	}
 
 	before, after := parse(t, in), parse(t, out)
 	if len(before) != len(after) {

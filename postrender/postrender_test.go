@@ -569,25 +569,30 @@ func FuzzRender(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c}]}}\n"))
 	f.Add([]byte("a: &x {b: *x}\n"))
 	f.Add([]byte("---\n---\n# c\n"))
-	r := newRenderer(f, demoInputs(f, "demo/customer-360"), "", nil)
+	f.Add(readFile(f, filepath.Join("testdata", platformStream)))
+	// One product's chart, and a platform chart (components and unattributed code
+	// locations, D-PR-06).
+	renderers := []*Renderer{newRenderer(f, demoInputs(f, "demo/customer-360"), "", nil), newRenderer(f, demoInputs(f, ""), "", nil)}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		out, _, err := r.Render(context.Background(), in)
-		if err != nil {
-			if out != nil {
-				t.Fatal("output on failure")
+		for _, r := range renderers {
+			out, _, err := r.Render(context.Background(), in)
+			if err != nil {
+				if out != nil {
+					t.Fatal("output on failure")
+				}
+				continue
 			}
-			return
-		}
-		if len(bytes.TrimSpace(out)) == 0 {
-			t.Fatal("success with empty output")
-		}
-		gateSeesOutput(t, r, in)
-		again, _, err := r.Render(context.Background(), out)
-		if err != nil {
-			t.Fatalf("output does not post-render again: %v\n%s", err, out)
-		}
-		if !bytes.Equal(out, again) {
-			t.Fatalf("not idempotent:\n%s", golden.Diff(string(out), string(again)))
+			if len(bytes.TrimSpace(out)) == 0 {
+				t.Fatal("success with empty output")
+			}
+			gateSeesOutput(t, r, in)
+			again, _, err := r.Render(context.Background(), out)
+			if err != nil {
+				t.Fatalf("output does not post-render again: %v\n%s", err, out)
+			}
+			if !bytes.Equal(out, again) {
+				t.Fatalf("not idempotent:\n%s", golden.Diff(string(out), string(again)))
+			}
 		}
 	})
 }
