@@ -193,21 +193,27 @@ func (b *runContext) env(c *yaml.Node) error {
 	if len(env) > 0 {
 		b.k8s["env"] = env
 	}
-	if seq := ynGet(c, "envFrom"); seq != nil && seq.Kind == yaml.SequenceNode {
+	seq := ynGet(c, "envFrom")
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	for _, src := range [][2]string{{"configMapRef", "env_config_maps"}, {"secretRef", "env_secrets"}} {
+		list, err := jsonList(b.k8s, src[1])
+		if err != nil {
+			return err
+		}
+		have := map[any]bool{}
+		for _, name := range list {
+			have[name] = true
+		}
 		for _, item := range seq.Content {
-			for _, src := range [][2]string{{"configMapRef", "env_config_maps"}, {"secretRef", "env_secrets"}} {
-				name := ynScalar(ynPath(item, src[0], "name"))
-				if name == "" {
-					continue
-				}
-				list, err := jsonList(b.k8s, src[1])
-				if err != nil {
-					return err
-				}
-				if !slices.Contains(list, any(name)) {
-					b.k8s[src[1]] = append(list, name)
-				}
+			if name := ynScalar(ynPath(item, src[0], "name")); name != "" && !have[name] {
+				have[name] = true
+				list = append(list, name)
 			}
+		}
+		if len(list) > 0 {
+			b.k8s[src[1]] = list
 		}
 	}
 	return nil
@@ -226,28 +232,36 @@ func (b *runContext) volumes(spec, c *yaml.Node) error {
 	if mounts == nil || mounts.Kind != yaml.SequenceNode {
 		return nil
 	}
+	var copied [2][]any // volume_mounts, volumes
+	names := map[any]bool{}
 	for _, m := range mounts.Content {
 		name := ynScalar(ynGet(m, "name"))
 		vol := pod[name]
-		if vol == nil || !slices.ContainsFunc(runContextVolumes, func(s string) bool { return ynGet(vol, s) != nil }) {
+		if vol == nil || names[name] || !slices.ContainsFunc(runContextVolumes, func(s string) bool { return ynGet(vol, s) != nil }) {
 			continue
 		}
-		for _, entry := range [][2]any{{"volume_mounts", m}, {"volumes", vol}} {
-			key, node := entry[0].(string), entry[1].(*yaml.Node)
+		names[name] = true
+		for i, node := range [2]*yaml.Node{m, vol} {
 			var v any
 			if err := node.Decode(&v); err != nil {
-				return fmt.Errorf("%s %s: %w", key, name, err)
+				return fmt.Errorf("volume %s: %w", name, err)
 			}
-			list, err := jsonList(b.k8s, key)
-			if err != nil {
-				return err
-			}
-			list = slices.DeleteFunc(list, func(item any) bool {
-				o, ok := item.(map[string]any)
-				return ok && o["name"] == name
-			})
-			b.k8s[key] = append(list, snakeKeys(v))
+			copied[i] = append(copied[i], snakeKeys(v))
 		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	for i, key := range [2]string{"volume_mounts", "volumes"} {
+		list, err := jsonList(b.k8s, key)
+		if err != nil {
+			return err
+		}
+		list = slices.DeleteFunc(list, func(item any) bool { // replaced by the code server's
+			o, ok := item.(map[string]any)
+			return ok && names[o["name"]]
+		})
+		b.k8s[key] = append(list, copied[i]...)
 	}
 	return nil
 }

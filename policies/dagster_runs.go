@@ -454,8 +454,13 @@ func deepMerge(onto, from map[string]any) map[string]any {
 				continue
 			}
 			merged := slices.Clone(o)
+			seen := make(map[string]bool, len(o)+len(f))
+			for _, item := range o {
+				seen[jsonKey(item)] = true
+			}
 			for _, item := range f {
-				if !slices.ContainsFunc(merged, func(m any) bool { return sameJSON(m, item) }) {
+				if key := jsonKey(item); !seen[key] {
+					seen[key] = true
 					merged = append(merged, item)
 				}
 			}
@@ -473,10 +478,14 @@ func deepMerge(onto, from map[string]any) map[string]any {
 	return onto
 }
 
-func sameJSON(a, b any) bool {
-	x, errA := json.Marshal(a)
-	y, errB := json.Marshal(b)
-	return errA == nil && errB == nil && string(x) == string(y)
+// jsonKey is v's JSON (sorted keys): equal values, equal keys. Deduplicating with it
+// keeps a DEEP merge linear in the size of the lists.
+func jsonKey(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%p", &v) // never equal to another item
+	}
+	return string(b)
 }
 
 // pop removes m[key] and returns it, or def when absent or null.

@@ -21,12 +21,13 @@
 //  6. overlays  overlay.Apply, when the contract names overlays.
 //  7. filters   kio filters of package kustomize, AFTER the overlays so an overlay can
 //     never remove what floe guarantees: namespace, labels/annotations, service
-//     account, image, restricted pod security, resources, telemetry env (+ the
-//     Dagster container context), then the canonical order (D-RND-21).
+//     account, image, restricted pod security, resources, telemetry env, the Dagster
+//     container context built from the finished code server (D-RND-23), then the
+//     canonical order (D-RND-21).
 //  8. emit      kustomize.EmitStream: the canonical YAML, held in memory.
 //  9. gate      the policy Gate (PolicyGate unless WithGate says otherwise) judges exactly
-//     those bytes; a deny fails the render (diag.No, exit 1) and nothing is returned,
-//     warnings join Result.Warnings.
+//     those bytes, and the Dagster run pods they launch (D-GATE-08); a deny fails the
+//     render (diag.No, exit 1) and nothing is returned, warnings join Result.Warnings.
 //  10. evidence  the Evidence record (inputs, output digest, charts, policy report,
 //     required-evidence statuses); Result.JSON renders --format json.
 //
@@ -41,6 +42,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -186,6 +188,10 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	// The chart's containers run the product image; containers an overlay adds keep
+	// their own, which the gate's registry rules judge (D-RND-12).
+	r.productContainers = chartContainers(objs)
+
 	// 6. overlays
 	if dirs := in.Contract.Overlays; len(dirs) > 0 {
 		objs, err = overlay.Apply(ctx, opts.Root, dirs, objs)
@@ -289,7 +295,7 @@ func (r *resolved) filters() []kio.Filter {
 		kustomize.Namespace{Namespace: r.namespace},
 		kustomize.Labels{Labels: r.labels, Annotations: r.annotations, PodLabels: r.podLabels, Overwrite: true},
 		kustomize.ServiceAccount{Name: r.serviceAcct},
-		kustomize.Image{Image: r.image, PullPolicy: "IfNotPresent"},
+		kustomize.Image{Image: r.image, PullPolicy: "IfNotPresent", Containers: r.productContainers},
 		kustomize.PodSecurity{},
 		kustomize.Resources{
 			Requests: map[string]string{"cpu": r.resources.Requests.CPU, "memory": r.resources.Requests.Memory},
@@ -304,6 +310,25 @@ func (r *resolved) filters() []kio.Filter {
 		fs = append(fs, kustomize.CronJobTimeZone{TimeZone: r.timezone})
 	}
 	return append(fs, kustomize.DropTestHooks{}, kustomize.Canonical{})
+}
+
+// chartContainers names the containers and initContainers of the chart's workloads,
+// sorted, each once.
+func chartContainers(objs []*yaml.RNode) []string {
+	var names []string
+	for _, o := range objs {
+		w, ok := kustomize.FindWorkload(o)
+		if !ok {
+			continue
+		}
+		for _, c := range w.Containers() {
+			if name, _ := c.GetString("name"); name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // emitOne is one object in canonical YAML.

@@ -92,19 +92,22 @@ type resolved struct {
 	cron, timezone string
 	enabled        bool
 
-	env          []envVar
-	secretRefs   []string
-	writable     []writableDir
-	profiles     map[string]any
-	labels       map[string]string // D-RND-17, every object and pod template
-	podLabels    map[string]string // pod templates only
-	runLabels    map[string]string // Dagster run pods
-	annotations  map[string]string
-	sourceHash   string
-	serviceAcct  string
-	objectNames  []string // names the charts will use, for length checks
-	manifestName string
-	netpol       *wiring.NetworkPolicy // D-RND-18, nil unless the Manifest enables network policies
+	env        []envVar
+	secretRefs []string
+	writable   []writableDir
+	profiles   map[string]any
+	labels     map[string]string // D-RND-17, every object and pod template
+	podLabels  map[string]string // pod templates only
+	runLabels  map[string]string // Dagster run pods
+	// productContainers are the chart's container names, the only ones given the product
+	// image (overlay-added containers keep theirs).
+	productContainers []string
+	annotations       map[string]string
+	sourceHash        string
+	serviceAcct       string
+	objectNames       []string // names the charts will use, for length checks
+	manifestName      string
+	netpol            *wiring.NetworkPolicy // D-RND-18, nil unless the Manifest enables network policies
 }
 
 // resolve derives the render values from validated inputs (D-RND-01..19).
@@ -334,7 +337,9 @@ func (r *resolved) resolveProfiles(m *config.Manifest) diag.List {
 		writableDir{Name: "dbt-target", MountPath: path.Join(appDir, r.slug, "target")},
 		writableDir{Name: "dbt-logs", MountPath: path.Join(appDir, r.slug, "logs")},
 	)
-	r.profiles = map[string]any{r.dbtName: map[string]any{"target": "dev", "outputs": map[string]any{"dev": prof}}}
+	// D-RND-10: the profile's one target is the contract's environment, which dbt is run
+	// with (--target): dev, staging and prod runs are told apart in dbt's artifacts.
+	r.profiles = map[string]any{r.dbtName: map[string]any{"target": r.environment, "outputs": map[string]any{r.environment: prof}}}
 	return errs
 }
 

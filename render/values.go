@@ -58,7 +58,7 @@ func (r *resolved) values() map[string]any {
 	} else {
 		v["job"] = map[string]any{"nameSuffix": r.jobSuffix, "backoffLimit": 3}
 		v["dbt"] = map[string]any{
-			"args":     []any{"build", "--profiles-dir", profilesDir, "--project-dir", appDir + "/" + r.slug, "--target", "dev"},
+			"args":     []any{"build", "--profiles-dir", profilesDir, "--project-dir", appDir + "/" + r.slug, "--target", r.environment},
 			"profiles": r.profiles,
 		}
 	}

@@ -193,3 +193,36 @@ func doorFindings(t *testing.T, level string, code int) map[string][]string {
 	door("argocd generate", "", "argocd", "generate")
 	return got
 }
+
+// TestDoorsJudgeDagsterRuns: check and post-render judge the run pod Dagster launches
+// from a code server (D-GATE-08), as render does: a context whose run_k8s_config drops
+// the run's mounts fails them at strict, naming the code location.
+func TestDoorsJudgeDagsterRuns(t *testing.T) {
+	root := demoRoot(t)
+	contract := filepath.Join(root, "platform", "pec-dev.yaml")
+	product := filepath.Join(root, "demo", "customer-360", "floe.yaml")
+	code, rendered, stderr := runFloe("render", "--root", root, "--contract", contract, "--image-tag", renderTag, product)
+	if code != 0 {
+		t.Fatalf("render: exit %d\n%s", code, stderr)
+	}
+	weak := strings.Replace(rendered, `"run_k8s_config":{`, `"run_k8s_config":{"container_config":{"volume_mounts":[]},`, 1)
+	if weak == rendered {
+		t.Fatal("the rendered context has no run_k8s_config to weaken")
+	}
+	want := []string{"POL-DAG-01", "Job/dagster-run-customer-360",
+		`run pod Dagster launches for code location "customer-360" (from Deployment/customer-360, container "dagster", DAGSTER_CLI_API_GRPC_CONTAINER_CONTEXT): container "dagster": /tmp is not on a writable emptyDir mount`}
+	for name, args := range map[string][]string{
+		"check":       {"check", "--root", root, "--contract", contract, "--enforcement", "strict"},
+		"post-render": {"post-render", "--root", root, "--contract", contract, "--product", product, "--enforcement", "strict"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if code, _, stderr := runFloeIn(rendered, args...); code != 0 {
+				t.Fatalf("the rendered stream: exit %d\n%s", code, stderr)
+			}
+			code, stdout, stderr := runFloeIn(weak, args...)
+			if code != 1 || slices.ContainsFunc(want, func(s string) bool { return !strings.Contains(stdout+stderr, s) }) {
+				t.Fatalf("the weakened stream: exit %d, want 1 and %q\nstdout: %s\nstderr: %s", code, want, stdout, stderr)
+			}
+		})
+	}
+}
