@@ -35,6 +35,9 @@ func (f Telemetry) dagster(c, env *yaml.Node) error {
 		}
 	}
 	if len(ctxEntries) == 0 {
+		if f.KeepContextAbsent {
+			return nil
+		}
 		name := dagsterServerContextVar(c)
 		if name == "" {
 			return nil

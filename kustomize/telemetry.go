@@ -38,6 +38,9 @@ type Telemetry struct {
 	// ConfigMapName, when set, is added to the container context's
 	// k8s.env_config_maps so run pods load it too.
 	ConfigMapName string `yaml:"configMapName,omitempty"`
+	// KeepContextAbsent leaves a code server without a container context without one:
+	// the chart was asked not to hand its config to launched runs (D-PR-08).
+	KeepContextAbsent bool `yaml:"keepContextAbsent,omitempty"`
 }
 
 var _ kio.Filter = Telemetry{}

@@ -2,7 +2,10 @@ package policies
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/floe-dev/floe/config"
@@ -117,6 +120,7 @@ func GateParams(cfg GateConfig) Params {
 	if cfg.Chart {
 		p.Namespace, p.ServiceAccount, p.Registry, p.TagPolicy = "", "", "", ""
 		p.ProductVersion, p.Schedule = "", nil
+		p.Chart = true
 	}
 	return p
 }
@@ -136,6 +140,60 @@ func (g *Gate) Rules() []Rule {
 	rules := append(append([]Rule(nil), g.rules...), ExpiredRule)
 	sortRules(rules)
 	return rules
+}
+
+// Part is a share of a stream checked with its own parameters: post-render judges each
+// code location with its product's parameters and the platform's components with the
+// platform's (D-PR-06).
+type Part struct {
+	Objects []Object
+	Params  Params
+}
+
+// RunParts is Run over a stream checked in parts, each with its parameters (the clock
+// is the gate's): the parts are evaluated concurrently and their findings gathered
+// into one report, the level and the exceptions applied once.
+func (g *Gate) RunParts(ctx context.Context, parts []Part) (*Report, error) {
+	if Effective(g.Level) == LevelOff {
+		rep := g.Apply(nil, g.rules)
+		return &rep, nil
+	}
+	found := make([][]Finding, len(parts))
+	errs := make([]error, len(parts))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(parts)) {
+		wg.Go(func() {
+			for k := range next {
+				p := parts[k].Params
+				p.Now = g.params.Now
+				// As in Run: the Dagster runs a part's code servers launch are judged with it.
+				objs := parts[k].Objects
+				runs, err := DagsterRuns(objs)
+				if err != nil {
+					errs[k] = err
+					continue
+				}
+				found[k], errs[k] = g.engine.Check(ctx, append(objs[:len(objs):len(objs)], runs...), p)
+			}
+		})
+	}
+	for k := range parts {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var raw []Finding
+	for _, fs := range found {
+		raw = append(raw, fs...)
+	}
+	SortFindings(raw)
+	raw = append(raw, g.governance...)
+	rep := g.Apply(raw, g.rules)
+	return &rep, nil
 }
 
 // Run is the whole gate in one call: nothing is evaluated at level off; otherwise the

@@ -49,7 +49,7 @@ func TestGateParams(t *testing.T) {
 				p.NetworkPolicy = &NetworkPolicy{EgressPorts: []int{4317}}
 			})},
 		{"chart: the contract's placement, images and identity are not expected", GateConfig{Product: product, Chart: true},
-			Params{Environment: "dev", Now: now, LineageEnabled: true, Product: "orders", Mode: "simple", LineageNamespace: "orders"}},
+			Params{Environment: "dev", Now: now, LineageEnabled: true, Product: "orders", Mode: "simple", LineageNamespace: "orders", Chart: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.cfg.Contract, tc.cfg.Now = assembleContract(), now
@@ -122,4 +122,46 @@ func TestNewGate(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRunParts: each part is judged with its own parameters, and the report gathers
+// them, with the level applied once.
+func TestRunParts(t *testing.T) {
+	ctx := context.Background()
+	engine, err := New(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2031, 1, 1, 0, 0, 0, 0, time.UTC)
+	g, err := NewGate(ctx, GateConfig{Contract: assembleContract(), Now: now, Engine: engine, Level: LevelStrict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := ParseObjects("s.yaml", []byte(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: orders
+  labels: {app.kubernetes.io/name: orders, app.kubernetes.io/instance: orders, app.kubernetes.io/version: "1",
+    app.kubernetes.io/managed-by: floe, app.kubernetes.io/part-of: orders, app.kubernetes.io/component: workload,
+    floe.dev/product: orders, floe.dev/environment: dev, floe.dev/mode: simple}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	product := func(name string) Params { return Params{Environment: "dev", Product: name, Mode: "simple"} }
+	rep, err := g.RunParts(ctx, []Part{{Objects: objs, Params: product("orders")}, {Objects: objs, Params: product("payments")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, f.Rule+": "+f.Message)
+	}
+	want := []string{
+		`POL-LBL-01: metadata label app.kubernetes.io/instance is "orders" (want "payments")`,
+		`POL-LBL-01: metadata label floe.dev/product is "orders" (want "payments")`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" || rep.Deny != 2 || !rep.Denied() {
+		t.Errorf("findings (-want +got):\n%s\ndeny %d", diff, rep.Deny)
+	}
 }

@@ -68,6 +68,12 @@ type Params struct {
 	LineageEnabled   bool      `json:"lineageEnabled"`
 	LineageNamespace string    `json:"lineageNamespace"`
 	Schedule         *Schedule `json:"schedule,omitempty"` // the product's schedule, when it has one
+	// Chart is set when the objects are a chart's (post-render): its
+	// app.kubernetes.io/instance is the Helm release, not the product (D-GATE-09).
+	Chart bool `json:"chart,omitempty"`
+	// Platform is set when the objects are the platform's own workloads (post-render's
+	// platform components), which belong to no product (D-GATE-10).
+	Platform bool `json:"platform,omitempty"`
 	// NetworkPolicy is set when the Manifest enables network policies (D-RND-18).
 	NetworkPolicy *NetworkPolicy `json:"networkPolicy,omitempty"`
 	// Now is the render time: the evaluation's clock, which time.now_ns() (and

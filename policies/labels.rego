@@ -20,7 +20,7 @@ rules["POL-NET-01"] := {
 # required maps each label key to its expected value ("" = any non-empty value).
 required := {
 	"app.kubernetes.io/name": "",
-	"app.kubernetes.io/instance": lib.param("product"),
+	"app.kubernetes.io/instance": instance,
 	"app.kubernetes.io/version": object.get(data.floe.params, "productVersion", ""),
 	"app.kubernetes.io/managed-by": "",
 	"app.kubernetes.io/part-of": "",
@@ -29,6 +29,13 @@ required := {
 	"floe.dev/environment": object.get(data.floe.params, "environment", ""),
 	"floe.dev/mode": object.get(data.floe.params, "mode", ""),
 }
+
+# instance is the app.kubernetes.io/instance a product object must carry: the product,
+# except on a chart's objects (post-render, params.chart), where it is the Helm release
+# the chart's selectors depend on, so any non-empty value (D-GATE-09).
+instance := "" if {
+	data.floe.params.chart == true
+} else := lib.param("product")
 
 pod_required := object.union(required, {"floe.dev/job-type": "data-pipeline"})
 

@@ -41,3 +41,20 @@ test_pol_net_01_fail_job_pod_not_selected if {
 	j := t.patched(t.job, "/spec/template/metadata/labels/app.kubernetes.io~1part-of", "floe-platform")
 	t.messages("POL-NET-01", [j], t.params) == {`pod template label app.kubernetes.io/part-of is "floe-platform" (want "floe-jobs")`}
 }
+
+# A chart's objects (post-render) keep the Helm release as their instance label: any
+# non-empty value passes there, the product's own label set is still required.
+test_pol_lbl_01_pass_chart_instance if {
+	svc := t.patched(t.service, "/metadata/labels/app.kubernetes.io~1instance", "dagster")
+	not "POL-LBL-01" in t.fired([svc], t.params_with({"chart": true}))
+}
+
+test_pol_lbl_01_fail_chart_instance_missing if {
+	svc := t.removed(t.service, "/metadata/labels/app.kubernetes.io~1instance")
+	t.messages("POL-LBL-01", [svc], t.params_with({"chart": true})) == {"metadata lacks label(s) app.kubernetes.io/instance"}
+}
+
+test_pol_lbl_01_fail_instance_outside_charts if {
+	svc := t.patched(t.service, "/metadata/labels/app.kubernetes.io~1instance", "dagster")
+	t.messages("POL-LBL-01", [svc], t.params) == {`metadata label app.kubernetes.io/instance is "dagster" (want "orders")`}
+}

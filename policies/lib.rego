@@ -5,8 +5,8 @@
 # Input: {"objects": [{"object": {...}, "file": "...", "line": 12, "doc": 0}, ...],
 # "params": {...}}; the engine mounts input.params at data.floe.params (namespace,
 # serviceAccount, registry, tagPolicy, environment, product, productVersion, mode,
-# lineageEnabled, lineageNamespace, schedule). An empty parameter switches off the
-# checks that need it.
+# lineageEnabled, lineageNamespace, schedule, chart, platform). An empty parameter
+# switches off the checks that need it.
 #
 # Every built-in rule judges one object at a time: a violation of input.objects[i]
 # depends on that object and the parameters only. The engine relies on it to evaluate
@@ -29,6 +29,10 @@ param(key) := v if {
 
 # product_known holds when the check runs for a known product.
 product_known if param("product")
+
+# platform_workloads holds when the objects checked are the platform's own (params.platform:
+# post-render's platform components), not a product's (D-GATE-10).
+platform_workloads if data.floe.params.platform == true
 
 # env_class is the environment class of D-RND-15: prod, dev or staging.
 env_class := "prod" if {

@@ -20,7 +20,14 @@ otel_vars := ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_RESOURCE
 
 ol_vars := ["OPENLINEAGE_URL", "OPENLINEAGE_NAMESPACE"]
 
-resource_keys := ["floe.namespace", "floe.product.name", "floe.product.version"]
+resource_keys := ["floe.namespace", "floe.product.name", "floe.product.version"] if {
+	not lib.platform_workloads
+} else := platform_resource_keys
+
+# platform_resource_keys are the attributes a platform component (params.platform:
+# Dagster's webserver, daemon, migrations under post-render) carries instead of a
+# product's: it belongs to no product (D-GATE-10).
+platform_resource_keys := ["deployment.environment", "floe.platform.component"]
 
 # expected resource attributes and the parameter giving their value.
 attribute_params := {"floe.product.name": "product", "floe.product.version": "productVersion", "floe.namespace": "lineageNamespace"}

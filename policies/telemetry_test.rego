@@ -74,3 +74,16 @@ test_pol_otel_01_fail_repeated_variable if {
 	cj := t.patched(t.cronjob, env_path, array.concat(t.container.env, [{"name": "OTEL_SERVICE_NAME", "value": "other"}]))
 	t.messages("POL-OTEL-01", [cj], t.params) == {`container "dbt": OTEL_SERVICE_NAME is "other" (want "orders")`}
 }
+
+# A platform component (params.platform) carries its own attributes, not a product's.
+platform_params := object.union(object.remove(t.params, ["product", "productVersion", "lineageNamespace"]), {"platform": true})
+
+test_pol_otel_01_pass_platform_component if {
+	cj := with_value("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=dev,floe.platform.component=dagster-daemon")
+	not "POL-OTEL-01" in t.fired([cj], platform_params)
+}
+
+test_pol_otel_01_fail_platform_component_attributes if {
+	cj := with_value("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=dev")
+	t.messages("POL-OTEL-01", [cj], platform_params) == {`container "dbt": OTEL_RESOURCE_ATTRIBUTES lacks floe.platform.component`}
+}

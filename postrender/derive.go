@@ -15,9 +15,13 @@ type plan struct {
 	Enforce, Defaults []kustomize.EnvVar
 	// Attrs are the OTEL_RESOURCE_ATTRIBUTES keys floe owns, merged into a chart's own
 	// value (its other keys kept).
-	Attrs          [][2]string
-	Labels, Annos  map[string]string
-	PodLabels      map[string]string
+	Attrs         [][2]string
+	Labels, Annos map[string]string
+	PodLabels     map[string]string
+	// JobPodLabels go on the pod templates of Jobs and CronJobs instead of PodLabels:
+	// with a product, app.kubernetes.io/part-of is floe-jobs there, the label the
+	// platform's NetworkPolicy admits job pods by (POL-NET-01, D-PR-07).
+	JobPodLabels   map[string]string
 	LineageEnabled bool
 	// Product facts for the policy gate ("" without --product).
 	Product, Version, Mode, LineageNamespace string
@@ -97,6 +101,7 @@ func derive(c *config.Contract, m *config.Manifest, p *config.FloeSpec) plan {
 		w.Annos["floe.dev/product-identity"] = pr.Identity
 		w.Annos["floe.dev/lineage-namespace"] = w.LineageNamespace
 		w.PodLabels = map[string]string{"floe.dev/job-type": "data-pipeline"}
+		w.JobPodLabels = map[string]string{"floe.dev/job-type": "data-pipeline", "app.kubernetes.io/part-of": "floe-jobs"}
 	}
 	w.Enforce, w.Defaults = enforce, defaults
 	return w

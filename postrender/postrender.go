@@ -10,14 +10,12 @@ import (
 	"sync"
 	"time"
 
-	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/kustomize"
 	"github.com/floe-dev/floe/policies"
-	"github.com/floe-dev/floe/wiring"
 )
 
 // Options configure a Renderer.
@@ -27,8 +25,17 @@ type Options struct {
 	// Manifest is the contract's platform Manifest (tracing/lineage endpoints, logging,
 	// enforcement level); nil uses the platform defaults.
 	Manifest *config.Manifest
-	// Product, when set, attributes the selected workloads to this floe.yaml.
+	// Product, when set, attributes every selected workload to this floe.yaml: a chart
+	// that is one product's. Not together with Locations or MapLocations.
 	Product *config.FloeSpec
+	// Locations attribute a platform chart's Dagster code locations to products: the
+	// name of a code location (its user deployment's) to its floe.yaml (D-PR-05).
+	// Without Product, the workloads that are not code locations are platform
+	// components with their own identity (D-PR-06).
+	Locations map[string]*config.FloeSpec
+	// MapLocations makes a code location missing from Locations an error (exit 2);
+	// without it such a location is left unattributed, with a warning.
+	MapLocations bool
 	// Select is a Kubernetes label selector limiting the objects floe touches and
 	// judges, matched against object or pod-template labels; empty selects all.
 	Select string
@@ -44,10 +51,14 @@ type Options struct {
 
 // Renderer is floe's Helm post-renderer: Run has Helm's PostRenderer signature.
 type Renderer struct {
-	opts    Options
-	w       plan
-	level   string
-	filters []kio.Filter
+	opts  Options
+	w     plan
+	level string
+	// products are the plans of the products Locations names, by product name.
+	products map[string]plan
+	specs    map[string]*config.FloeSpec
+	// platform is the plan of the platform's objects that are not workloads.
+	platform plan
 }
 
 // New validates opts and prepares the filters.
@@ -62,23 +73,17 @@ func New(opts Options) (*Renderer, error) {
 	if err != nil {
 		return nil, diag.Usage(err)
 	}
-	r := &Renderer{opts: opts, w: derive(opts.Contract, opts.Manifest, opts.Product), level: level}
-	attrs := wiring.AttrsValue(r.w.Attrs)
-	r.filters = []kio.Filter{
-		kustomize.DropTestHooks{},
-		kustomize.Labels{Labels: r.w.Labels, Annotations: r.w.Annos, PodLabels: r.w.PodLabels, Selector: opts.Select},
-		resourceAttrs{Attrs: r.w.Attrs, Selector: opts.Select},
-		// floe's pod-security guarantee holds whatever the chart sets: weakenings are
-		// reset to the restricted values, what cannot be reset is refused.
-		kustomize.PodSecurity{Selector: opts.Select},
-		kustomize.Telemetry{
-			Enforce:  r.w.Enforce,
-			Defaults: append(append([]kustomize.EnvVar(nil), r.w.Defaults...), kustomize.EnvVar{Name: "OTEL_RESOURCE_ATTRIBUTES", Value: attrs}),
-			Selector: opts.Select,
-		},
-		// D-RND-24: the runs Dagster launches from a code server get what the hardened
-		// code server has; the gate judges them (D-GATE-08).
-		kustomize.DagsterRunContext{Labels: r.w.runLabels(), Selector: opts.Select},
+	if opts.Product != nil && (len(opts.Locations) > 0 || opts.MapLocations) {
+		return nil, diag.Usage(errors.New("post-render: attribute the chart to one product or map its code locations to products, not both"))
+	}
+	r := &Renderer{opts: opts, w: derive(opts.Contract, opts.Manifest, opts.Product), level: level,
+		platform: derive(opts.Contract, opts.Manifest, nil), products: map[string]plan{}, specs: map[string]*config.FloeSpec{}}
+	for _, p := range opts.Locations {
+		if p == nil {
+			return nil, errors.New("post-render: a code location is mapped to no product")
+		}
+		r.products[p.Metadata.Name] = derive(opts.Contract, opts.Manifest, p)
+		r.specs[p.Metadata.Name] = p
 	}
 	return r, nil
 }
@@ -100,85 +105,113 @@ func (r *Renderer) Run(in *bytes.Buffer) (*bytes.Buffer, error) {
 // (nil without a gate). On any error the output is nil: input problems are exit-2
 // errors, a policy denial an exit-1 error whose report is still returned.
 func (r *Renderer) Render(ctx context.Context, in []byte) ([]byte, *policies.Report, error) {
-	nodes, srcs, judged, err := r.transform(in)
+	out, report, _, err := r.RenderNotes(ctx, in)
+	return out, report, err
+}
+
+// RenderNotes is Render that also returns post-render's own warnings about the stream
+// (code locations left unattributed).
+func (r *Renderer) RenderNotes(ctx context.Context, in []byte) ([]byte, *policies.Report, diag.List, error) {
+	t, err := r.transform(in)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// The stream is written while the gate judges the same nodes: after StripInternal
 	// both only read them.
-	kustomize.StripInternal(nodes)
+	kustomize.StripInternal(t.nodes)
 	var out []byte
 	var emitErr error
 	emitted := make(chan struct{})
 	go func() {
 		defer close(emitted)
-		out, emitErr = kustomize.EmitStream(nodes)
+		out, emitErr = kustomize.EmitStream(t.nodes)
 	}()
-	report, err := r.gate(ctx, nodes, srcs, judged)
+	report, err := r.gate(ctx, t)
 	<-emitted
 	if emitErr != nil {
-		return nil, nil, fmt.Errorf("post-render: %w", emitErr)
+		return nil, nil, nil, fmt.Errorf("post-render: %w", emitErr)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if report.Denied() {
-		return nil, report, diag.No(denial{report})
+		return nil, report, t.notes, diag.No(denial{report})
 	}
-	return out, report, nil
+	return out, report, t.notes, nil
 }
 
-// transform parses the stream and applies the filters: the nodes to write, where each
-// came from, and the ones the gate judges.
-func (r *Renderer) transform(in []byte) ([]*yaml.RNode, []source, map[*yaml.Node]bool, error) {
+// transformed is a parsed and filtered stream: the nodes to write, where each came
+// from, the part of the gate each judged node belongs to, and post-render's warnings.
+type transformed struct {
+	nodes []*yaml.RNode
+	srcs  []source
+	parts map[*yaml.Node]string
+	notes diag.List
+}
+
+// transform parses the stream and applies the filters.
+func (r *Renderer) transform(in []byte) (transformed, error) {
 	nodes, err := kustomize.ParseStream(in)
 	if err != nil {
-		return nil, nil, nil, diag.Usage(fmt.Errorf("stdin: %w", err))
+		return transformed{}, diag.Usage(fmt.Errorf("stdin: %w", err))
 	}
 	if len(nodes) == 0 {
-		return nil, nil, nil, diag.Usage(errors.New("stdin: no Kubernetes objects in the stream (refusing to answer an empty render with empty output)"))
+		return transformed{}, diag.Usage(errors.New("stdin: no Kubernetes objects in the stream (refusing to answer an empty render with empty output)"))
 	}
 	srcs := make([]source, len(nodes))
+	where := make(map[*yaml.Node]string, len(nodes))
 	for i, n := range nodes {
 		srcs[i] = sourceOf(n)
+		where[n.YNode()] = fmt.Sprintf("stdin:%d", n.YNode().Line)
+		if srcs[i].file != "stdin" {
+			where[n.YNode()] += " (" + srcs[i].file + ")"
+		}
 		if err := checkObject(n); err != nil {
-			where := fmt.Sprintf("stdin:%d", n.YNode().Line)
-			if srcs[i].file != "stdin" {
-				where += " (" + srcs[i].file + ")"
-			}
-			return nil, nil, nil, diag.Usage(fmt.Errorf("%s: %w", where, err))
+			return transformed{}, diag.Usage(fmt.Errorf("%s: %w", where[n.YNode()], err))
 		}
 	}
 	// Filters mutate in place; only built-in kinds are handed to them, so CRDs and
 	// custom resources pass through untouched.
 	owned, err := r.owned(nodes)
 	if err != nil {
-		return nil, nil, nil, diag.Usage(err)
+		return transformed{}, diag.Usage(err)
 	}
-	kept := owned
-	for _, f := range r.filters {
-		if kept, err = f.Filter(kept); err != nil {
-			return nil, nil, nil, diag.Usage(fmt.Errorf("post-render: %w", err))
+	kept, err := kustomize.DropTestHooks{}.Filter(owned)
+	if err == nil {
+		// floe's pod-security guarantee holds whatever the chart sets: weakenings are
+		// reset to the restricted values, what cannot be reset is refused.
+		kept, err = kustomize.PodSecurity{}.Filter(kept)
+	}
+	if err != nil {
+		return transformed{}, diag.Usage(fmt.Errorf("post-render: %w", err))
+	}
+	groups, notes, err := r.attribute(kept, where)
+	if err != nil {
+		return transformed{}, err
+	}
+	parts := make(map[*yaml.Node]string, len(kept))
+	for _, g := range groups {
+		if err := r.apply(g); err != nil {
+			return transformed{}, diag.Usage(fmt.Errorf("post-render: %w", err))
 		}
-	}
-	judged := make(map[*yaml.Node]bool, len(kept))
-	for _, n := range kept {
-		judged[n.YNode()] = true
+		for _, n := range g.nodes {
+			parts[n.YNode()] = g.part
+		}
 	}
 	if len(kept) != len(owned) { // test hooks dropped
 		var ns []*yaml.RNode
 		var ss []source
 		for i, n := range nodes {
-			if judged[n.YNode()] || !containsNode(owned, n) {
+			if _, judged := parts[n.YNode()]; judged || !containsNode(owned, n) {
 				ns, ss = append(ns, n), append(ss, srcs[i])
 			}
 		}
 		nodes, srcs = ns, ss
 		if len(nodes) == 0 {
-			return nil, nil, nil, diag.Usage(errors.New("stdin: only Helm test hooks in the stream; nothing left to render"))
+			return transformed{}, diag.Usage(errors.New("stdin: only Helm test hooks in the stream; nothing left to render"))
 		}
 	}
-	return nodes, srcs, judged, nil
+	return transformed{nodes: nodes, srcs: srcs, parts: parts, notes: notes}, nil
 }
 
 // owned returns the objects floe touches and judges: selected, and of a built-in kind.
@@ -209,18 +242,20 @@ func containsNode(list []*yaml.RNode, n *yaml.RNode) bool {
 }
 
 // gate runs the policy gate over the judged objects, decoded from the nodes as they
-// are written (TestGateSeesTheOutput compares them with the output read back).
-func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source, judged map[*yaml.Node]bool) (*policies.Report, error) {
-	if r.opts.Gate == nil || r.level == policies.LevelOff || len(judged) == 0 {
+// are written (TestGateSeesTheOutput compares them with the output read back): in one
+// part for one product's chart, else in parts, each code location's product and the
+// platform's components with their own parameters (D-PR-06).
+func (r *Renderer) gate(ctx context.Context, t transformed) (*policies.Report, error) {
+	if r.opts.Gate == nil || r.level == policies.LevelOff || len(t.parts) == 0 {
 		return &policies.Report{Level: r.level}, nil
 	}
 	var picked []int
-	for i, n := range nodes {
-		if judged[n.YNode()] {
+	for i, n := range t.nodes {
+		if _, ok := t.parts[n.YNode()]; ok {
 			picked = append(picked, i)
 		}
 	}
-	objs, err := gateObjects(nodes, srcs, picked)
+	objs, err := gateObjects(t.nodes, t.srcs, picked)
 	if err != nil {
 		return nil, fmt.Errorf("post-render: %w", err)
 	}
@@ -232,12 +267,18 @@ func (r *Renderer) gate(ctx context.Context, nodes []*yaml.RNode, srcs []source,
 	// set none), and a third-party chart's images and service account are the chart's,
 	// not the product's; `floe check` judges them on floe's own renders. Nor does a
 	// chart's app.kubernetes.io/version name the product's version.
-	gate, err := policies.NewGate(ctx, policies.GateConfig{Contract: r.opts.Contract, Manifest: r.opts.Manifest,
-		Product: r.opts.Product, Level: r.opts.Enforcement, Now: now(), Engine: r.opts.Gate, Chart: true})
+	cfg := policies.GateConfig{Contract: r.opts.Contract, Manifest: r.opts.Manifest,
+		Product: r.opts.Product, Level: r.opts.Enforcement, Now: now(), Engine: r.opts.Gate, Chart: true}
+	gate, err := policies.NewGate(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	rep, err := gate.Run(ctx, objs)
+	var rep *policies.Report
+	if r.opts.Product != nil {
+		rep, err = gate.Run(ctx, objs)
+	} else {
+		rep, err = gate.RunParts(ctx, r.gateParts(cfg, t, picked, objs))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("post-render: %w", err)
 	}

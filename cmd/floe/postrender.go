@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,108 +16,168 @@ import (
 )
 
 type postRenderOptions struct {
-	contract, product, selector, root, enforcement string
+	contract, selector, root, enforcement string
+	products                              []string // --product: PATH, or NAME=PATH for a code location
+	productDirs                           []string // --products DIR
 }
 
-// newPostRenderCmd is `floe post-render --contract FILE [--product FILE] [--select SELECTOR]`.
+// shownWarnings is how many warnings post-render prints on stderr before pointing at
+// the log, which holds them all.
+const shownWarnings = 20
+
+// newPostRenderCmd is `floe post-render --contract FILE [--product FILE | --product NAME=FILE… | --products DIR] [--select SELECTOR]`.
 func newPostRenderCmd(s *streams) *cobra.Command {
 	o := &postRenderOptions{}
 	cmd := &cobra.Command{
-		Use:   "post-render --contract FILE [--product FILE] [--select SELECTOR]",
+		Use:   "post-render --contract FILE [--product FILE | --product NAME=FILE... | --products DIR] [--select SELECTOR]",
 		Short: "Helm post-renderer: wire telemetry into a chart's output and gate it (stdin -> stdout)",
 		Long: `Reads Helm's whole rendered stream on stdin, adds the contract's OpenTelemetry and
-OpenLineage wiring (and, with --product, the product's labels and attributes) to the
-selected workloads, runs the policy gate and writes the stream to stdout.
+OpenLineage wiring and identities to the selected workloads, runs the policy gate and
+writes the stream to stdout.
 
-Helm 3:  helm template REL CHART --post-renderer /abs/path/floe \
+One product's chart:  --product FILE attributes every selected workload to that product.
+A platform chart (Dagster's: webserver, daemon, migrations, N code locations):
+  --product NAME=FILE  maps the code location NAME (its user deployment) to a product;
+  --products DIR       maps every product under DIR to the code location of its name.
+  The other workloads are platform components with their own service names (their
+  component label, e.g. dagster-webserver). An unmapped code location is an error;
+  without any --product/--products code locations are left unattributed (a warning).
+
+Paths are relative to the directory floe runs in (helm's); the root defaults to the
+git top-level holding the contract, else that directory.
+
+Helm 3:  helm template REL CHART --post-renderer floe \
            --post-renderer-args post-render --post-renderer-args --contract=pec.yaml
 Helm 4:  floe helm-plugin DIR (once), then helm template REL CHART --post-renderer floe \
            --post-renderer-args --contract=pec.yaml
 
-On failure nothing is written to stdout; the diagnostics go to stderr and, because
-Helm 4 drops a plugin's stderr, also to $FLOE_POST_RENDER_LOG (default
-$TMPDIR/floe-UID/post-render.log, in a directory only floe creates, mode 0700).`,
+Helm 3 drops a post-renderer's stderr when it succeeds and Helm 4 always does, so every
+run also keeps its warnings and errors in $FLOE_POST_RENDER_LOG (default
+$TMPDIR/floe-UID/post-render.log, in a directory only floe creates, mode 0700); stderr
+gets a summary naming that file. On failure nothing is written to stdout.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			logPath := postrender.LogPath(os.Getenv)
-			err := runPostRender(cmd, s, o)
-			msg := ""
-			if err != nil {
-				msg = err.Error()
-			}
-			if lerr := postrender.WriteLog(logPath, msg); lerr != nil && err != nil {
+			warnings, err := runPostRender(cmd, s, o)
+			log := postRenderLog(warnings, err)
+			lerr := postrender.WriteLog(logPath, log)
+			switch {
+			case err != nil && lerr != nil:
 				return fmt.Errorf("%w\nfloe post-render: could not keep the diagnostics: %v", err, lerr)
-			}
-			if err != nil {
+			case err != nil:
 				return fmt.Errorf("%w\nfloe post-render failed; diagnostics also in %s", err, logPath)
+			}
+			for i, w := range warnings {
+				if i == shownWarnings {
+					s.warn(fmt.Sprintf("… %d more", len(warnings)-shownWarnings))
+					break
+				}
+				s.warn(w.String())
+			}
+			if len(warnings) > 0 {
+				where := "kept in " + logPath
+				if lerr != nil {
+					where = fmt.Sprintf("could not be kept: %v", lerr)
+				}
+				s.warn(fmt.Sprintf("floe post-render: %d warning(s); all of them %s", len(warnings), where))
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file (required)")
-	f.StringVar(&o.product, "product", "", "floe.yaml (or its directory) the selected workloads belong to")
+	f.StringArrayVar(&o.products, "product", nil, "floe.yaml (or its directory) the selected workloads belong to; NAME=FILE maps one code location (repeatable)")
+	f.StringArrayVar(&o.productDirs, "products", nil, "directory of products, each mapped to the code location named like it (repeatable)")
 	f.StringVar(&o.selector, "select", "", "label selector limiting the objects floe touches and judges (default: all)")
 	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of the contract, else the current directory)")
 	f.StringVar(&o.enforcement, "enforcement", "", "raise the policy level: off, warn or strict (never lowers the Manifest/contract level)")
 	return cmd
 }
 
-func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) error {
-	if o.contract == "" {
-		return diag.Usage(errors.New("post-render: --contract is required"))
+// postRenderLog is what one run leaves in the diagnostics log: its warnings and its
+// error, or a line saying there were none (D-PR-09).
+func postRenderLog(warnings diag.List, err error) string {
+	var b strings.Builder
+	for _, w := range warnings {
+		b.WriteString(w.String() + "\n")
 	}
-	anchor := o.contract
-	if o.product != "" {
-		anchor = o.product
-	}
-	root, cwd, err := resolveRoot(o.root, anchor)
 	if err != nil {
-		return err
+		b.WriteString(err.Error() + "\n")
+	}
+	if b.Len() == 0 {
+		return "floe post-render: succeeded without warnings"
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.List, error) {
+	if o.contract == "" {
+		return nil, diag.Usage(errors.New("post-render: --contract is required"))
+	}
+	single, mapped, err := splitProducts(o.products)
+	if err != nil {
+		return nil, err
+	}
+	if single != "" && (len(mapped) > 0 || len(o.productDirs) > 0) {
+		return nil, diag.Usage(errors.New("post-render: --product FILE attributes the whole chart to one product; map code locations with --product NAME=FILE or --products DIR instead, not both"))
+	}
+	root, cwd, err := resolveRoot(o.root, o.contract)
+	if err != nil {
+		return nil, err
 	}
 	contractRel, err := config.RootRel(root.Dir(), cwd, o.contract)
 	if err != nil {
-		return diag.Usage(fmt.Errorf("post-render: --contract %w", err))
-	}
-	var productRel string
-	if o.product != "" {
-		if productRel, err = config.RootRel(root.Dir(), cwd, o.product); err != nil {
-			return diag.Usage(fmt.Errorf("post-render: --product %w", err))
-		}
+		return nil, diag.Usage(fmt.Errorf("post-render: --contract %w", err))
 	}
 	if stdinIsTerminal(s.In) {
-		return diag.Usage(errors.New("post-render: stdin is a terminal: pipe the manifests in (helm template … | floe post-render --contract FILE); see floe post-render --help"))
+		return nil, diag.Usage(errors.New("post-render: stdin is a terminal: pipe the manifests in (helm template … | floe post-render --contract FILE); see floe post-render --help"))
 	}
-	in, err := postrender.Load(root, contractRel, productRel)
-	if err != nil {
-		return err
+	var in *postrender.Inputs
+	mapLocations := len(mapped) > 0 || len(o.productDirs) > 0
+	if mapLocations {
+		locations, err := locationProducts(root, cwd, mapped, o.productDirs)
+		if err != nil {
+			return nil, err
+		}
+		in, err = postrender.LoadLocations(root, contractRel, locations)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		var productRel string
+		if single != "" {
+			if productRel, err = config.RootRel(root.Dir(), cwd, single); err != nil {
+				return nil, diag.Usage(fmt.Errorf("post-render: --product %w", err))
+			}
+		}
+		if in, err = postrender.Load(root, contractRel, productRel); err != nil {
+			return nil, err
+		}
 	}
 	ctx := cmd.Context()
 	// The policies compile while stdin is read and filtered; the gate waits for them.
 	engine := policies.Start(ctx, policies.Options{ExtraBundles: in.Bundles})
 	r, err := postrender.New(postrender.Options{
 		Contract: in.Contract, Manifest: in.Manifest, Product: in.Product,
+		Locations: in.Locations, MapLocations: mapLocations,
 		Select: o.selector, Gate: engine, Enforcement: o.enforcement, Now: gateClock,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	data, err := yamlguard.ReadAll("stdin", s.In, yamlguard.MaxStreamBytes)
 	if err != nil {
-		return diag.Usage(fmt.Errorf("post-render: %w", err))
+		return nil, diag.Usage(fmt.Errorf("post-render: %w", err))
 	}
-	out, report, err := r.Render(ctx, data)
+	out, report, notes, err := r.RenderNotes(ctx, data)
 	if _, cerr := engine.Wait(ctx); cerr != nil { // also when the level is off
-		return diag.Usage(fmt.Errorf("post-render: %w", cerr))
+		return nil, diag.Usage(fmt.Errorf("post-render: %w", cerr))
 	}
 	if err != nil {
-		return err
-	}
-	for _, w := range append(in.Warnings, reportDiagnostics(report)...) {
-		s.warn(w.String())
+		return nil, err
 	}
 	s.Out.Write(out)
-	return nil
+	return append(append(in.Warnings, notes...), reportDiagnostics(report)...), nil
 }
 
 // reportDiagnostics lists a (possibly nil) report's unexcepted findings.
