@@ -22,6 +22,9 @@ type BatchResult struct {
 	// stream in Path order, introduced by a "# floe product: PATH" comment and separated
 	// by "---"; for JSON, one v1 List of every object in the same order.
 	Stream []byte
+	// Files is the output tree when BatchOptions.Files is set: every file OutDir would
+	// hold, sorted by path.
+	Files []OutFile
 	// Warnings are every product's warnings, sorted, each once (the contract's and the
 	// Manifest's are shared by all products).
 	Warnings diag.List
