@@ -36,6 +36,8 @@ type BatchError struct {
 	Failures []ProductFailure
 	Total    int       // products in the batch
 	Warnings diag.List // every product's warnings, sorted, each once
+	// Command names the command in the summary line ("render --all" when empty).
+	Command string
 }
 
 // ProductFailure is one product's failure.
@@ -66,7 +68,11 @@ func (e *BatchError) Error() string {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", f.Path, f.Err.Error())
 	}
-	fmt.Fprintf(&b, "render --all: %d of %d product(s) failed, nothing written: %s", len(e.Failures), e.Total, strings.Join(names, ", "))
+	command := e.Command
+	if command == "" {
+		command = "render --all"
+	}
+	fmt.Fprintf(&b, "%s: %d of %d product(s) failed, nothing written: %s", command, len(e.Failures), e.Total, strings.Join(names, ", "))
 	return b.String()
 }
 
@@ -82,22 +88,6 @@ func (e *BatchError) ExitCode() int {
 		code = max(code, c)
 	}
 	return code
-}
-
-// uniqueSorted sorts a diagnostic list and drops repeats.
-func uniqueSorted(l diag.List) diag.List {
-	l.Sort()
-	out := l[:0]
-	for i, d := range l {
-		if i > 0 && d == l[i-1] {
-			continue
-		}
-		out = append(out, d)
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
 }
 
 // report gathers a batch's renders, in products order: the result when every product
@@ -121,8 +111,8 @@ func report(products, outs []string, found diag.List, results []productRender) (
 		all = append(all, d.warnings...)
 	}
 	if failed != nil {
-		return nil, &BatchError{Failures: failed, Total: len(products), Warnings: uniqueSorted(all)}
+		return nil, &BatchError{Failures: failed, Total: len(products), Warnings: all.SortedUnique()}
 	}
-	out.Warnings = uniqueSorted(all)
+	out.Warnings = all.SortedUnique()
 	return out, nil
 }
