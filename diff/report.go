@@ -105,7 +105,7 @@ func (v *Verdict) String() string {
 		s += fmt.Sprintf(", %d excepted", v.Excepted)
 	}
 	if v.Level != "" {
-		s += " (" + v.Level + ")"
+		s += " (level " + v.Level + ")"
 	}
 	return s
 }

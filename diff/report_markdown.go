@@ -89,7 +89,7 @@ func intro(r *Report) string {
 }
 
 func tableRow(p ProductReport) string {
-	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCode(cut(p.Path, maxMarkdownName)), mdText(p.Runtime), p.Change,
+	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCode(cut(p.Path, maxMarkdownName)), mdText(cut(p.Runtime, maxMarkdownName)), p.Change,
 		objectCounts(p.Diff), mdText(strings.Join(p.Highlights, ", ")), mdText(p.Policy.Before.String()+" → "+p.Policy.After.String()))
 }
 
@@ -97,16 +97,16 @@ func tableRow(p ProductReport) string {
 // whole), cut inside its fence with a note when it does not fit; "" when not even the
 // section's frame fits.
 func productBlock(p ProductReport, limit int) string {
-	summary := fmt.Sprintf("<code>%s</code> (%s): %s", html.EscapeString(cut(p.Path, maxMarkdownName)), html.EscapeString(p.Runtime), p.Change)
+	summary := fmt.Sprintf("<code>%s</code> (%s): %s", htmlText(p.Path), htmlText(p.Runtime), p.Change)
 	if c := objectCounts(p.Diff); c != "" {
 		summary += ", objects " + html.EscapeString(c)
 	}
 	if p.Cause != "" {
-		summary += ", because <code>" + html.EscapeString(cut(p.Cause, maxMarkdownName)) + "</code> changed"
+		summary += ", because <code>" + htmlText(p.Cause) + "</code> changed"
 	}
 	lines := productLines(p)
 	for i, l := range lines {
-		lines[i] = cut(l, maxMarkdownLine)
+		lines[i] = cut(clean(l), maxMarkdownLine) // one line each: a newline could end the fence
 	}
 	fence := codeFence(lines)
 	open := "\n<details>\n<summary>" + summary + "</summary>\n\n" + fence + "diff\n"
@@ -284,6 +284,9 @@ func (p *packer) finish() ([]string, error) {
 	}
 	return p.parts, nil
 }
+
+// htmlText is a name for an HTML element's text: one line, shortened, escaped.
+func htmlText(s string) string { return html.EscapeString(clean(cut(s, maxMarkdownName))) }
 
 // mdEscaper escapes the characters markdown would read as markup in plain text.
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`", "~", `\~`, "\n", " ")
