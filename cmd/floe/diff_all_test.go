@@ -176,3 +176,67 @@ func reviewInProcess(t testing.TB, args []string) *diff.Report {
 	}
 	return rep
 }
+
+// TestDiffAllSplitAndHead: --head REV compares two commits (the work tree's edits are
+// not seen); --split DIR writes part files, each within the budget and starting with
+// its marker, and nothing on stdout; flags that do not go together are usage errors.
+func TestDiffAllSplitAndHead(t *testing.T) {
+	noTerminal(t, false)
+	t.Setenv("SOURCE_DATE_EPOCH", monorepoEpoch)
+	root := monorepo(t, 12)
+	repo := openRepo(t, root)
+	editFile(t, filepath.Join(root, "platform", "contract.yaml"), "artifactRegistry: registry.example.com/data-products\n", "artifactRegistry: registry.example.com/data-products-eu\n")
+	commitAll(t, repo, "registry")
+	editFile(t, filepath.Join(root, "products", "p03", "floe.yaml"), "    domain: sales\n", "    domain: finance\n") // not committed
+	args := []string{"diff", "--all", "products", "--root", root, "--contract", "platform/contract.yaml", "--image-tag", diffTag}
+
+	code, out, stderr := runFloe(append(args, "--base", "HEAD~1", "--head", "HEAD")...)
+	if code != 0 || !strings.Contains(out, "12 of 12 products differ") || strings.Contains(out, "finance") {
+		t.Fatalf("--head HEAD: exit %d\n%s\n%s", code, out, stderr)
+	}
+
+	split := filepath.Join(t.TempDir(), "comments")
+	code, out, stderr = runFloe(append(args, "--base", "HEAD~1", "--format", "markdown", "--max-comment-chars", "4096", "--split", split)...)
+	if code != 0 || out != "" {
+		t.Fatalf("--split: exit %d, stdout %q\n%s", code, out, stderr)
+	}
+	ents, err := os.ReadDir(split)
+	if err != nil || len(ents) < 3 {
+		t.Fatalf("--split wrote %d files: %v", len(ents), err)
+	}
+	for i, e := range ents {
+		b, err := os.ReadFile(filepath.Join(split, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) > 4096 || !strings.Contains(string(b), fmt.Sprintf("<!-- floe-diff part %d -->\n", i+1)) ||
+			!strings.HasSuffix(e.Name(), fmt.Sprintf("-of-%d.md", len(ents))) {
+			t.Errorf("%s: %d bytes, header %q", e.Name(), len(b), string(b[:60]))
+		}
+	}
+	// A second run replaces the parts it wrote; a directory holding anything else is kept.
+	writeFile(t, filepath.Join(split, "notes.txt"), "mine\n")
+	if code, _, stderr := runFloe(append(args, "--base", "HEAD~1", "--format", "markdown", "--split", split)...); code != 2 || !strings.Contains(stderr, "notes.txt, which floe did not write") {
+		t.Errorf("--split over a foreign file: exit %d\n%s", code, stderr)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--base", "HEAD", "--split", split}, "--split writes markdown comments"},
+		{[]string{"--base", "HEAD", "--format", "markdown", "--max-comment-chars", "100"}, "--max-comment-chars 100: at least 4096"},
+		{[]string{"--base", "HEAD", "--expiry-warning", "soon"}, `--expiry-warning "soon"`},
+		{[]string{"--base", "HEAD", "products/p01"}, "no PRODUCT argument"},
+		{[]string{"--head", "HEAD"}, "--base REV is required"},
+		{[]string{"--base", "no-such-rev"}, "--base"},
+	} {
+		code, out, stderr := runFloe(append(args, tc.args...)...)
+		if code != 2 || out != "" || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, stderr, tc.msg)
+		}
+	}
+	if code, _, stderr := runFloe("diff", "--root", root, "--contract", "platform/contract.yaml", "--base", "HEAD", "--head", "HEAD", "products/p01"); code != 2 || !strings.Contains(stderr, "--head and --split go with --all") {
+		t.Errorf("--head without --all: exit %d, %s", code, stderr)
+	}
+}

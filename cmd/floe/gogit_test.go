@@ -36,3 +36,13 @@ func commitAll(t testing.TB, repo *git.Repository, msg string) string {
 	}
 	return h.String()
 }
+
+// openRepo opens the repository at dir with go-git.
+func openRepo(t testing.TB, dir string) *git.Repository {
+	t.Helper()
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return repo
+}
