@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,5 +239,46 @@ func TestDiffAllSplitAndHead(t *testing.T) {
 	}
 	if code, _, stderr := runFloe("diff", "--root", root, "--contract", "platform/contract.yaml", "--base", "HEAD", "--head", "HEAD", "products/p01"); code != 2 || !strings.Contains(stderr, "--head and --split go with --all") {
 		t.Errorf("--head without --all: exit %d, %s", code, stderr)
+	}
+}
+
+// BenchmarkDiffAll is `floe diff --all` in process over a go-git monorepo of
+// FLOE_BENCH_PRODUCTS products (default 500; monorepo: one contract, an overlay, the
+// Dagster runtime): after a contract change (every product rendered on both sides and
+// reported) and after a change no product reads (every read set probed, nothing
+// rendered). bench/review.sh times the same as whole processes.
+func BenchmarkDiffAll(b *testing.B) {
+	n := 500
+	if v, err := strconv.Atoi(os.Getenv("FLOE_BENCH_PRODUCTS")); err == nil && v > 0 {
+		n = v
+	}
+	base := monorepo(b, n)
+	for _, tc := range []struct {
+		name, file, old, new, want string
+	}{
+		{"contract", "platform/contract.yaml", "artifactRegistry: registry.example.com/data-products\n", "artifactRegistry: registry.example.com/data-products-eu\n",
+			fmt.Sprintf("%d of %d products differ", n, n)},
+		{"none", "products/README.md", "", "notes\n", fmt.Sprintf("no product differs: %d of %d products unaffected", n, n)},
+	} {
+		b.Run(fmt.Sprintf("%s/%d", tc.name, n), func(b *testing.B) {
+			root := filepath.Join(b.TempDir(), "repo")
+			if err := os.CopyFS(root, os.DirFS(base)); err != nil {
+				b.Fatal(err)
+			}
+			if tc.old == "" {
+				writeFile(b, filepath.Join(root, tc.file), tc.new)
+			} else {
+				editFile(b, filepath.Join(root, tc.file), tc.old, tc.new)
+			}
+			args := []string{"diff", "-q", "--all", "products", "--root", root, "--contract", "platform/contract.yaml", "--base", "HEAD",
+				"--image-tag", diffTag, "--format", "markdown"}
+			b.ResetTimer()
+			for range b.N {
+				code, out, stderr := runFloe(args...)
+				if code != 0 || !strings.Contains(out, tc.want) {
+					b.Fatalf("exit %d\n%.500s\n%.2000s", code, out, stderr)
+				}
+			}
+		})
 	}
 }
