@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -166,14 +167,22 @@ var rePart = regexp.MustCompile(`^part-[0-9]+-of-[0-9]+\.md$`)
 // writeParts writes parts as dir/part-I-of-N.md, all or nothing (staged and renamed);
 // an existing dir is replaced only when it holds nothing but such files.
 func writeParts(dir string, parts []string) error {
-	if ents, err := os.ReadDir(dir); err == nil {
+	st, err := os.Lstat(dir)
+	switch {
+	case err == nil && !st.IsDir(): // a symlink included: never written through
+		return fmt.Errorf("%s exists and is not a directory", dir)
+	case err == nil:
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
 		for _, e := range ents {
 			if !e.Type().IsRegular() || !rePart.MatchString(e.Name()) {
 				return fmt.Errorf("%s holds %s, which floe did not write; refusing to replace it", dir, e.Name())
 			}
 		}
-	} else if st, lerr := os.Lstat(dir); lerr == nil && !st.IsDir() {
-		return fmt.Errorf("%s exists and is not a directory", dir)
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
 	}
 	stage, err := atomicwrite.StageDir(filepath.Clean(dir))
 	if err != nil {

@@ -282,3 +282,32 @@ func BenchmarkDiffAll(b *testing.B) {
 		})
 	}
 }
+
+// TestWriteParts: parts are written all or nothing; a symlink at DIR is never written
+// through, and a directory holding other files is not replaced.
+func TestWriteParts(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "comments")
+	if err := writeParts(out, []string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeParts(out, []string{"c"}); err != nil { // replaces the earlier parts
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 1 || ents[0].Name() != "part-1-of-1.md" {
+		t.Errorf("after the second run: %v", ents)
+	}
+	target := filepath.Join(dir, "elsewhere")
+	writeFile(t, filepath.Join(target, "keep.txt"), "x")
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeParts(link, []string{"a"}); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("through a symlink: %v", err)
+	}
+	if ents, _ := os.ReadDir(target); len(ents) != 1 {
+		t.Errorf("the symlink's target changed: %v", ents)
+	}
+}
