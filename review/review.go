@@ -48,14 +48,13 @@ type Result struct {
 
 // product is one product's way through a review.
 type product struct {
-	path         string
-	onBase       bool
-	onHead       bool
-	cause        string // the first changed input; "" = unaffected (when on both sides)
-	render       bool
-	base, head   side
-	err          error
-	reportedDiff *diff.ProductReport
+	path       string
+	onBase     bool
+	onHead     bool
+	cause      string // the first changed input; "" = unaffected (when on both sides)
+	render     bool
+	base, head side
+	err        error
 }
 
 // side is one render of a product.
@@ -67,8 +66,10 @@ type side struct {
 }
 
 // Run reviews every product under opts.Dir between opts.Base and opts.Head. A product
-// that fails to render on either side (invalid input, not a policy denial) fails the
-// review with a *render.BatchError naming every such product.
+// that fails to render at the head (invalid input, not a policy denial), or at the
+// base when the head has no such product, fails the review with a *render.BatchError
+// naming every such product; one that fails only at the base is compared with nothing
+// (every object added), its cause "(the base does not render)".
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.ImageTag == "" {
 		return nil, diag.Usage(errors.New("diff --all: no image tag"))
@@ -129,9 +130,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return
 		}
 		if p.onBase {
-			if p.base, p.err = renderSide(ctx, engine, common, baseRoot, p.path); p.err != nil {
-				p.err = fmt.Errorf("at %s: %w", opts.BaseName, p.err)
-				return
+			var err error
+			if p.base, err = renderSide(ctx, engine, common, baseRoot, p.path); err != nil {
+				if !p.onHead {
+					p.err = fmt.Errorf("at %s: %w", opts.BaseName, err)
+					return
+				}
+				// A change that repairs a product is reviewed against nothing.
+				p.cause = "(the base does not render)"
 			}
 		}
 		if p.onHead {

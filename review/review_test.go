@@ -149,6 +149,15 @@ func TestRunUnaffected(t *testing.T) {
 	if !errors.As(be.Failures[0].Err, &ds) {
 		t.Errorf("the failure is not the located diagnostics: %v", be.Failures[0].Err)
 	}
+
+	// The other way round, a change repairing the product is reviewed.
+	res, err = run(t, head, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Report; len(r.Products) != 1 || r.Products[0].Cause != "(the base does not render)" || r.Products[0].Diff.Summary.Added == 0 || r.Products[0].Policy.Before != nil {
+		t.Errorf("repaired product: %+v", r.Products)
+	}
 }
 
 // TestExpiring: exceptions expiring within the window (inclusive), or already expired,
