@@ -87,7 +87,8 @@ func writeFile(t testing.TB, p, content string) {
 // product's floe.yaml reports only that product (the 49 others are not rendered again);
 // a contract change reports every product using the contract; an overlay change that
 // alters one product's render reports only it (all 50 are rendered, 49 render the
-// same). Text, markdown and json are golden files.
+// same), with the policy finding it adds and its secret-named value shown by size
+// only. Text, markdown and json are golden files.
 func TestDiffAllMonorepo(t *testing.T) {
 	noTerminal(t, false)
 	t.Setenv("SOURCE_DATE_EPOCH", monorepoEpoch)
@@ -101,7 +102,12 @@ func TestDiffAllMonorepo(t *testing.T) {
 			"1 of 50 products differ: 0 added, 0 removed, 1 changed; 0 render the same; 49 unaffected", []string{"products/p23"}},
 		{"contract", "platform/contract.yaml", "artifactRegistry: registry.example.com/data-products\n", "artifactRegistry: registry.example.com/data-products-eu\n",
 			"50 of 50 products differ: 0 added, 0 removed, 50 changed; 0 render the same; 0 unaffected", nil},
-		{"overlay", "platform/overlays/team/kustomization.yaml", "value: alpha\n", "value: beta\n",
+		{"overlay", "platform/overlays/team/kustomization.yaml", "value: alpha\n", "value: beta\n" + `  - target: {kind: ConfigMap, name: p07-telemetry}
+    patch: |-
+      - op: add
+        path: /data/password
+        value: hunter2-literal
+`,
 			"1 of 50 products differ: 0 added, 0 removed, 1 changed; 49 render the same; 0 unaffected", []string{"products/p07"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -143,6 +149,12 @@ func TestDiffAllMonorepo(t *testing.T) {
 				}
 				if strings.Join(reported, ",") != strings.Join(want, ",") {
 					t.Errorf("reported %v, want %v", reported, want)
+				}
+				if strings.Contains(out, "hunter2") {
+					t.Errorf("a secret value was printed:\n%s", out)
+				}
+				if tc.name == "overlay" && !strings.Contains(out, "  + warn POL-SEC-10 floe-dev/ConfigMap/p07-telemetry: ") {
+					t.Errorf("the overlay's secret-named key should add a POL-SEC-10 warning:\n%s", out)
 				}
 				if !strings.Contains(out, "POL-SEC-05 Deployment/p0*: expires 2027-01-10 (in 21 days), owner security@example.com") || strings.Contains(out, "POL-SEC-06") {
 					t.Errorf("the exception expiring in 21 days (and only it) should be listed:\n%s", out)
