@@ -15,6 +15,8 @@ type cachedRoot struct {
 	files onceMap[[]byte]
 	stats onceMap[bool]
 	dirs  onceMap[[]string]
+	// contractReads are the overlay and bundle reads of a contract (readset.go).
+	contractReads onceMap[[]Read]
 }
 
 // NewCachedRoot is a read-through cache over r for many renders of one snapshot (a

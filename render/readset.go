@@ -43,13 +43,40 @@ func ProductReadSet(ctx context.Context, opts Options) (*ReadSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := overlay.ReadInputs(ctx, rec, in.Contract.Overlays); err != nil {
+	shared, err := contractReads(ctx, opts.Root, in.Contract)
+	if err != nil {
 		return nil, err
 	}
-	if _, err := policies.ContractBundles(rec, in.Contract); err != nil {
-		return nil, err
+	for _, r := range shared {
+		rec.record(r.Op, r.Path, r.Answer)
 	}
 	return rec.readSet(), nil
+}
+
+// contractReads are the reads of the contract's overlays and policy bundles, which are
+// the same for every product of the contract: over a cachedRoot (one snapshot) they
+// are recorded once per distinct list of overlays and bundles.
+func contractReads(ctx context.Context, root config.Root, c *config.Contract) ([]Read, error) {
+	read := func(string) ([]Read, error) {
+		rec := newRecordingRoot(root)
+		if err := overlay.ReadInputs(ctx, rec, c.Overlays); err != nil {
+			return nil, err
+		}
+		if _, err := policies.ContractBundles(rec, c); err != nil {
+			return nil, err
+		}
+		return rec.readSet().Reads, nil
+	}
+	cached, ok := root.(*cachedRoot)
+	if !ok {
+		return read("")
+	}
+	var bundles []string
+	if c.Policy != nil {
+		bundles = c.Policy.Bundles
+	}
+	key := strings.Join(c.Overlays, "\x00") + "\x01" + strings.Join(bundles, "\x00")
+	return cached.contractReads.get(key, read)
 }
 
 // FirstChange is the first read (in path order) that root answers otherwise, and

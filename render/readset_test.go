@@ -90,3 +90,28 @@ func TestReadSetCoversRender(t *testing.T) {
 		t.Fatalf("edited %s: first change %+v, %v", patch, r, changed)
 	}
 }
+
+// TestReadSetCached: over a cached root (one snapshot, as a review reads each side) the
+// read set is the same as over the plain root, the contract's overlay and bundle reads
+// recorded once and given to every product.
+func TestReadSetCached(t *testing.T) {
+	root, err := config.OSRoot(filepath.Join("testdata", "gate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Root: root, ContractPath: "contract.yaml", ProductPath: "product", ImageTag: testTag}
+	plain, err := ProductReadSet(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Root = NewCachedRoot(root)
+	for range 2 {
+		cached, err := ProductReadSet(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(cached.Reads, plain.Reads) {
+			t.Fatalf("cached read set differs\ncached: %v\nplain:  %v", cached.Reads, plain.Reads)
+		}
+	}
+}
