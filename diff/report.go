@@ -174,9 +174,9 @@ func findingLine(f PolicyFinding) string {
 
 // productTitle is "products/p01 (dagster): changed, because platform/pec.yaml changed".
 func productTitle(p ProductReport) string {
-	s := safe(p.Path) + " (" + safe(p.Runtime) + "): " + string(p.Change)
+	s := safe(shown(p.Path)) + " (" + safe(p.Runtime) + "): " + string(p.Change)
 	if p.Cause != "" {
-		s += ", because " + safe(p.Cause) + " changed"
+		s += ", because " + safe(shown(p.Cause)) + " changed"
 	}
 	return s
 }
@@ -217,12 +217,16 @@ func expiringLine(e ExpiringException) string {
 	return clean(secretshape.Redact(fmt.Sprintf("%s %s: expires %s (%s), owner %s", e.Rule, strings.Join(e.Resources, ","), e.Expires, when, e.Owner)))
 }
 
+// shown is a name from the repository (a path, a revision) as printed: anything shaped
+// like a secret redacted, as in every other message.
+func shown(s string) string { return secretshape.Redact(s) }
+
 // WriteReportText writes r for a terminal or a log: the headline, then each product's
 // title and lines, then the exceptions expiring soon.
 func WriteReportText(w io.Writer, r *Report, color bool) error {
 	p := painter(color)
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "floe diff --all %s: %s → %s\n%s\n", safe(r.Dir), clean(r.Base), clean(r.Head), r.headline())
+	fmt.Fprintf(&b, "floe diff --all %s: %s → %s\n%s\n", safe(shown(r.Dir)), clean(shown(r.Base)), clean(shown(r.Head)), r.headline())
 	for _, pr := range r.Products {
 		b.WriteString("\n")
 		b.WriteString(p.paint(ansiBold+changeColor(pr.Change), "== "+productTitle(pr)))

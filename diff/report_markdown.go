@@ -85,11 +85,11 @@ func ReportMarkdown(r *Report, maxChars int, split bool) ([]string, error) {
 // intro is the first part's opening: the headline and the two sides.
 func intro(r *Report) string {
 	return fmt.Sprintf("**%s**\n\nbase %s → head %s, products under %s\n\n",
-		mdText(r.headline()), mdCode(cut(r.Base, maxMarkdownName)), mdCode(cut(r.Head, maxMarkdownName)), mdCode(cut(r.Dir, maxMarkdownName)))
+		mdText(r.headline()), mdCode(cut(shown(r.Base), maxMarkdownName)), mdCode(cut(shown(r.Head), maxMarkdownName)), mdCode(cut(shown(r.Dir), maxMarkdownName)))
 }
 
 func tableRow(p ProductReport) string {
-	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCode(cut(p.Path, maxMarkdownName)), mdText(cut(p.Runtime, maxMarkdownName)), p.Change,
+	return fmt.Sprintf("| %s | %s | %s | %s | %s | %s |\n", mdCode(cut(shown(p.Path), maxMarkdownName)), mdText(cut(p.Runtime, maxMarkdownName)), p.Change,
 		objectCounts(p.Diff), mdText(strings.Join(p.Highlights, ", ")), mdText(p.Policy.Before.String()+" → "+p.Policy.After.String()))
 }
 
@@ -286,7 +286,7 @@ func (p *packer) finish() ([]string, error) {
 }
 
 // htmlText is a name for an HTML element's text: one line, shortened, escaped.
-func htmlText(s string) string { return html.EscapeString(clean(cut(s, maxMarkdownName))) }
+func htmlText(s string) string { return html.EscapeString(clean(cut(shown(s), maxMarkdownName))) }
 
 // mdEscaper escapes the characters markdown would read as markup in plain text.
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`, "`", "\\`", "~", `\~`, "\n", " ")

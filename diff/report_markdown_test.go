@@ -209,6 +209,7 @@ func TestWellFormedCatches(t *testing.T) {
 // is within the budget and well-formed, split or not.
 func FuzzReportMarkdown(f *testing.F) {
 	f.Add("products/a", "dagster", "````\n</details>", "<summary>", 4096, 3)
+	f.Add("products/ghp_abcdefghijklmnopqrstuvwxyz0123456789", "dagster", "x", "y", 4096, 2)
 	f.Add("p\n```\n</details>", "x\ny", "\xff\xfe", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", 5000, 40)
 	f.Fuzz(func(t *testing.T, path, runtime, value, message string, budget, n int) {
 		budget = MinCommentChars + abs(budget)%(1<<16)
@@ -228,6 +229,9 @@ func FuzzReportMarkdown(f *testing.F) {
 			for i, p := range parts {
 				if len(p) > budget {
 					t.Fatalf("split %v part %d: %d bytes > %d", split, i+1, len(p), budget)
+				}
+				if strings.Contains(p, "ghp_abcdefghijklmnopqrstuvwxyz0123456789") {
+					t.Fatalf("split %v part %d prints a token", split, i+1)
 				}
 				if err := wellFormed(p); err != nil {
 					t.Fatalf("split %v part %d: %v\n%s", split, i+1, err, p)
