@@ -25,10 +25,26 @@ func TestSanityBaseRendersThroughEveryDoor(t *testing.T) {
 	}
 }
 
-// TestSanityDiffBaseReadsHistoryWithoutGit: `floe diff --base REV` reads an earlier
-// commit of the repository; like every other door it must do so without starting a
-// process (the fake git on PATH leaves a marker if it is run).
+// TestSanityDiffBaseReadsHistoryWithoutGit: `floe diff --base REV` (one product, and
+// --all) reads an earlier commit of the repository; like every other door it must do
+// so without starting a process (the fake git on PATH leaves a marker if it is run).
 func TestSanityDiffBaseReadsHistoryWithoutGit(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"one product", []string{"diff", "--root", ".", "--contract", contractFile, "--base", "HEAD", "--image-tag", imageTag, productDir}},
+		{"--all", []string{"diff", "--root", ".", "--contract", contractFile, "--base", "HEAD", "--image-tag", imageTag, "--all", "demo", "--format", "markdown"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			diffBaseWithoutGit(t, tc.args)
+		})
+	}
+}
+
+// diffBaseWithoutGit commits the repository with the real git, changes the product and
+// runs args (a diff against HEAD) with the sandbox's fake git on PATH.
+func diffBaseWithoutGit(t *testing.T, args []string) {
 	if realGit == "" {
 		t.Fatal("the suite builds the history fixture with git, and there is none on PATH")
 	}
@@ -47,7 +63,7 @@ func TestSanityDiffBaseReadsHistoryWithoutGit(t *testing.T) {
 		}
 	}
 	r.replace(productFile, "tier: gold\n", "tier: platinum\n")
-	res := s.run(invocation{dir: r.dir, args: []string{"diff", "--root", ".", "--contract", contractFile, "--base", "HEAD", "--image-tag", imageTag, productDir}})
+	res := s.run(invocation{dir: r.dir, args: args})
 	if res.code != 0 {
 		t.Fatalf("exit %d, want 0; stderr: %s", res.code, excerpt(res.stderr))
 	}
