@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/floe-dev/floe/internal/gittest"
 )
 
 // snippet is one fenced block of README.md.
@@ -59,6 +61,7 @@ func readmeSnippets(t *testing.T, p string) []snippet {
 // line, with the reason; they are only checked to be there (so the list stays honest).
 var readmeNotRun = map[string]string{
 	"make demo   # renders the bundled demo product (customer-360, Dagster path) end to end": "runs the whole build and `make test`, which runs this test",
+	"# once, and with every intended change: write the goldens and commit them":              "the golden recipe: cmd/floe TestGoldenRecipe runs it in a scratch git repository, where it must pass and then fail after a change",
 }
 
 // readmeNotYAML are fenced blocks without a language that are not YAML either.
@@ -134,6 +137,9 @@ func runSnippet(t *testing.T, repo, floe string, s snippet) {
 	if strings.Contains(s.body, "floe workspace") {
 		readmeProducts(t, floe, scratch)
 	}
+	if strings.Contains(s.body, "floe diff --all") {
+		readmeReview(t, repo, scratch)
+	}
 	helm := "helm3"
 	if strings.HasPrefix(s.body, "# Helm 4") {
 		helm = "helm4"
@@ -160,6 +166,13 @@ func runSnippet(t *testing.T, repo, floe string, s snippet) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("README.md:%d: %v\n%s\nstdout:\n%s\nstderr:\n%s", s.line, err, s.body, out.String(), errb.String())
+	}
+	if strings.Contains(s.body, "floe diff --all") {
+		for _, want := range []string{"<!-- floe-diff -->", "<code>products/orders/floe.yaml</code> changed", "1 unaffected"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("README.md:%d: the review comment lacks %q:\n%s", s.line, want, out.String())
+			}
+		}
 	}
 	if strings.Contains(s.body, "helm template") {
 		for _, want := range []string{"floe.dev/product: orders", "floe.dev/platform-component: dagster-webserver"} {
@@ -226,8 +239,7 @@ transforms:
 
 // readmeProducts makes dir the repository the README's `floe workspace` snippet runs
 // in: what the "Starting out" snippet writes (`floe init contract platform`, `floe init
-// product products/orders`) and a checked-out commit (.git/HEAD, read as files for the
-// image tag).
+// product products/orders`), committed (HEAD gives the image tag).
 func readmeProducts(t *testing.T, floe, dir string) {
 	t.Helper()
 	for _, args := range [][]string{{"init", "contract", "platform"}, {"init", "product", "products/orders"}} {
@@ -237,8 +249,23 @@ func readmeProducts(t *testing.T, floe, dir string) {
 			t.Fatalf("floe %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
-	writeFile(t, filepath.Join(dir, ".git", "HEAD"), "ref: refs/heads/main\n")
-	writeFile(t, filepath.Join(dir, ".git", "refs", "heads", "main"), "0123456789abcdef0123456789abcdef01234567\n")
+	gittest.Init(t, dir).Commit(nil)
+}
+
+// readmeReview makes dir the repository the README's `floe diff --all` snippet runs in:
+// the release's contract, Manifest and two products (readmeRelease) committed as
+// origin/main, then one product changed in the working tree.
+func readmeReview(t *testing.T, repo, dir string) {
+	t.Helper()
+	readmeRelease(t, repo, dir)
+	r := gittest.Init(t, dir)
+	r.RemoteBranch("origin", "main", r.Commit(nil))
+	p := filepath.Join(dir, "products", "orders", "floe.yaml")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, p, strings.Replace(string(b), "  - name: stg_orders\n", "  - name: stg_orders\n  - name: fct_orders\n", 1))
 }
 
 // copyTree copies the regular files and directories under src to dst.

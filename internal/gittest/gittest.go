@@ -71,6 +71,16 @@ func (r *Repo) Branch(name, sha string) {
 	}
 }
 
+// RemoteBranch points remote's branch (refs/remotes/REMOTE/NAME) at commit sha, as a
+// fetch would.
+func (r *Repo) RemoteBranch(remote, name, sha string) {
+	r.t.Helper()
+	ref := plumbing.NewHashReference(plumbing.NewRemoteReferenceName(remote, name), plumbing.NewHash(sha))
+	if err := r.repo.Storer.SetReference(ref); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
 // LinkedWorktree lays out a linked worktree of r at dir whose HEAD is head (a SHA, or
 // "ref: refs/heads/NAME"), as `git worktree add` does; the files of the working tree
 // are not checked out (nothing that reads HEAD needs them).
