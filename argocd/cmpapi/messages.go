@@ -343,9 +343,9 @@ func (m *Empty) unmarshal(b []byte) error {
 }
 
 // Responses are only sent; decoding them is not needed by the server.
-func (m *ManifestResponse) unmarshal([]byte) error { return errSendOnly }
-func (m *RepositoryResponse) unmarshal([]byte) error { return errSendOnly }
-func (m *ParametersAnnouncementResponse) unmarshal([]byte) error { return errSendOnly }
+func (m *ManifestResponse) unmarshal([]byte) error                 { return errSendOnly }
+func (m *RepositoryResponse) unmarshal([]byte) error               { return errSendOnly }
+func (m *ParametersAnnouncementResponse) unmarshal([]byte) error   { return errSendOnly }
 func (m *CheckPluginConfigurationResponse) unmarshal([]byte) error { return errSendOnly }
 
 var errSendOnly = errors.New("cmpapi: response messages are only encoded")

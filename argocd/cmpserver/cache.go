@@ -17,14 +17,14 @@ import (
 // policy gate reads the clock (exception expiry); the cache holds max entries, oldest
 // dropped first.
 type renderCache struct {
-	mu      sync.Mutex
-	ttl     time.Duration
-	max     int
-	byKey   map[string][]*cached
-	order   []*cached // insertion order, for eviction
-	now     func() time.Time
-	hits    int64
-	misses  int64
+	mu     sync.Mutex
+	ttl    time.Duration
+	max    int
+	byKey  map[string][]*cached
+	order  []*cached // insertion order, for eviction
+	now    func() time.Time
+	hits   int64
+	misses int64
 }
 
 type cached struct {

@@ -24,8 +24,8 @@ import (
 	"github.com/argoproj/argo-cd/v3/cmpserver/plugin"
 	"github.com/argoproj/argo-cd/v3/pkg/apis/application/v1alpha1"
 	"github.com/argoproj/argo-cd/v3/util/cmp"
-	grpc_retry "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/retry"
 	"github.com/golang/protobuf/ptypes/empty"
+	grpc_retry "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/retry"
 )
 
 // envRunArgoCMPServer re-runs the test binary as argocd-cmp-server: Argo CD's own plugin
@@ -508,4 +508,3 @@ func TestCMPServerSIGTERM(t *testing.T) {
 		t.Errorf("a request after SIGTERM succeeded")
 	}
 }
-
