@@ -35,6 +35,8 @@ type Config struct {
 	FloeVersion string
 	// Render renders one product (render.Render: the process engine, policies compiled once).
 	Render func(context.Context, render.Options) (*render.Result, error)
+	// Logf logs a request's progress (nil: nothing is logged).
+	Logf func(format string, args ...any)
 }
 
 // Service is floe's ConfigManagementPluginService.
@@ -118,8 +120,12 @@ type request struct {
 	cwd    string
 }
 
-func (s *Service) receive(ctx context.Context, stream cmpapi.Stream) (*request, error) {
-	md, root, err := receive(ctxStream{stream, ctx}, s.cfg.Limits)
+func (s *Service) receive(ctx context.Context, stream cmpapi.Stream, call string) (*request, error) {
+	md, root, err := receive(ctxStream{stream, ctx}, s.cfg.Limits, func(md *cmpapi.ManifestRequestMetadata) {
+		if s.cfg.Logf != nil {
+			s.cfg.Logf("%s %q: receiving the tarball", call, md.AppRelPath)
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +158,7 @@ func (s *Service) GenerateManifest(stream cmpapi.Stream) (*cmpapi.ManifestRespon
 		return nil, err
 	}
 	defer done()
-	req, err := s.receive(ctx, stream)
+	req, err := s.receive(ctx, stream, "GenerateManifest")
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: generate: %w", err)
 	}
@@ -236,7 +242,7 @@ func (s *Service) MatchRepository(stream cmpapi.Stream) (*cmpapi.RepositoryRespo
 		return nil, err
 	}
 	defer done()
-	req, err := s.receive(ctx, stream)
+	req, err := s.receive(ctx, stream, "MatchRepository")
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: match repository: %w", err)
 	}
@@ -257,7 +263,7 @@ func (s *Service) GetParametersAnnouncement(stream cmpapi.Stream) (*cmpapi.Param
 		return nil, err
 	}
 	defer done()
-	req, err := s.receive(ctx, stream)
+	req, err := s.receive(ctx, stream, "GetParametersAnnouncement")
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
 	}

@@ -90,12 +90,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// receive reads a request stream: the metadata message, then the tarball, unpacked into
+// receive reads a request stream: the metadata message (given to onMetadata), then the tarball, unpacked into
 // a memRoot as it arrives. The whole stream is read and its SHA-256 checked against the
 // metadata's checksum before the root is returned. Entries under .git are dropped; an
 // absolute or climbing name, a link pointing outside the tree, a non-directory parent,
 // too many entries or bytes, or a checksum mismatch fail the request.
-func receive(stream cmpapi.Stream, lim Limits) (*cmpapi.ManifestRequestMetadata, *memRoot, error) {
+func receive(stream cmpapi.Stream, lim Limits, onMetadata func(*cmpapi.ManifestRequestMetadata)) (*cmpapi.ManifestRequestMetadata, *memRoot, error) {
 	first, err := stream.Recv()
 	if err != nil {
 		return nil, nil, fmt.Errorf("receiving the stream header: %w", err)
@@ -104,6 +104,7 @@ func receive(stream cmpapi.Stream, lim Limits) (*cmpapi.ManifestRequestMetadata,
 	if md == nil {
 		return nil, nil, errors.New("the stream does not begin with its metadata")
 	}
+	onMetadata(md)
 	if md.Size > lim.MaxTarball {
 		return nil, nil, fmt.Errorf("%w: %d bytes, larger than %d MiB compressed", ErrTarball, md.Size, lim.MaxTarball>>20)
 	}

@@ -28,12 +28,13 @@ const defaultPluginSockDir = "/home/argocd/cmp-server/plugins"
 // CD's ConfigManagementPlugin gRPC service in place of argocd-cmp-server (D-ARGO-03).
 func newCMPServerCmd(s *streams) *cobra.Command {
 	var (
-		socket string
-		lim    = cmpserver.DefaultLimits
-		jobs   int
-		ttl    time.Duration
-		cached int
-		drain  time.Duration
+		socket  string
+		lim     = cmpserver.DefaultLimits
+		jobs    int
+		ttl     time.Duration
+		cached  int
+		drain   time.Duration
+		verbose bool
 	)
 	cmd := &cobra.Command{
 		Use:   "cmp-server",
@@ -58,6 +59,11 @@ and those under way get --drain to finish.`,
 				},
 				FloeVersion: floeVersion(),
 				Render:      render.Render,
+				Logf: func(format string, args ...any) {
+					if verbose {
+						fmt.Fprintf(s.Err, "floe cmp-server: "+format+"\n", args...)
+					}
+				},
 			})
 			if err != nil {
 				return err
@@ -89,6 +95,7 @@ and those under way get --drain to finish.`,
 	f.DurationVar(&ttl, "cache-ttl", 10*time.Minute, "how long a cached render is served")
 	f.IntVar(&cached, "cache-entries", 4096, "renders kept in the cache (0 disables it)")
 	f.DurationVar(&drain, "drain", 20*time.Second, "on SIGTERM, time given to requests under way")
+	f.BoolVar(&verbose, "verbose", false, "log every request as it arrives")
 	f.Int64Var(&lim.MaxTarball, "max-tarball", lim.MaxTarball, "largest compressed repository tarball, bytes")
 	f.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest uncompressed repository tarball, bytes")
 	f.IntVar(&lim.MaxEntries, "max-entries", lim.MaxEntries, "most entries in a repository tarball")

@@ -16,6 +16,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -57,7 +58,25 @@ func runArgoCMPServer() int {
 type server struct {
 	sock string
 	cmd  *exec.Cmd
-	err  *bytes.Buffer
+	err  *syncBuffer
+}
+
+// syncBuffer is a server's stderr, read while the server writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 var serverCount int
@@ -96,7 +115,7 @@ func startArgoCMPServer(t testing.TB) *server {
 
 func start(t testing.TB, cmd *exec.Cmd, sock string) *server {
 	t.Helper()
-	s := &server{sock: sock, cmd: cmd, err: new(bytes.Buffer)}
+	s := &server{sock: sock, cmd: cmd, err: new(syncBuffer)}
 	cmd.Stderr = s.err
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -476,7 +495,7 @@ func TestCMPServerFailsClosed(t *testing.T) {
 // 143, and nothing answers on its socket afterwards.
 func TestCMPServerSIGTERM(t *testing.T) {
 	repoDir, apps := monorepo(t, 1)
-	floe := startFloeCMPServer(t, "--drain", "0s")
+	floe := startFloeCMPServer(t, "--drain", "0s", "--verbose")
 	c := floe.client(t)
 	a := apps[0]
 	ctx := callCtx(t)
@@ -491,6 +510,12 @@ func TestCMPServerSIGTERM(t *testing.T) {
 		AppName: a.name, AppRelPath: a.path, Checksum: hex.EncodeToString(sum[:]), Size_: int64(len(tarball)),
 	}}}); err != nil {
 		t.Fatal(err)
+	}
+	for !strings.Contains(floe.err.String(), "receiving the tarball") { // the server has the request
+		if ctx.Err() != nil {
+			t.Fatalf("the server never logged the request\n%s", floe.err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	if err := floe.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
