@@ -146,11 +146,19 @@ func TestGenerateFailsClosed(t *testing.T) {
 			want: "ARGOCD_APP_REVISION is not set",
 		},
 		"tarball of the app directory only": {
-			md: func() cmpapi.ManifestRequestMetadata { m := generateMD("products/hello-orders"); m.AppRelPath = "."; return m }(),
+			md: func() cmpapi.ManifestRequestMetadata {
+				m := generateMD("products/hello-orders")
+				m.AppRelPath = "."
+				return m
+			}(),
 			want: "manifest-generate-paths",
 		},
 		"climbing app path": {
-			md: func() cmpapi.ManifestRequestMetadata { m := generateMD("products/hello-orders"); m.AppRelPath = "../x"; return m }(),
+			md: func() cmpapi.ManifestRequestMetadata {
+				m := generateMD("products/hello-orders")
+				m.AppRelPath = "../x"
+				return m
+			}(),
 			want: "illegal appPath",
 		},
 	}
