@@ -28,7 +28,7 @@ runtime and enforcement (ARGOCD_APP_PARAMETERS, PARAM_*) and the plugin env
 FLOE_CONTRACT, FLOE_RUNTIME, FLOE_ENFORCEMENT (ARGOCD_ENV_FLOE_*) as defaults.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return diag.Usage(errors.New("argocd: want a subcommand: generate or parameters"))
+			return diag.Usage(errors.New("argocd: want a subcommand: generate, parameters or paths"))
 		},
 	}
 	cmd.AddCommand(
@@ -54,6 +54,7 @@ nothing, so Argo CD never syncs (or prunes to) a partial or empty manifest set.`
 				return runArgoCDParameters(s, os.Getenv)
 			},
 		},
+		newArgoCDPathsCmd(s),
 	)
 	return cmd
 }
