@@ -12,7 +12,7 @@ func TestGeneratePaths(t *testing.T) {
 		"a directory covers what is under it": {in: []string{"platform/overlay", "platform/overlay/kustomization.yaml", "platform/overlayer.yaml"},
 			want: "/platform/overlay;/platform/overlayer.yaml"},
 		"repeats once":          {in: []string{"a", "a", "./a"}, want: "/a"},
-		"separator in a name":   {in: []string{"p/x;y/z.yaml", "p/q.yaml"}, want: "/p/q.yaml;/p/x"},
+		"separator in a name":   {in: []string{"p/x;y/z.yaml", "p/q.yaml", "r.yaml"}, want: "/p;/r.yaml"},
 		"separator at the root": {in: []string{"a;b", "c"}, want: "/"},
 		"the root":              {in: []string{".", "a"}, want: "/"},
 	}
