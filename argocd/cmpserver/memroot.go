@@ -139,9 +139,6 @@ func (r *memRoot) seal() {
 	}
 }
 
-// underGit reports whether a tar entry's clean path is .git or inside it.
-func underGit(c string) bool { return config.InGitDir(c) }
-
 var _ config.Root = (*memRoot)(nil)
 
 // trimSlash drops the trailing slash tar puts on directory names.

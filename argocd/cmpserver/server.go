@@ -193,15 +193,12 @@ func (s *Service) generate(ctx context.Context, req *request) ([]string, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if len(bytes.TrimSpace(res.YAML)) == 0 {
-		// With auto-prune, an empty manifest set deletes every resource of the app.
-		return nil, fmt.Errorf("%s rendered no objects; refusing to return an empty manifest set", o.ProductPath)
-	}
 	manifests, err := SplitManifests(res.YAML)
 	if err != nil {
 		return nil, err
 	}
 	if len(manifests) == 0 {
+		// With auto-prune, an empty manifest set deletes every resource of the app.
 		return nil, fmt.Errorf("%s rendered no objects; refusing to return an empty manifest set", o.ProductPath)
 	}
 	if s.cache.max > 0 {

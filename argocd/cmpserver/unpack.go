@@ -165,7 +165,7 @@ func unpackEntry(root *memRoot, tr *tar.Reader, h *tar.Header) error {
 	if c == "." {
 		return nil
 	}
-	if underGit(c) {
+	if config.InGitDir(c) {
 		return nil // floe never reads .git; the entry is not kept
 	}
 	var n *node
