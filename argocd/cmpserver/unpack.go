@@ -180,8 +180,8 @@ func unpackEntry(root *memRoot, tr *tar.Reader, h *tar.Header) error {
 			n = &node{kind: kindOversize, size: h.Size}
 			break
 		}
-		data, err := io.ReadAll(tr)
-		if err != nil {
+		data := make([]byte, h.Size) // at most config.MaxFileSize; the body is bounded by MaxBytes
+		if _, err := io.ReadFull(tr, data); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrTarball, c, err)
 		}
 		n = &node{kind: kindFile, data: data, size: int64(len(data))}
