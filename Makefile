@@ -6,7 +6,7 @@ DEMO     := examples/demo
 IMAGETAG := 0123456789abcdef0123456789abcdef01234567
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: all build demo test unit e2e vet update-golden fuzz bench clean
+.PHONY: all build demo test unit e2e vet update-golden fuzz bench clean image image-test
 
 all: build
 
@@ -18,7 +18,7 @@ demo: build
 	$(FLOE) render --root $(DEMO) --contract platform/pec-dev.yaml --image-tag $(IMAGETAG) $(DEMO)/demo/customer-360
 
 # Every test: vet, the main module, and the nested end-to-end modules.
-test: vet unit e2e
+test: vet unit e2e image-test
 
 vet:
 	$(GO) vet ./...
@@ -32,6 +32,19 @@ unit:
 e2e:
 	cd e2e/argocd && $(GO) test -count=1 -timeout 30m ./...
 # --- end argocd ---
+
+# --- image (the floe Argo CD sidecar as a reproducible OCI layout; nested module tools/image,
+# go-containerregistry v0.22.1; no Docker) ---
+# out/image/oci: one layer (static floe, plugin.yaml, passwd uid 999), entrypoint
+# `floe cmp-server`, user 999. Prints the manifest digest; the same sources give the same one.
+image:
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "-s -w -buildid= -X main.version=$(VERSION)" -o out/image/floe ./cmd/floe
+	cd tools/image && $(GO) run . -binary ../../out/image/floe -plugin ../../argocd/plugin.yaml -out ../../out/image/oci
+
+# Structure test: two builds, one digest; user, entrypoint, files, static binary, no shell.
+image-test:
+	cd tools/image && $(GO) test -count=1 -timeout 30m ./...
+# --- end image ---
 
 update-golden:
 	$(GO) test ./... -update

@@ -28,7 +28,7 @@ runtime and enforcement (ARGOCD_APP_PARAMETERS, PARAM_*) and the plugin env
 FLOE_CONTRACT, FLOE_RUNTIME, FLOE_ENFORCEMENT (ARGOCD_ENV_FLOE_*) as defaults.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return diag.Usage(errors.New("argocd: want a subcommand: generate or parameters"))
+			return diag.Usage(errors.New("argocd: want a subcommand: generate, parameters or paths"))
 		},
 	}
 	cmd.AddCommand(
@@ -54,6 +54,7 @@ nothing, so Argo CD never syncs (or prunes to) a partial or empty manifest set.`
 				return runArgoCDParameters(s, os.Getenv)
 			},
 		},
+		newArgoCDPathsCmd(s),
 	)
 	return cmd
 }
@@ -78,17 +79,7 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	if err != nil {
 		return diag.Usage(fmt.Errorf("argocd generate: %w", err))
 	}
-	res, err := argoCDRender(ctx, render.Options{
-		Root:         root,
-		ContractPath: o.ContractPath,
-		ProductPath:  o.ProductPath,
-		Runtime:      o.Runtime,
-		ImageTag:     o.ImageTag,
-		Enforcement:  o.Enforcement,
-		Annotations:  o.Annotations,
-		Now:          renderTime(getenv),
-		FloeVersion:  floeVersion(),
-	})
+	res, err := argoCDRender(ctx, o.RenderOptions(root, renderTime(getenv), floeVersion()))
 	if err != nil {
 		return err
 	}
@@ -115,30 +106,17 @@ func runArgoCDParameters(s *streams, getenv func(string) string) error {
 	if err != nil {
 		return diag.Usage(fmt.Errorf("argocd parameters: %w", err))
 	}
-	var info *argocd.ContractInfo
+	var root config.Root
 	if o.ContractPath != "" {
-		root, err := config.OSRoot(o.Root)
-		if err != nil {
+		if root, err = config.OSRoot(o.Root); err != nil {
 			return diag.Usage(fmt.Errorf("argocd parameters: %w", err))
 		}
-		c, ds := config.LoadContract(root, o.ContractPath)
-		if ds.HasErrors() {
-			return ds
-		}
-		info = &argocd.ContractInfo{
-			Name:        c.Metadata.Name,
-			Environment: c.Environment.Name,
-			Namespace:   c.Environment.Kubernetes.Namespace,
-			Runtime:     c.Runtime.RecommendedAlphaSpine,
-		}
-		if cc := c.Plugins.Compute; cc != nil {
-			info.DefaultCompute = cc.Default
-			for _, a := range cc.Approved {
-				info.Compute = append(info.Compute, a.Name)
-			}
-		}
 	}
-	b, err := argocd.MarshalAnnouncements(argocd.Parameters(o, info))
+	as, err := argocd.Announce(o, root)
+	if err != nil {
+		return err
+	}
+	b, err := argocd.MarshalAnnouncements(as)
 	if err != nil {
 		return err
 	}

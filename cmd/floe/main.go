@@ -39,6 +39,9 @@ const signalGrace = 300 * time.Millisecond
 // 143 for SIGTERM): what a shell reports for a process the signal killed, so callers
 // see the same code however floe ended, and never 1 ("no") or 2 ("invalid input").
 func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "cmp-server" {
+		return runCMPServer(args, stdout, stderr)
+	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
@@ -234,6 +237,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		newPostRenderCmd(s),
 		newHelmPluginCmd(s),
 		newArgoCDCmd(s),
+		newCMPServerCmd(s),
 		newDiffCmd(s),
 		newWorkspaceCmd(s),
 		newInitCmd(s),

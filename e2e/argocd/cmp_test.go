@@ -36,9 +36,16 @@ const (
 // (reposerver.plugin.tar.exclusions).
 var tarExcludes = []string{".git/*"}
 
-var sockDir string // ARGOCD_PLUGINSOCKFILEPATH of the test CMP server
+var (
+	sockDir string // ARGOCD_PLUGINSOCKFILEPATH of the test CMP server
+	floeBin string // the floe binary built for the tests
+	tmpDir  string // short-named scratch directory (unix socket paths are limited)
+)
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envRunArgoCMPServer) != "" {
+		os.Exit(runArgoCMPServer()) // this binary re-run as argocd-cmp-server (cmpserver_test.go)
+	}
 	os.Exit(testMain(m))
 }
 
@@ -49,9 +56,11 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
+	tmpDir = tmp
 
 	// The floe binary the plugin's commands find on PATH.
 	bin := filepath.Join(tmp, "bin")
+	floeBin = filepath.Join(bin, "floe")
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "floe"), "./cmd/floe")
 	build.Dir = mainModule
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
@@ -67,6 +76,7 @@ func testMain(m *testing.M) int {
 		common.EnvCMPWorkDir:         filepath.Join(tmp, "work"),
 		"ARGOCD_APP_PARAMETERS":      "", // nothing leaks from the test's own environment
 		"ARGOCD_ENV_FLOE_CONTRACT":   "",
+		"SOURCE_DATE_EPOCH":          "1767225600", // one render time for both servers' renders
 	} {
 		os.Setenv(k, v)
 	}
@@ -92,6 +102,10 @@ func serveCMP() (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
+	return serveCMPConfig(cfg)
+}
+
+func serveCMPConfig(cfg *plugin.PluginConfig) (stop func(), err error) {
 	svc := plugin.NewService(plugin.CMPServerInitConstants{PluginConfig: *cfg})
 	if err := svc.Init(common.GetCMPWorkDir()); err != nil {
 		return nil, err

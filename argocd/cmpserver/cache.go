@@ -1,0 +1,130 @@
+package cmpserver
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/render"
+)
+
+// renderCache keeps renders by their options and the digests of every input they read
+// (render.ReadSet, D-DIFF-05): a render whose reads all answer alike in a new tarball
+// is served again after hashing just those inputs. An entry lives ttl at most, since the
+// policy gate reads the clock (exception expiry); the cache holds max entries, oldest
+// dropped first.
+type renderCache struct {
+	mu     sync.Mutex
+	ttl    time.Duration
+	max    int
+	byKey  map[string][]*cached
+	order  []*cached // insertion order, for eviction
+	now    func() time.Time
+	hits   int64
+	misses int64
+}
+
+type cached struct {
+	key       string
+	reads     *render.ReadSet
+	manifests []string
+	at        time.Time
+}
+
+func newRenderCache(ttl time.Duration, max int, now func() time.Time) *renderCache {
+	return &renderCache{ttl: ttl, max: max, byKey: map[string][]*cached{}, now: now}
+}
+
+// optionsKey digests every render option but the root: two requests with the same key
+// and the same answers to the read set render the same bytes.
+func optionsKey(o render.Options, fixedClock bool) string {
+	h := sha256.New()
+	field := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	field(o.ContractPath)
+	field(o.ProductPath)
+	field(o.Runtime)
+	field(o.ImageTag)
+	field(o.Enforcement)
+	field(o.FloeVersion)
+	if fixedClock { // SOURCE_DATE_EPOCH: the time is an input like any other
+		field(o.Now.UTC().Format(time.RFC3339Nano))
+	}
+	keys := make([]string, 0, len(o.Annotations))
+	for k := range o.Annotations {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		field(k)
+		field(o.Annotations[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// get returns the manifests of a live entry under key whose reads root answers alike.
+func (c *renderCache) get(key string, root config.Root) ([]string, bool) {
+	if c == nil || c.max <= 0 {
+		return nil, false
+	}
+	c.mu.Lock()
+	entries := slices.Clone(c.byKey[key])
+	c.mu.Unlock()
+	now := c.now()
+	for _, e := range entries {
+		if now.Sub(e.at) > c.ttl {
+			continue
+		}
+		if _, changed := e.reads.FirstChange(root); !changed {
+			c.mu.Lock()
+			c.hits++
+			c.mu.Unlock()
+			return e.manifests, true
+		}
+	}
+	c.mu.Lock()
+	c.misses++
+	c.mu.Unlock()
+	return nil, false
+}
+
+// put stores a render; an entry under key with the same reads is replaced.
+func (c *renderCache) put(key string, reads *render.ReadSet, manifests []string) {
+	if c == nil || c.max <= 0 {
+		return
+	}
+	e := &cached{key: key, reads: reads, manifests: manifests, at: c.now()}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	list := slices.DeleteFunc(c.byKey[key], func(old *cached) bool {
+		if slices.Equal(old.reads.Reads, reads.Reads) || c.now().Sub(old.at) > c.ttl {
+			c.order = slices.DeleteFunc(c.order, func(o *cached) bool { return o == old })
+			return true
+		}
+		return false
+	})
+	c.byKey[key] = append(list, e)
+	c.order = append(c.order, e)
+	for len(c.order) > c.max {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.byKey[old.key] = slices.DeleteFunc(c.byKey[old.key], func(o *cached) bool { return o == old })
+		if len(c.byKey[old.key]) == 0 {
+			delete(c.byKey, old.key)
+		}
+	}
+}
+
+// Stats are the cache's counters.
+type Stats struct{ Hits, Misses int64 }
+
+func (c *renderCache) stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Stats{Hits: c.hits, Misses: c.misses}
+}

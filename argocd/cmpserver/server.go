@@ -1,0 +1,296 @@
+package cmpserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	kubeyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/floe-dev/floe/argocd"
+	"github.com/floe-dev/floe/argocd/cmpapi"
+	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/render"
+)
+
+// Config configures a Service.
+type Config struct {
+	Limits        Limits
+	MaxConcurrent int           // requests served at once; the rest wait (under their deadline)
+	CacheTTL      time.Duration // how long a cached render is served
+	CacheEntries  int           // renders kept; 0 disables the cache
+	// Getenv is the sidecar's own environment, under the variables each request sends
+	// (as argocd-cmp-server runs a plugin command with its environment plus the request's).
+	Getenv func(string) string
+	// Now is the render time for an environment (SOURCE_DATE_EPOCH, else the clock) and
+	// whether it is fixed by the environment.
+	Now         func(getenv func(string) string) (time.Time, bool)
+	Clock       func() time.Time // the cache's clock
+	FloeVersion string
+	// Render renders one product (render.Render: the process engine, policies compiled once).
+	Render func(context.Context, render.Options) (*render.Result, error)
+	// Logf logs a request's progress (nil: nothing is logged).
+	Logf func(format string, args ...any)
+}
+
+// Service is floe's ConfigManagementPluginService.
+type Service struct {
+	cfg    Config
+	plugin *argocd.Plugin
+	slots  chan struct{}
+	cache  *renderCache
+}
+
+// New returns a Service for floe's embedded plugin.yaml.
+func New(cfg Config) (*Service, error) {
+	p, err := argocd.ParsePlugin(argocd.PluginYAML)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxConcurrent < 1 {
+		cfg.MaxConcurrent = 1
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	return &Service{
+		cfg:    cfg,
+		plugin: p,
+		slots:  make(chan struct{}, cfg.MaxConcurrent),
+		cache:  newRenderCache(cfg.CacheTTL, cfg.CacheEntries, cfg.Clock),
+	}, nil
+}
+
+// SocketName is the socket file argocd-cmp-server would use for this plugin
+// (<name>-<version>.sock): the repo-server finds the plugin by it.
+func (s *Service) SocketName() string {
+	name := s.plugin.Metadata.Name
+	if s.plugin.Spec.Version != "" {
+		name += "-" + s.plugin.Spec.Version
+	}
+	return name + ".sock"
+}
+
+// CacheStats reports the render cache's hits and misses.
+func (s *Service) CacheStats() Stats { return s.cache.stats() }
+
+// deadlineBuffer ends server-side work this long before the request's deadline, so the
+// error reaches the client before it gives up (as argocd-cmp-server does).
+const deadlineBuffer = 100 * time.Millisecond
+
+// begin takes a slot and returns the request's context (its deadline less the buffer).
+func (s *Service) begin(stream cmpapi.Stream) (context.Context, func(), error) {
+	ctx, cancel := context.WithCancel(stream.Context())
+	if d, ok := ctx.Deadline(); ok {
+		cancel()
+		ctx, cancel = context.WithDeadline(stream.Context(), d.Add(-deadlineBuffer))
+	}
+	select {
+	case s.slots <- struct{}{}:
+	case <-ctx.Done():
+		cancel()
+		return nil, nil, fmt.Errorf("waiting for a free slot: %w", ctx.Err())
+	}
+	return ctx, func() { <-s.slots; cancel() }, nil
+}
+
+// ctxStream is a stream whose context is the request's, shortened.
+type ctxStream struct {
+	cmpapi.Stream
+	ctx context.Context
+}
+
+func (c ctxStream) Context() context.Context { return c.ctx }
+
+// virtualBase is the directory the in-memory root stands for when the Application's
+// environment is read (argocd.FromEnv takes the working directory apart).
+const virtualBase = "/floe-cmp"
+
+// request is a received request: its metadata, root, environment and options.
+type request struct {
+	md     *cmpapi.ManifestRequestMetadata
+	root   *memRoot
+	getenv func(string) string
+	cwd    string
+}
+
+func (s *Service) receive(ctx context.Context, stream cmpapi.Stream, call string) (*request, error) {
+	md, root, err := receive(ctxStream{stream, ctx}, s.cfg.Limits, func(md *cmpapi.ManifestRequestMetadata) {
+		if s.cfg.Logf != nil {
+			s.cfg.Logf("%s %q: receiving the tarball", call, md.AppRelPath)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	rel, err := config.CleanRel(md.AppRelPath)
+	if err != nil {
+		return nil, fmt.Errorf("illegal appPath %q: %w", md.AppRelPath, err)
+	}
+	env := map[string]string{}
+	for _, e := range md.Env {
+		if e != nil && e.Name != "" {
+			env[e.Name] = e.Value
+		}
+	}
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		if s.cfg.Getenv != nil {
+			return s.cfg.Getenv(k)
+		}
+		return ""
+	}
+	return &request{md: md, root: root, getenv: getenv, cwd: path.Join(virtualBase, rel)}, nil
+}
+
+// GenerateManifest implements cmpapi.Server: floe argocd generate, in process.
+func (s *Service) GenerateManifest(stream cmpapi.Stream) (*cmpapi.ManifestResponse, error) {
+	ctx, done, err := s.begin(stream)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := s.receive(ctx, stream, "GenerateManifest")
+	if err != nil {
+		return nil, fmt.Errorf("floe cmp-server: generate: %w", err)
+	}
+	manifests, err := s.generate(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("floe cmp-server: generate %s: %w", req.md.AppRelPath, err)
+	}
+	return &cmpapi.ManifestResponse{Manifests: manifests}, nil
+}
+
+func (s *Service) generate(ctx context.Context, req *request) ([]string, error) {
+	o, err := argocd.FromEnv(req.getenv, req.cwd)
+	if err != nil {
+		return nil, err
+	}
+	if o.ImageTag == "" {
+		return nil, fmt.Errorf("%s is not set (Argo CD sets it to the commit being rendered)", argocd.EnvAppRevision)
+	}
+	if o.Root != virtualBase {
+		return nil, fmt.Errorf("the tarball's root is not the repository's (got %s)", strings.TrimPrefix(o.Root, virtualBase))
+	}
+	now, fixed := s.cfg.Now(req.getenv)
+	opts := o.RenderOptions(req.root, now, s.cfg.FloeVersion)
+	key := optionsKey(opts, fixed)
+	if manifests, ok := s.cache.get(key, req.root); ok {
+		return manifests, nil
+	}
+	res, err := s.cfg.Render(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	manifests, err := SplitManifests(res.YAML)
+	if err != nil {
+		return nil, err
+	}
+	if len(manifests) == 0 {
+		// With auto-prune, an empty manifest set deletes every resource of the app.
+		return nil, fmt.Errorf("%s rendered no objects; refusing to return an empty manifest set", o.ProductPath)
+	}
+	if s.cache.max > 0 {
+		reads, err := render.ProductReadSet(ctx, opts)
+		if err == nil { // a read set that cannot be taken only means no cache entry
+			s.cache.put(key, reads, manifests)
+		}
+	}
+	return manifests, nil
+}
+
+// SplitManifests splits a YAML stream into one JSON document per object, exactly as
+// argocd-cmp-server splits a plugin's output (gitops-engine kube.SplitYAMLToString).
+func SplitManifests(stream []byte) ([]string, error) {
+	d := kubeyaml.NewYAMLOrJSONDecoder(bytes.NewReader(stream), 4096)
+	var out []string
+	for {
+		ext := runtime.RawExtension{}
+		if err := d.Decode(&ext); err != nil {
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			return nil, fmt.Errorf("failed to unmarshal manifest: %w", err)
+		}
+		ext.Raw = bytes.TrimSpace(ext.Raw)
+		if len(ext.Raw) == 0 || bytes.Equal(ext.Raw, []byte("null")) {
+			continue
+		}
+		out = append(out, string(ext.Raw))
+	}
+	return out, nil
+}
+
+// MatchRepository implements cmpapi.Server: discovery by plugin.yaml's fileName.
+func (s *Service) MatchRepository(stream cmpapi.Stream) (*cmpapi.RepositoryResponse, error) {
+	ctx, done, err := s.begin(stream)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := s.receive(ctx, stream, "MatchRepository")
+	if err != nil {
+		return nil, fmt.Errorf("floe cmp-server: match repository: %w", err)
+	}
+	name := s.plugin.Spec.Discover.FileName
+	c := path.Join(strings.TrimPrefix(req.cwd, virtualBase+"/"), name)
+	if req.cwd == virtualBase {
+		c = name
+	}
+	_, found := req.root.nodes[c]
+	return &cmpapi.RepositoryResponse{IsSupported: found, IsDiscoveryEnabled: true}, nil
+}
+
+// GetParametersAnnouncement implements cmpapi.Server: the dynamic announcement (floe
+// argocd parameters), then plugin.yaml's static one.
+func (s *Service) GetParametersAnnouncement(stream cmpapi.Stream) (*cmpapi.ParametersAnnouncementResponse, error) {
+	ctx, done, err := s.begin(stream)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	req, err := s.receive(ctx, stream, "GetParametersAnnouncement")
+	if err != nil {
+		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
+	}
+	o, err := argocd.ReadEnv(req.getenv, req.cwd)
+	if err != nil {
+		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
+	}
+	if o.ContractPath != "" && o.Root != virtualBase {
+		return nil, errors.New("floe cmp-server: parameters: the tarball's root is not the repository's")
+	}
+	dynamic, err := argocd.Announce(o, req.root)
+	if err != nil {
+		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
+	}
+	out := &cmpapi.ParametersAnnouncementResponse{}
+	for _, a := range append(dynamic, argocd.StaticAnnouncements()...) {
+		out.ParameterAnnouncements = append(out.ParameterAnnouncements, &cmpapi.ParameterAnnouncement{
+			Name: a.Name, Title: a.Title, Tooltip: a.Tooltip, Required: a.Required, ItemType: a.ItemType,
+			CollectionType: a.CollectionType, String: a.String, Array: a.Array, Map: a.Map,
+		})
+	}
+	return out, nil
+}
+
+// CheckPluginConfiguration implements cmpapi.Server.
+func (s *Service) CheckPluginConfiguration(context.Context) (*cmpapi.CheckPluginConfigurationResponse, error) {
+	return &cmpapi.CheckPluginConfigurationResponse{
+		IsDiscoveryConfigured: s.plugin.Spec.Discover.FileName != "",
+		ProvideGitCreds:       s.plugin.Spec.ProvideGitCreds,
+	}, nil
+}
+
+var _ cmpapi.Server = (*Service)(nil)

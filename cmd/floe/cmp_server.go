@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/floe-dev/floe/argocd/cmpserver"
+	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/render"
+)
+
+// defaultPluginSockDir is where Argo CD's repo-server looks for plugin sockets
+// (ARGOCD_PLUGINSOCKFILEPATH in the sidecar overrides it, as for argocd-cmp-server).
+const defaultPluginSockDir = "/home/argocd/cmp-server/plugins"
+
+// newCMPServerCmd is `floe cmp-server`: the long-lived sidecar entrypoint serving Argo
+// CD's ConfigManagementPlugin gRPC service in place of argocd-cmp-server (D-ARGO-03).
+func newCMPServerCmd(s *streams) *cobra.Command {
+	var (
+		socket  string
+		lim     = cmpserver.DefaultLimits
+		jobs    int
+		ttl     time.Duration
+		cached  int
+		drain   time.Duration
+		verbose bool
+	)
+	cmd := &cobra.Command{
+		Use:   "cmp-server",
+		Short: "Serve Argo CD's config management plugin gRPC service (sidecar entrypoint)",
+		Long: `cmp-server replaces argocd-cmp-server + floe argocd generate in the floe sidecar. It
+serves the v2 sidecar protocol on the plugins socket (<dir>/floe-v1.sock; the directory is
+ARGOCD_PLUGINSOCKFILEPATH, else /home/argocd/cmp-server/plugins). Policies compile once;
+the repository tarball is unpacked in memory within --max-tarball / --max-bytes /
+--max-entries; renders are cached by the digests of the inputs they read. Every failure
+is an error to Argo CD, never an empty manifest list. On SIGTERM no new request is taken
+and those under way get --drain to finish.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := cmpserver.New(cmpserver.Config{
+				Limits:        lim,
+				MaxConcurrent: jobs,
+				CacheTTL:      ttl,
+				CacheEntries:  cached,
+				Getenv:        os.Getenv,
+				Now: func(getenv func(string) string) (time.Time, bool) {
+					return renderTime(getenv), getenv("SOURCE_DATE_EPOCH") != ""
+				},
+				FloeVersion: floeVersion(),
+				Render:      render.Render,
+				Logf: func(format string, args ...any) {
+					if verbose {
+						fmt.Fprintf(s.Err, "floe cmp-server: "+format+"\n", args...)
+					}
+				},
+			})
+			if err != nil {
+				return err
+			}
+			// Start compiling floe's policies now, not on the first request: Render with
+			// no options only builds the process engine and returns a usage error.
+			_, _ = render.Render(cmd.Context(), render.Options{})
+			if socket == "" {
+				dir := os.Getenv("ARGOCD_PLUGINSOCKFILEPATH")
+				if dir == "" {
+					dir = defaultPluginSockDir
+				}
+				socket = filepath.Join(dir, svc.SocketName())
+			}
+			lis, err := cmpserver.Listen(socket)
+			if err != nil {
+				return diag.Usage(fmt.Errorf("cmp-server: %w", err))
+			}
+			fmt.Fprintf(s.Err, "floe cmp-server: serving on %s\n", socket)
+			err = svc.Serve(cmd.Context(), lis, drain)
+			st := svc.CacheStats()
+			fmt.Fprintf(s.Err, "floe cmp-server: stopped (render cache: %d hits, %d misses)\n", st.Hits, st.Misses)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&socket, "socket", "", "unix socket to serve on (default <plugins dir>/floe-v1.sock)")
+	f.IntVar(&jobs, "max-concurrent", runtime.GOMAXPROCS(0), "requests served at once")
+	f.DurationVar(&ttl, "cache-ttl", 10*time.Minute, "how long a cached render is served")
+	f.IntVar(&cached, "cache-entries", 4096, "renders kept in the cache (0 disables it)")
+	f.DurationVar(&drain, "drain", 20*time.Second, "on SIGTERM, time given to requests under way")
+	f.BoolVar(&verbose, "verbose", false, "log every request as it arrives")
+	f.Int64Var(&lim.MaxTarball, "max-tarball", lim.MaxTarball, "largest compressed repository tarball, bytes")
+	f.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest uncompressed repository tarball, bytes")
+	f.IntVar(&lim.MaxEntries, "max-entries", lim.MaxEntries, "most entries in a repository tarball")
+	return cmd
+}
+
+// runCMPServer runs `floe cmp-server`: a server, so it has its own signal handling (the
+// drain) instead of runMain's short grace for one-shot commands. Exit 0 after a clean
+// drain, 143 (SIGTERM) when requests had to be cut short.
+func runCMPServer(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	s := &streams{Out: new(bytes.Buffer), Err: stderr}
+	root := newRootCmd(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	stdout.Write(s.Out.Bytes()) // --help
+	if errors.Is(err, cmpserver.ErrCutShort) {
+		fmt.Fprintln(stderr, "floe: cmp-server:", err)
+		return 128 + int(syscall.SIGTERM)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, prefixLines(err.Error()))
+	}
+	return exitCode(err)
+}
