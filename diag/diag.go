@@ -96,6 +96,23 @@ func (l List) Sort() {
 	})
 }
 
+// SortedUnique is the list sorted (Sort), each diagnostic once; nil when empty. It
+// reorders l in place.
+func (l List) SortedUnique() List {
+	l.Sort()
+	out := l[:0]
+	for i, d := range l {
+		if i > 0 && d == l[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
 // Err returns the list as an error when it holds errors, else nil.
 func (l List) Err() error {
 	if !l.HasErrors() {

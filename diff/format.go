@@ -53,12 +53,15 @@ func Write(w io.Writer, r *Result, f Format, color bool) error {
 // WriteJSON writes r as indented JSON:
 // {"summary":{…},"objects":[{"kind","namespace","name","apiVersion","change",
 // "renamedFrom"?,"fields":[{"path","change","old"?,"new"?,"redacted"?,"oldBytes"?,"newBytes"?}]}]}.
-func WriteJSON(w io.Writer, r *Result) error {
+func WriteJSON(w io.Writer, r *Result) error { return writeJSON(w, r) }
+
+// writeJSON writes v as indented JSON, HTML characters as they are.
+func writeJSON(w io.Writer, v any) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())

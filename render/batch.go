@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
@@ -24,6 +26,9 @@ type BatchOptions struct {
 	OutDir string
 	// JSON makes the stream one v1 List of every product's objects (OutDir "" only).
 	JSON bool
+	// Files returns the tree OutDir would hold in BatchResult.Files (sorted by path)
+	// instead of a stream, writing nothing (`render --all --check`); OutDir "" only.
+	Files bool
 	// Jobs is the number of products rendered at once; 0 = GOMAXPROCS.
 	Jobs int
 }
@@ -55,6 +60,9 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	if opts.JSON && opts.OutDir != "" {
 		return nil, diag.Usage(errors.New("render --all: --output DIR writes YAML files; --format json is for stdout"))
 	}
+	if opts.Files && (opts.OutDir != "" || opts.JSON) {
+		return nil, diag.Usage(errors.New("render --all: --check compares YAML files and writes nothing; it cannot be combined with --output DIR or --format json"))
+	}
 	found, err := findBatch("render --all", opts.Options, opts.Dir)
 	if err != nil {
 		return nil, err
@@ -84,6 +92,12 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 			if err := writeObjects(stage, outs[i], res); err != nil {
 				return diag.Usage(err)
 			}
+		case opts.Files:
+			files, err := objectFiles(outs[i], res)
+			if err != nil {
+				return err
+			}
+			d.files = files
 		case opts.JSON:
 			d.objects = res.Objects
 		default:
@@ -104,6 +118,11 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 		if err := stage.Commit(); err != nil {
 			return nil, diag.Usage(fmt.Errorf("render --all: --output: %w", err))
 		}
+	case opts.Files:
+		for _, d := range results {
+			out.Files = append(out.Files, d.files...)
+		}
+		slices.SortFunc(out.Files, func(a, b OutFile) int { return strings.Compare(a.Path, b.Path) })
 	case opts.JSON:
 		if out.Stream, err = listStream(results); err != nil {
 			return nil, err

@@ -15,7 +15,14 @@ type cachedRoot struct {
 	files onceMap[[]byte]
 	stats onceMap[bool]
 	dirs  onceMap[[]string]
+	// contractReads are the overlay and bundle reads of a contract (readset.go).
+	contractReads onceMap[[]Read]
 }
+
+// NewCachedRoot is a read-through cache over r for many renders of one snapshot (a
+// batch, or one side of `floe diff --all`): every file, listing and existence check is
+// asked of r once.
+func NewCachedRoot(r config.Root) config.Root { return newCachedRoot(r) }
 
 func newCachedRoot(r config.Root) *cachedRoot {
 	if c, ok := r.(*cachedRoot); ok {

@@ -45,18 +45,40 @@ func outNames(root config.Root, dir string, products []string) ([]string, error)
 }
 
 // writeObjects writes one file per object into the staged directory's subdirectory dir
-// (slash-separated) with WriteDir's names and bytes.
+// (slash-separated) with WriteDir's names and bytes (objectFiles).
+func writeObjects(stage *atomicwrite.Dir, dir string, res *Result) error {
+	files, err := objectFiles(dir, res)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := stage.Write(f.Path, f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OutFile is one file of a batch's output tree: its slash-separated path under OutDir
+// and its bytes.
+type OutFile struct {
+	Path string
+	Data []byte
+}
+
+// objectFiles are the files WriteDir would write for res, under dir (slash-separated).
 // The bytes are cut from the render's canonical stream rather than emitted again: the
 // stream is the objects' documents, each encoded on its own, joined by "---" lines
 // (kustomize.EmitStream), and a line "---" at column 0 occurs nowhere else in
 // yaml.v3's output. Should the cut not give one document per object, each object is
 // emitted on its own as WriteDir does.
-func writeObjects(stage *atomicwrite.Dir, dir string, res *Result) error {
+func objectFiles(dir string, res *Result) ([]OutFile, error) {
 	docs := splitStream(res.YAML)
 	if len(docs) != len(res.Objects) {
 		docs = nil
 	}
 	names := FileNames(res.Objects)
+	files := make([]OutFile, len(res.Objects))
 	for i, o := range res.Objects {
 		var b []byte
 		if docs != nil {
@@ -64,14 +86,12 @@ func writeObjects(stage *atomicwrite.Dir, dir string, res *Result) error {
 		} else {
 			var err error
 			if b, err = emitOne(o); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		if err := stage.Write(path.Join(dir, names[i]), b); err != nil {
-			return err
-		}
+		files[i] = OutFile{Path: path.Join(dir, names[i]), Data: b}
 	}
-	return nil
+	return files, nil
 }
 
 // splitStream cuts a canonical stream into its documents at the "---" lines.

@@ -22,6 +22,9 @@ type BatchResult struct {
 	// stream in Path order, introduced by a "# floe product: PATH" comment and separated
 	// by "---"; for JSON, one v1 List of every object in the same order.
 	Stream []byte
+	// Files is the output tree when BatchOptions.Files is set: every file OutDir would
+	// hold, sorted by path.
+	Files []OutFile
 	// Warnings are every product's warnings, sorted, each once (the contract's and the
 	// Manifest's are shared by all products).
 	Warnings diag.List
@@ -87,22 +90,6 @@ func (e *BatchError) ExitCode() int {
 	return code
 }
 
-// uniqueSorted sorts a diagnostic list and drops repeats.
-func uniqueSorted(l diag.List) diag.List {
-	l.Sort()
-	out := l[:0]
-	for i, d := range l {
-		if i > 0 && d == l[i-1] {
-			continue
-		}
-		out = append(out, d)
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
 // report gathers a batch's renders, in products order: the result when every product
 // rendered, else a *BatchError naming every failure. Either way the warnings are the
 // discovery's and every product's (a failed product's from its diagnostics), sorted,
@@ -124,8 +111,8 @@ func report(products, outs []string, found diag.List, results []productRender) (
 		all = append(all, d.warnings...)
 	}
 	if failed != nil {
-		return nil, &BatchError{Failures: failed, Total: len(products), Warnings: uniqueSorted(all)}
+		return nil, &BatchError{Failures: failed, Total: len(products), Warnings: all.SortedUnique()}
 	}
-	out.Warnings = uniqueSorted(all)
+	out.Warnings = all.SortedUnique()
 	return out, nil
 }

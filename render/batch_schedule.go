@@ -17,6 +17,7 @@ type productRender struct {
 	warnings diag.List
 	objects  []*yaml.RNode
 	stream   []byte
+	files    []OutFile
 	count    int
 	err      error
 }

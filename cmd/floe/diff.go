@@ -23,6 +23,7 @@ type diffOptions struct {
 	from, to                          string
 	format                            string
 	exitCode                          bool
+	allOpts                           diffAllOptions // --all DIR (diff_all.go)
 }
 
 // stdoutIsTerminal reports whether stdout is a terminal (text output is coloured only
@@ -41,10 +42,13 @@ func useColor(format diff.Format) bool {
 //	floe diff --contract FILE [--image-tag SHA] [--runtime R] [--root DIR]
 //	          (--base REV | --against-contract FILE) [--format text|markdown|json] [--exit-code] PRODUCT
 //	floe diff --from FILE --to FILE [--format text|markdown|json] [--exit-code]
-func newDiffCmd(s *streams) *cobra.Command {
-	o := &diffOptions{}
+func newDiffCmd(s *streams) *cobra.Command { return newDiffCommand(s, &diffOptions{}) }
+
+// newDiffCommand is newDiffCmd with its flags parsed into o.
+func newDiffCommand(s *streams, o *diffOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "diff --contract FILE (--base REV | --against-contract FILE) [--format text|markdown|json] [--exit-code] PRODUCT\n" +
+			"  floe diff --all DIR --contract FILE --base REV [--head REV] [--format text|markdown|json] [--max-comment-chars N] [--split DIR] [--expiry-warning 30d] [--exit-code]\n" +
 			"  floe diff --from FILE --to FILE [--format text|markdown|json] [--exit-code]",
 		Short: "Show what a change does to the rendered manifests",
 		Long: `Diff compares two renders object by object (API group, kind, namespace, name), finds
@@ -62,7 +66,8 @@ Secret values are never printed: Secret data, secret-named env values and Config
 and anything that looks like key material are shown only by size. --format markdown is
 meant for pull-request comments; json is {"summary":{…},"objects":[…]}. Text is coloured
 on a terminal unless NO_COLOR is set. Exit 0, or with --exit-code 1 when the renders
-differ; 2 on invalid input, with nothing on stdout.`,
+differ; 2 on invalid input, with nothing on stdout.
+` + diffAllHelp,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDiff(cmd.Context(), s, o, args)
 		},
@@ -78,6 +83,11 @@ differ; 2 on invalid input, with nothing on stdout.`,
 	f.StringVar(&o.to, "to", "", "new manifest stream (a file, or - for stdin)")
 	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when the renders differ")
+	f.StringVar(&o.allOpts.all, "all", "", "review every product under DIR between --base and the working tree (or --head)")
+	f.StringVar(&o.allOpts.head, "head", "", "with --all: the git revision of the new side (default: the working tree)")
+	f.IntVar(&o.allOpts.maxChars, "max-comment-chars", diff.DefaultMaxCommentChars, "with --all --format markdown: the most characters one comment may have")
+	f.StringVar(&o.allOpts.split, "split", "", "with --all --format markdown: write DIR/part-1-of-N.md … (each within the budget) instead of stdout")
+	f.StringVar(&o.allOpts.expiry, "expiry-warning", "30d", "with --all: list policy exceptions expiring within this window (30d, 720h)")
 	return cmd
 }
 
@@ -85,6 +95,12 @@ func runDiff(ctx context.Context, s *streams, o *diffOptions, args []string) err
 	format, err := diff.ParseFormat(o.format)
 	if err != nil {
 		return diag.Usage(fmt.Errorf("diff: --format: %w", err))
+	}
+	if o.allOpts.all != "" {
+		return runDiffAll(ctx, s, o, format, args)
+	}
+	if o.allOpts.head != "" || o.allOpts.split != "" {
+		return diag.Usage(errors.New("diff: --head and --split go with --all DIR"))
 	}
 	var (
 		res  *diff.Result

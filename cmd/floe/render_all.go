@@ -20,15 +20,21 @@ tree is staged next to OUTDIR and renamed into place at the end. Without -o, std
 every product's stream in path order, each introduced by "# floe product: PATH" and
 separated by "---" (--format json: one v1 List of every object). If any product fails,
 every failure is reported (sorted by path), nothing is written, and the exit code is the
-worst one (1 policy denied, 2 invalid input). --check and --evidence are single-product.`
+worst one (1 policy denied, 2 invalid input). --check OUTDIR renders the tree -o OUTDIR
+would write and compares it with the committed OUTDIR, file by file, writing nothing:
+exit 0 when identical, 1 listing every stale, missing and extra file (a stale file with
+its object diff), 2 on error. --evidence is single-product.`
 
 // runRenderAll is `floe render --all DIR`.
 func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	if err := o.checkCommon("render --all"); err != nil {
 		return err
 	}
-	if o.check != "" || o.evidence != "" {
-		return diag.Usage(errors.New("render --all: --check and --evidence work on one PRODUCT"))
+	if o.evidence != "" {
+		return diag.Usage(errors.New("render --all: --evidence works on one PRODUCT"))
+	}
+	if o.check != "" && (o.output != "-" || o.format == "json") {
+		return diag.Usage(errors.New("render --all: --check OUTDIR compares the tree -o OUTDIR would write and writes nothing; it cannot be combined with --output or --format json"))
 	}
 	in, err := resolveRenderInputs("render", o.root, "--all", o.all, o.contract, o.imageTag)
 	if err != nil {
@@ -39,12 +45,16 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	if o.output != "-" {
 		opts.OutDir = o.output
 	}
+	opts.Files = o.check != ""
 	res, err := render.Batch(cmd.Context(), opts)
 	if err != nil {
 		return err
 	}
 	for _, w := range res.Warnings {
 		s.warn(w.String())
+	}
+	if o.check != "" {
+		return checkRenderTree(s, o.check, res.Files)
 	}
 	s.Out.Write(res.Stream)
 	return nil

@@ -55,7 +55,7 @@ func TestRenderAllCommand(t *testing.T) {
 		msg  string
 	}{
 		{[]string{"--all", good, good}, "want 0 argument(s)"},
-		{[]string{"--all", good, "--evidence", "e.json"}, "--check and --evidence work on one PRODUCT"},
+		{[]string{"--all", good, "--evidence", "e.json"}, "--evidence works on one PRODUCT"},
 		{[]string{"--all", good, "--format", "json", "-o", dir}, "--format json is for stdout"},
 		{[]string{"--all", filepath.Join(good, "platform", "contract.yaml")}, "not a directory"},
 	} {
