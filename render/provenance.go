@@ -1,0 +1,308 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/floe-dev/floe/charts"
+	"github.com/floe-dev/floe/internal/secretshape"
+)
+
+// The in-toto Statement and SLSA Provenance v1 identifiers of an attestation (D-EVD-04).
+const (
+	StatementType  = "https://in-toto.io/Statement/v1"
+	ProvenanceType = "https://slsa.dev/provenance/v1"
+	BuildType      = "https://floe.dev/render/v1"
+	BuilderID      = "https://github.com/floe-dev/floe/cmd/floe"
+	// InputsDigestAnnotation carries the digest of the render's inputs on every object of
+	// an attested render (D-EVD-05); the output digests live in the attestation only.
+	InputsDigestAnnotation = "floe.dev/inputs-digest"
+	// StreamSubject names the subject of the whole stream.
+	StreamSubject = "stream"
+)
+
+// RenderProvenance is what an attested render knows beyond its Result: every read with
+// its answer, the inputs digest, the chart's digest, the policy verdict.
+type RenderProvenance struct {
+	Reads        *ReadSet
+	InputsDigest string
+	Chart        ChartDigest
+	ContractPath string
+	ProductPath  string
+	Enforcement  string
+	Policy       *PolicyReport // nil when no gate ran
+}
+
+// ChartDigest names an embedded chart and the sha256 of its files.
+type ChartDigest struct {
+	Name, Version, SHA256 string
+}
+
+// InputsDigest is D-EVD-05: "sha256:" + hex of every read (op, path, answer, one a line,
+// in ReadSet order) followed by the resolved runtime, image and enforcement level.
+func InputsDigest(reads *ReadSet, runtime, image, enforcement string) string {
+	h := sha256.New()
+	for _, r := range reads.Reads {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\n", r.Op, r.Path, r.Answer)
+	}
+	fmt.Fprintf(h, "runtime\x00%s\nimage\x00%s\nenforcement\x00%s\n", runtime, image, enforcement)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+var (
+	chartDigestsOnce sync.Once
+	chartDigests     map[string]string
+)
+
+// chartDigest is the runtime's embedded chart: name, version and the sha256 over its
+// files (path, NUL, bytes, NUL; in path order), computed once per process.
+func (e *Engine) chartDigest(runtime string) ChartDigest {
+	chartDigestsOnce.Do(func() {
+		chartDigests = map[string]string{}
+		for _, name := range charts.Names() {
+			h := sha256.New()
+			_ = fs.WalkDir(charts.FS(), name, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				b, err := fs.ReadFile(charts.FS(), p)
+				if err != nil {
+					return err
+				}
+				h.Write([]byte(p + "\x00"))
+				h.Write(b)
+				h.Write([]byte{0})
+				return nil
+			})
+			chartDigests[name] = hex.EncodeToString(h.Sum(nil))
+		}
+	})
+	name := chartName(runtime)
+	d := ChartDigest{Name: name, SHA256: chartDigests[name]}
+	for _, cv := range e.versions {
+		if cv.Name == name {
+			d.Version = cv.Version
+		}
+	}
+	return d
+}
+
+// Statement is an in-toto Statement v1 (D-EVD-04).
+type Statement struct {
+	Type          string     `json:"_type"`
+	Subject       []Subject  `json:"subject"`
+	PredicateType string     `json:"predicateType"`
+	Predicate     Provenance `json:"predicate"`
+}
+
+// Subject is one attested artifact: a rendered object or the whole stream.
+type Subject struct {
+	Name   string            `json:"name"`
+	Digest map[string]string `json:"digest"`
+}
+
+// Provenance is a SLSA Provenance v1 predicate.
+type Provenance struct {
+	BuildDefinition BuildDefinition `json:"buildDefinition"`
+	RunDetails      RunDetails      `json:"runDetails"`
+}
+
+// BuildDefinition is what the render was asked (externalParameters), what floe decided
+// (internalParameters) and what it read (resolvedDependencies).
+type BuildDefinition struct {
+	BuildType            string               `json:"buildType"`
+	ExternalParameters   ExternalParameters   `json:"externalParameters"`
+	InternalParameters   InternalParameters   `json:"internalParameters"`
+	ResolvedDependencies []ResourceDescriptor `json:"resolvedDependencies"`
+}
+
+// ExternalParameters are the render's request, enough to render it again.
+type ExternalParameters struct {
+	Contract    string `json:"contract"` // root-relative
+	Product     string `json:"product"`  // root-relative floe.yaml
+	Runtime     string `json:"runtime"`
+	ImageTag    string `json:"imageTag"`
+	Enforcement string `json:"enforcement,omitempty"`
+}
+
+// InternalParameters are what floe decided: the inputs digest, the resolved image and
+// the policy verdict with the exceptions it applied.
+type InternalParameters struct {
+	InputsDigest string           `json:"inputsDigest"`
+	Image        string           `json:"image"`
+	Policy       *PolicyVerdict   `json:"policy"` // null when no gate ran
+	Exceptions   []AppliedExcepts `json:"exceptionsApplied"`
+}
+
+// PolicyVerdict is the gate's verdict.
+type PolicyVerdict struct {
+	Level   string  `json:"level"`
+	Denied  bool    `json:"denied"`
+	Summary Summary `json:"summary"`
+}
+
+// AppliedExcepts is one finding a contract exception covered.
+type AppliedExcepts struct {
+	Rule     string `json:"rule"`
+	Resource string `json:"resource"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// ResourceDescriptor is one resolved dependency: a read of the root (name = the
+// root-relative path), the chart, or the product image.
+type ResourceDescriptor struct {
+	Name        string            `json:"name"`
+	URI         string            `json:"uri,omitempty"`
+	Digest      map[string]string `json:"digest,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// RunDetails names the builder and the render time.
+type RunDetails struct {
+	Builder  Builder        `json:"builder"`
+	Metadata *BuildMetadata `json:"metadata,omitempty"`
+}
+
+// Builder is floe: its version and module digest.
+type Builder struct {
+	ID      string            `json:"id"`
+	Version map[string]string `json:"version,omitempty"`
+}
+
+// BuildMetadata is the render time (SOURCE_DATE_EPOCH when set).
+type BuildMetadata struct {
+	StartedOn  string `json:"startedOn,omitempty"`
+	FinishedOn string `json:"finishedOn,omitempty"`
+}
+
+// Dependency names: the reads are root-relative paths; these two are not paths.
+const (
+	dependencyChart = "floe-chart:"
+	dependencyImage = "product-image"
+)
+
+// Statement is the attestation of res (rendered with Options.Provenance): one subject per
+// object (<kind>/<namespace>/<name>, sha256 of its canonical YAML) and one for the
+// stream; every read, the chart and the image as resolved dependencies. builder is
+// floe's version map (version, module digest); imageTag the tag asked for. The same
+// render gives the same bytes (D-RND-20).
+func (res *Result) Statement(builder map[string]string, imageTag string, now time.Time) (*Statement, error) {
+	p := res.Provenance
+	if p == nil {
+		return nil, fmt.Errorf("attest: the render recorded no provenance")
+	}
+	subjects, err := ObjectSubjects(res.Objects)
+	if err != nil {
+		return nil, err
+	}
+	subjects = append(subjects, Subject{Name: StreamSubject, Digest: map[string]string{"sha256": sha256Hex(res.YAML)}})
+
+	deps := make([]ResourceDescriptor, 0, len(p.Reads.Reads)+2)
+	for _, r := range p.Reads.Reads {
+		d := ResourceDescriptor{Name: r.Path, Annotations: map[string]string{"read": r.Op}}
+		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
+			d.Digest = map[string]string{"sha256": hexDigest}
+		} else {
+			d.Annotations["answer"] = r.Answer
+		}
+		deps = append(deps, d)
+	}
+	deps = append(deps,
+		ResourceDescriptor{Name: dependencyChart + p.Chart.Name, URI: "floe-embedded-chart:" + p.Chart.Name + "@" + p.Chart.Version,
+			Digest: map[string]string{"sha256": p.Chart.SHA256}},
+		ResourceDescriptor{Name: dependencyImage, URI: res.Image})
+
+	internal := InternalParameters{InputsDigest: p.InputsDigest, Image: res.Image, Exceptions: []AppliedExcepts{}}
+	if p.Policy != nil {
+		internal.Policy = &PolicyVerdict{Level: p.Policy.Level, Denied: p.Policy.Denied, Summary: p.Policy.Summary}
+		for _, f := range p.Policy.Findings { // resources redacted by the evidence record
+			if f.Excepted {
+				internal.Exceptions = append(internal.Exceptions, AppliedExcepts{Rule: f.Rule, Resource: f.Resource, Reason: secretshape.Redact(f.ExceptionReason)})
+			}
+		}
+	}
+	st := &Statement{
+		Type:          StatementType,
+		Subject:       subjects,
+		PredicateType: ProvenanceType,
+		Predicate: Provenance{
+			BuildDefinition: BuildDefinition{
+				BuildType: BuildType,
+				ExternalParameters: ExternalParameters{Contract: p.ContractPath, Product: p.ProductPath,
+					Runtime: res.Runtime, ImageTag: imageTag, Enforcement: p.Enforcement},
+				InternalParameters:   internal,
+				ResolvedDependencies: deps,
+			},
+			RunDetails: RunDetails{Builder: Builder{ID: BuilderID, Version: builder}},
+		},
+	}
+	if !now.IsZero() {
+		t := now.UTC().Format(time.RFC3339)
+		st.Predicate.RunDetails.Metadata = &BuildMetadata{StartedOn: t, FinishedOn: t}
+	}
+	return st, nil
+}
+
+// JSON is the statement as compact JSON (the DSSE payload).
+func (st *Statement) JSON() ([]byte, error) { return json.Marshal(st) }
+
+// ObjectSubjects are the subjects of objects: <kind>/<namespace>/<name> (namespace
+// empty for cluster-scoped objects) with the sha256 of the object's canonical YAML,
+// sorted by name. Two objects with one name are an error.
+func ObjectSubjects(objects []*yaml.RNode) ([]Subject, error) {
+	out := make([]Subject, 0, len(objects)+1)
+	for _, o := range objects {
+		b, err := emitOne(o)
+		if err != nil {
+			return nil, fmt.Errorf("attest: %s: %w", ObjectName(o), err)
+		}
+		out = append(out, Subject{Name: ObjectName(o), Digest: map[string]string{"sha256": sha256Hex(b)}})
+	}
+	slices.SortFunc(out, func(a, b Subject) int { return strings.Compare(a.Name, b.Name) })
+	for i := 1; i < len(out); i++ {
+		if out[i].Name == out[i-1].Name {
+			return nil, fmt.Errorf("attest: two objects named %s", out[i].Name)
+		}
+	}
+	return out, nil
+}
+
+// ObjectName is an object's subject name: <kind>/<namespace>/<name>.
+func ObjectName(o *yaml.RNode) string {
+	return o.GetKind() + "/" + o.GetNamespace() + "/" + o.GetName()
+}
+
+// ReadsOf turns a statement's resolved dependencies back into the reads they record;
+// the chart and the image are not reads of the root and are left out.
+func ReadsOf(deps []ResourceDescriptor) (*ReadSet, error) {
+	s := &ReadSet{}
+	for _, d := range deps {
+		op := d.Annotations["read"]
+		if op == "" {
+			continue
+		}
+		switch op {
+		case "file", "dir", "stat":
+		default:
+			return nil, fmt.Errorf("resolvedDependencies %s: unknown read %q", d.Name, op)
+		}
+		answer := d.Annotations["answer"]
+		if h := d.Digest["sha256"]; h != "" {
+			answer = "sha256:" + h
+		}
+		if answer == "" {
+			return nil, fmt.Errorf("resolvedDependencies %s: no digest and no answer", d.Name)
+		}
+		s.Reads = append(s.Reads, Read{Op: op, Path: d.Name, Answer: answer})
+	}
+	return s, nil
+}
