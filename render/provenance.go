@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -208,7 +209,7 @@ func (res *Result) Statement(builder map[string]string, imageTag string, now tim
 
 	deps := make([]ResourceDescriptor, 0, len(p.Reads.Reads)+2)
 	for _, r := range p.Reads.Reads {
-		d := ResourceDescriptor{Name: r.Path, Annotations: map[string]string{"read": r.Op}}
+		d := ResourceDescriptor{Name: r.Path, URI: (&url.URL{Path: r.Path}).String(), Annotations: map[string]string{"read": r.Op}}
 		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
 			d.Digest = map[string]string{"sha256": hexDigest}
 		} else {
