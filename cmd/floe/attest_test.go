@@ -29,7 +29,7 @@ import (
 // attestKey is one kind of signing key the platform may give floe, with its public key.
 type attestKey struct {
 	name, private, public string // file paths
-	password                      string
+	password              string
 }
 
 // attestKeys writes an encrypted cosign/sigstore key (scrypt + secretbox), a PKCS#8
