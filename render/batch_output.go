@@ -134,13 +134,31 @@ func checkBatchReplaceable(dir string) error {
 
 // yamlStream is a batch's stdout form in YAML: each product's canonical stream in
 // products order, introduced by a "# floe product: PATH" comment, separated by "---".
+// productComment introduces each product in a batch's YAML stream.
+const productComment = "# floe product: "
+
+// StripProductComments removes the lines yamlStream writes before each product.
+func StripProductComments(stream []byte) []byte {
+	if !bytes.Contains(stream, []byte(productComment)) {
+		return stream
+	}
+	lines := bytes.SplitAfter(stream, []byte("\n"))
+	out := make([]byte, 0, len(stream))
+	for _, l := range lines {
+		if !bytes.HasPrefix(l, []byte(productComment)) {
+			out = append(out, l...)
+		}
+	}
+	return out
+}
+
 func yamlStream(products []string, results []productRender) []byte {
 	var b strings.Builder
 	for i, d := range results {
 		if i > 0 {
 			b.WriteString("---\n")
 		}
-		fmt.Fprintf(&b, "# floe product: %s\n", products[i])
+		fmt.Fprintf(&b, "%s%s\n", productComment, products[i])
 		b.Write(d.stream)
 	}
 	return []byte(b.String())

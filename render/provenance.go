@@ -1,11 +1,13 @@
 package render
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -133,6 +135,7 @@ type ExternalParameters struct {
 	Runtime     string `json:"runtime"`
 	ImageTag    string `json:"imageTag"`
 	Enforcement string `json:"enforcement,omitempty"`
+	All         bool   `json:"all,omitempty"` // render --all: Product is the directory
 }
 
 // InternalParameters are what floe decided: the inputs digest, the resolved image and
@@ -140,8 +143,19 @@ type ExternalParameters struct {
 type InternalParameters struct {
 	InputsDigest string           `json:"inputsDigest"`
 	Image        string           `json:"image"`
-	Policy       *PolicyVerdict   `json:"policy"` // null when no gate ran
+	Policy       *PolicyVerdict   `json:"policy"` // null when no gate ran, or per product
 	Exceptions   []AppliedExcepts `json:"exceptionsApplied"`
+	// Products are each product's parameters of a render --all, in path order.
+	Products []ProductParameters `json:"products,omitempty"`
+}
+
+// ProductParameters are one product's decided values in a render --all.
+type ProductParameters struct {
+	Path         string         `json:"path"`
+	InputsDigest string         `json:"inputsDigest"`
+	Image        string         `json:"image"`
+	Runtime      string         `json:"runtime"`
+	Policy       *PolicyVerdict `json:"policy"`
 }
 
 // PolicyVerdict is the gate's verdict.
@@ -153,6 +167,7 @@ type PolicyVerdict struct {
 
 // AppliedExcepts is one finding a contract exception covered.
 type AppliedExcepts struct {
+	Product  string `json:"product,omitempty"` // render --all
 	Rule     string `json:"rule"`
 	Resource string `json:"resource"`
 	Reason   string `json:"reason,omitempty"`
@@ -191,6 +206,27 @@ const (
 	dependencyImage = "product-image"
 )
 
+// AttestedProduct is what an attestation records of one product's render.
+type AttestedProduct struct {
+	Path       string    // root-relative product path as rendered
+	Subjects   []Subject // its objects (ObjectSubjects)
+	Provenance *RenderProvenance
+	Image      string
+	Runtime    string
+}
+
+// attested is res's record for an attestation; path names the product.
+func (res *Result) attested(path string) (*AttestedProduct, error) {
+	if res.Provenance == nil {
+		return nil, fmt.Errorf("attest: the render recorded no provenance")
+	}
+	subjects, err := ObjectSubjects(res.Objects)
+	if err != nil {
+		return nil, err
+	}
+	return &AttestedProduct{Path: path, Subjects: subjects, Provenance: res.Provenance, Image: res.Image, Runtime: res.Runtime}, nil
+}
+
 // Statement is the attestation of res (rendered with Options.Provenance): one subject per
 // object (<kind>/<namespace>/<name>, sha256 of its canonical YAML) and one for the
 // stream; every read, the chart and the image as resolved dependencies. builder is
@@ -201,14 +237,89 @@ func (res *Result) Statement(builder map[string]string, imageTag string, now tim
 	if p == nil {
 		return nil, fmt.Errorf("attest: the render recorded no provenance")
 	}
-	subjects, err := ObjectSubjects(res.Objects)
+	a, err := res.attested(p.ProductPath)
 	if err != nil {
 		return nil, err
 	}
-	subjects = append(subjects, Subject{Name: StreamSubject, Digest: map[string]string{"sha256": sha256Hex(res.YAML)}})
+	ext := ExternalParameters{Contract: p.ContractPath, Product: p.ProductPath, Runtime: res.Runtime, ImageTag: imageTag, Enforcement: p.Enforcement}
+	internal := InternalParameters{InputsDigest: p.InputsDigest, Image: res.Image, Policy: verdict(p.Policy), Exceptions: exceptions(p.Policy, "")}
+	return newStatement([]AttestedProduct{*a}, res.YAML, ext, internal, builder, now)
+}
 
-	deps := make([]ResourceDescriptor, 0, len(p.Reads.Reads)+2)
-	for _, r := range p.Reads.Reads {
+// Statement is the attestation of a render --all (rendered with Options.Provenance):
+// the subjects of every product's objects (names unique across the batch) and of the
+// whole stream, the union of their reads, each product's inputs digest, image and
+// verdict. dir is the --all directory.
+func (b *BatchResult) Statement(opts BatchOptions, builder map[string]string, now time.Time) (*Statement, error) {
+	if len(b.Attested) == 0 {
+		return nil, fmt.Errorf("attest: the batch recorded no provenance")
+	}
+	ext := ExternalParameters{Contract: opts.ContractPath, Product: opts.Dir, All: true, Runtime: opts.Runtime, ImageTag: opts.ImageTag, Enforcement: opts.Enforcement}
+	internal := InternalParameters{Exceptions: []AppliedExcepts{}}
+	h := sha256.New()
+	for _, a := range b.Attested {
+		fmt.Fprintf(h, "%s\x00%s\n", a.Path, a.Provenance.InputsDigest)
+		internal.Products = append(internal.Products, ProductParameters{Path: a.Path, InputsDigest: a.Provenance.InputsDigest,
+			Image: a.Image, Runtime: a.Runtime, Policy: verdict(a.Provenance.Policy)})
+		internal.Exceptions = append(internal.Exceptions, exceptions(a.Provenance.Policy, a.Path)...)
+	}
+	internal.InputsDigest = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	return newStatement(b.Attested, b.Stream, ext, internal, builder, now)
+}
+
+// verdict is the gate's verdict in an attestation; nil when no gate ran.
+func verdict(r *PolicyReport) *PolicyVerdict {
+	if r == nil {
+		return nil
+	}
+	return &PolicyVerdict{Level: r.Level, Denied: r.Denied, Summary: r.Summary}
+}
+
+// exceptions are the findings a contract exception covered (resources already redacted
+// by the evidence record, the reason here).
+func exceptions(r *PolicyReport, product string) []AppliedExcepts {
+	out := []AppliedExcepts{}
+	if r == nil {
+		return out
+	}
+	for _, f := range r.Findings {
+		if f.Excepted {
+			out = append(out, AppliedExcepts{Product: product, Rule: f.Rule, Resource: f.Resource, Reason: secretshape.Redact(f.ExceptionReason)})
+		}
+	}
+	return out
+}
+
+// newStatement assembles a statement from the attested products: their subjects (a name
+// twice is an error) and the stream's, their reads (each once), the charts they used and
+// their images.
+func newStatement(products []AttestedProduct, stream []byte, ext ExternalParameters, internal InternalParameters, builder map[string]string, now time.Time) (*Statement, error) {
+	var subjects []Subject
+	reads := map[Read]bool{}
+	charts := map[string]ChartDigest{}
+	images := map[string]bool{}
+	for _, a := range products {
+		subjects = append(subjects, a.Subjects...)
+		for _, r := range a.Provenance.Reads.Reads {
+			reads[r] = true
+		}
+		charts[a.Provenance.Chart.Name] = a.Provenance.Chart
+		images[a.Image] = true
+	}
+	slices.SortFunc(subjects, func(a, b Subject) int { return strings.Compare(a.Name, b.Name) })
+	for i := 1; i < len(subjects); i++ {
+		if subjects[i].Name == subjects[i-1].Name {
+			return nil, fmt.Errorf("attest: two objects named %s", subjects[i].Name)
+		}
+	}
+	subjects = append(subjects, Subject{Name: StreamSubject, Digest: map[string]string{"sha256": sha256Hex(stream)}})
+
+	set := &ReadSet{Reads: slices.Collect(maps.Keys(reads))}
+	slices.SortFunc(set.Reads, func(a, b Read) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Op, b.Op), strings.Compare(a.Answer, b.Answer))
+	})
+	deps := make([]ResourceDescriptor, 0, len(set.Reads)+len(charts)+len(images))
+	for _, r := range set.Reads {
 		d := ResourceDescriptor{Name: r.Path, URI: (&url.URL{Path: r.Path}).String(), Annotations: map[string]string{"read": r.Op}}
 		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
 			d.Digest = map[string]string{"sha256": hexDigest}
@@ -217,33 +328,21 @@ func (res *Result) Statement(builder map[string]string, imageTag string, now tim
 		}
 		deps = append(deps, d)
 	}
-	deps = append(deps,
-		ResourceDescriptor{Name: dependencyChart + p.Chart.Name, URI: "floe-embedded-chart:" + p.Chart.Name + "@" + p.Chart.Version,
-			Digest: map[string]string{"sha256": p.Chart.SHA256}},
-		ResourceDescriptor{Name: dependencyImage, URI: res.Image})
-
-	internal := InternalParameters{InputsDigest: p.InputsDigest, Image: res.Image, Exceptions: []AppliedExcepts{}}
-	if p.Policy != nil {
-		internal.Policy = &PolicyVerdict{Level: p.Policy.Level, Denied: p.Policy.Denied, Summary: p.Policy.Summary}
-		for _, f := range p.Policy.Findings { // resources redacted by the evidence record
-			if f.Excepted {
-				internal.Exceptions = append(internal.Exceptions, AppliedExcepts{Rule: f.Rule, Resource: f.Resource, Reason: secretshape.Redact(f.ExceptionReason)})
-			}
-		}
+	for _, name := range slices.Sorted(maps.Keys(charts)) {
+		c := charts[name]
+		deps = append(deps, ResourceDescriptor{Name: dependencyChart + c.Name, URI: "floe-embedded-chart:" + c.Name + "@" + c.Version,
+			Digest: map[string]string{"sha256": c.SHA256}})
+	}
+	for _, image := range slices.Sorted(maps.Keys(images)) {
+		deps = append(deps, ResourceDescriptor{Name: dependencyImage, URI: image})
 	}
 	st := &Statement{
 		Type:          StatementType,
 		Subject:       subjects,
 		PredicateType: ProvenanceType,
 		Predicate: Provenance{
-			BuildDefinition: BuildDefinition{
-				BuildType: BuildType,
-				ExternalParameters: ExternalParameters{Contract: p.ContractPath, Product: p.ProductPath,
-					Runtime: res.Runtime, ImageTag: imageTag, Enforcement: p.Enforcement},
-				InternalParameters:   internal,
-				ResolvedDependencies: deps,
-			},
-			RunDetails: RunDetails{Builder: Builder{ID: BuilderID, Version: builder}},
+			BuildDefinition: BuildDefinition{BuildType: BuildType, ExternalParameters: ext, InternalParameters: internal, ResolvedDependencies: deps},
+			RunDetails:      RunDetails{Builder: Builder{ID: BuilderID, Version: builder}},
 		},
 	}
 	if !now.IsZero() {

@@ -58,6 +58,11 @@ func stageAttestation(what, path, keyPath string, res *render.Result, imageTag s
 	if err != nil {
 		return nil, err
 	}
+	return signAndStage(what, path, keyPath, st, getenv)
+}
+
+// signAndStage signs st and stages the envelope at path.
+func signAndStage(what, path, keyPath string, st *render.Statement, getenv func(string) string) (*atomicwrite.File, error) {
 	payload, err := st.JSON()
 	if err != nil {
 		return nil, err

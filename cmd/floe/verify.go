@@ -103,7 +103,9 @@ func runVerify(cmd *cobra.Command, s *streams, o *verifyOptions, stream string) 
 
 // compareStream is D-EVD-07's object check: exit 1 naming each object that differs.
 func compareStream(st *render.Statement, name string, data []byte) error {
-	objects, err := kustomize.ParseStream(data)
+	// render --all introduces each product with a "# floe product: PATH" line; it is not
+	// part of any object (the stream subject still covers the bytes).
+	objects, err := kustomize.ParseStream(render.StripProductComments(data))
 	if err != nil {
 		return diag.Usage(fmt.Errorf("verify: %s: %w", name, err))
 	}
@@ -134,8 +136,16 @@ func verifyInputs(cmd *cobra.Command, st *render.Statement, dir string) error {
 		return diag.No(fmt.Errorf("input %s: changed since the attested render (recorded %s %s)\nverify: %s: a recorded input differs", r.Path, r.Op, r.Answer, dir))
 	}
 	ext := bd.ExternalParameters
-	res, err := render.Render(cmd.Context(), render.Options{Root: root, ContractPath: ext.Contract, ProductPath: ext.Product,
-		Runtime: ext.Runtime, ImageTag: ext.ImageTag, Enforcement: ext.Enforcement, Provenance: true})
+	opts := render.Options{Root: root, ContractPath: ext.Contract, ProductPath: ext.Product,
+		Runtime: ext.Runtime, ImageTag: ext.ImageTag, Enforcement: ext.Enforcement, Provenance: true}
+	if ext.All {
+		res, err := render.Batch(cmd.Context(), render.BatchOptions{Options: opts, Dir: ext.Product})
+		if err != nil {
+			return fmt.Errorf("verify: re-render: %w", err)
+		}
+		return compareStream(st, "the re-render", res.Stream)
+	}
+	res, err := render.Render(cmd.Context(), opts)
 	if err != nil {
 		return fmt.Errorf("verify: re-render: %w", err)
 	}

@@ -133,3 +133,50 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 		})
 	}
 }
+
+// TestAttestAll: render --all --attest signs one statement over every product's
+// objects and reads; verify passes on the stream and on the root, names the object a
+// changed field is in and the input a changed contract is; --attest refuses -o.
+func TestAttestAll(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	root := demoRoot(t)
+	key := attestKeys(t, t.TempDir())[2] // ed25519
+	_, name := unseenProduct(t, root, 11)
+	contract := filepath.Join(root, "platform", "pec-dev.yaml")
+	attestation := filepath.Join(t.TempDir(), "all.json")
+	code, stream, stderr := runFloe("render", "--all", root, "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef",
+		"--attest", attestation, "--signing-key", key.private)
+	if code != 0 {
+		t.Fatalf("render --all --attest: exit %d: %s", code, stderr)
+	}
+	if strings.Count(stream, "# floe product: ") < 3 {
+		t.Fatalf("want the demo's products and %s:\n%s", name, stream)
+	}
+	if code, stdout, stderr := runFloeIn(stream, "verify", "--attestation", attestation, "--key", key.public, "--root", root, "-"); code != 0 {
+		t.Fatalf("verify: exit %d, %q, %s", code, stdout, stderr)
+	}
+	changed := strings.Replace(stream, "  replicas: 1\n", "  replicas: 2\n", 1)
+	if code, _, stderr := runFloeIn(changed, "verify", "--attestation", attestation, "--key", key.public, "-"); code != 1 || !strings.Contains(stderr, ": changed: its digest differs") || strings.Count(stderr, ": changed:") != 1 {
+		t.Fatalf("one field: exit %d, %s", code, stderr)
+	}
+	edited := copyTree(t, root, t.TempDir())
+	if err := os.WriteFile(filepath.Join(edited, "platform", "pec-dev.yaml"), append(mustRead(t, contract), "# edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runFloe("verify", "--attestation", attestation, "--key", key.public, "--root", edited); code != 1 || !strings.Contains(stderr, "input platform/pec-dev.yaml: changed") {
+		t.Fatalf("contract changed: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := runFloe("render", "--all", root, "--root", root, "--contract", contract, "-o", t.TempDir()+"/out",
+		"--attest", attestation+"2", "--signing-key", key.private); code != 2 {
+		t.Fatalf("--attest with -o: exit %d, want 2", code)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
