@@ -109,7 +109,7 @@ func compareStream(st *render.Statement, name string, data []byte) error {
 	if err != nil {
 		return diag.Usage(fmt.Errorf("verify: %s: %w", name, err))
 	}
-	subjects, err := render.ObjectSubjects(objects)
+	subjects, err := render.ObjectSubjects(objects, nil)
 	if err != nil {
 		return diag.Usage(fmt.Errorf("verify: %s: %w", name, err))
 	}
