@@ -73,25 +73,34 @@ type OutFile struct {
 // yaml.v3's output. Should the cut not give one document per object, each object is
 // emitted on its own as WriteDir does.
 func objectFiles(dir string, res *Result) ([]OutFile, error) {
-	docs := splitStream(res.YAML)
-	if len(docs) != len(res.Objects) {
-		docs = nil
+	docs, err := objectDocuments(res.Objects, res.YAML)
+	if err != nil {
+		return nil, err
 	}
 	names := FileNames(res.Objects)
 	files := make([]OutFile, len(res.Objects))
-	for i, o := range res.Objects {
-		var b []byte
-		if docs != nil {
-			b = docs[i]
-		} else {
-			var err error
-			if b, err = emitOne(o); err != nil {
-				return nil, err
-			}
-		}
+	for i, b := range docs {
 		files[i] = OutFile{Path: path.Join(dir, names[i]), Data: b}
 	}
 	return files, nil
+}
+
+// objectDocuments are each object's canonical YAML: cut from stream (their
+// EmitStream) when it holds one document per object, else each emitted on its own.
+// stream nil always emits.
+func objectDocuments(objects []*yaml.RNode, stream []byte) ([][]byte, error) {
+	if docs := splitStream(stream); len(docs) == len(objects) {
+		return docs, nil
+	}
+	docs := make([][]byte, len(objects))
+	for i, o := range objects {
+		b, err := emitOne(o)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", o.GetKind(), o.GetName(), err)
+		}
+		docs[i] = b
+	}
+	return docs, nil
 }
 
 // splitStream cuts a canonical stream into its documents at the "---" lines.

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -359,22 +358,16 @@ func (st *Statement) JSON() ([]byte, error) { return json.Marshal(st) }
 // ObjectSubjects are the subjects of objects: <kind>/<namespace>/<name> (namespace
 // empty for cluster-scoped objects) with the sha256 of the object's canonical YAML,
 // sorted by name. Two objects with one name are an error. stream, when not nil, is
-// EmitStream(objects): its documents are those bytes already, so they are digested
-// without encoding the objects again.
+// EmitStream(objects): its documents are those bytes already (objectDocuments), so they
+// are digested without encoding the objects again.
 func ObjectSubjects(objects []*yaml.RNode, stream []byte) ([]Subject, error) {
-	docs := streamDocuments(stream, len(objects))
-	out := make([]Subject, 0, len(objects)+1)
+	docs, err := objectDocuments(objects, stream)
+	if err != nil {
+		return nil, fmt.Errorf("attest: %w", err)
+	}
+	out := make([]Subject, len(objects))
 	for i, o := range objects {
-		var b []byte
-		if docs != nil {
-			b = docs[i]
-		} else {
-			var err error
-			if b, err = emitOne(o); err != nil {
-				return nil, fmt.Errorf("attest: %s: %w", ObjectName(o), err)
-			}
-		}
-		out = append(out, Subject{Name: ObjectName(o), Digest: map[string]string{"sha256": sha256Hex(b)}})
+		out[i] = Subject{Name: ObjectName(o), Digest: map[string]string{"sha256": sha256Hex(docs[i])}}
 	}
 	slices.SortFunc(out, func(a, b Subject) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(out); i++ {
@@ -383,31 +376,6 @@ func ObjectSubjects(objects []*yaml.RNode, stream []byte) ([]Subject, error) {
 		}
 	}
 	return out, nil
-}
-
-// streamDocuments splits an EmitStream output into its n documents, each with its
-// final newline and without the "---" line that separates it from the one before: the
-// bytes emitOne gives each object. A "---" line cannot occur inside a document the
-// encoder wrote (block scalars are indented). nil when the count differs.
-func streamDocuments(stream []byte, n int) [][]byte {
-	if stream == nil || n == 0 {
-		return nil
-	}
-	sep := []byte("\n---\n")
-	docs := make([][]byte, 0, n)
-	for {
-		i := bytes.Index(stream, sep)
-		if i < 0 {
-			docs = append(docs, stream)
-			break
-		}
-		docs = append(docs, stream[:i+1]) // with its newline
-		stream = stream[i+len(sep):]
-	}
-	if len(docs) != n {
-		return nil
-	}
-	return docs
 }
 
 // ObjectName is an object's subject name: <kind>/<namespace>/<name>.
