@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -138,6 +139,11 @@ func verifyInputs(cmd *cobra.Command, st *render.Statement, dir string) error {
 	ext := bd.ExternalParameters
 	opts := render.Options{Root: root, ContractPath: ext.Contract, ProductPath: ext.Product,
 		Runtime: ext.Runtime, ImageTag: ext.ImageTag, Enforcement: ext.Enforcement, Provenance: true}
+	if md := st.Predicate.RunDetails.Metadata; md != nil { // the gate judges at the recorded time
+		if at, err := time.Parse(time.RFC3339, md.StartedOn); err == nil {
+			opts.Now = at
+		}
+	}
 	if ext.All {
 		res, err := render.Batch(cmd.Context(), render.BatchOptions{Options: opts, Dir: ext.Product})
 		if err != nil {
