@@ -15,7 +15,8 @@ import (
 )
 
 // TestProvenanceOverGoldenCases: on every golden render case, an attested render (D-EVD-04,
-// D-EVD-05) gives the objects of the plain render plus floe.dev/inputs-digest on each,
+// D-EVD-05) gives the objects of the plain render plus floe.dev/inputs-digest on each
+// (the gate's warnings and summary unchanged),
 // digests its objects from the stream exactly as encoding each object would, records
 // the reads ProductReadSet records, and builds the same statement twice.
 func TestProvenanceOverGoldenCases(t *testing.T) {
@@ -39,6 +40,9 @@ func TestProvenanceOverGoldenCases(t *testing.T) {
 			res, err := eng.Render(context.Background(), opts)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if diff := cmp.Diff(plain.Warnings.SortedUnique(), res.Warnings.SortedUnique()); diff != "" || !cmp.Equal(plain.Evidence.Policy.Summary, res.Evidence.Policy.Summary) {
+				t.Errorf("the gate judges the annotated objects otherwise:\n%s", diff)
 			}
 			p := res.Provenance
 			if p == nil || !strings.HasPrefix(p.InputsDigest, "sha256:") {
