@@ -63,6 +63,9 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	if opts.Files && (opts.OutDir != "" || opts.JSON) {
 		return nil, diag.Usage(errors.New("render --all: --check compares YAML files and writes nothing; it cannot be combined with --output DIR or --format json"))
 	}
+	if opts.Provenance && (opts.OutDir != "" || opts.JSON || opts.Files) {
+		return nil, diag.Usage(errors.New("render --all: --attest attests the YAML stream on stdout; it cannot be combined with --output DIR, --format json or --check"))
+	}
 	found, err := findBatch("render --all", opts.Options, opts.Dir)
 	if err != nil {
 		return nil, err
@@ -87,6 +90,13 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	}
 
 	results, err := e.renderEach(ctx, base, products, opts.Jobs, func(i int, res *Result, d *productRender) error {
+		if res.Provenance != nil {
+			a, err := res.attested(products[i])
+			if err != nil {
+				return err
+			}
+			d.attested = a
+		}
 		switch {
 		case stage != nil:
 			if err := writeObjects(stage, outs[i], res); err != nil {
@@ -112,6 +122,11 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	out, batchErr := report(products, outs, warnings, results)
 	if batchErr != nil {
 		return nil, batchErr
+	}
+	if opts.Provenance {
+		for _, d := range results {
+			out.Attested = append(out.Attested, *d.attested)
+		}
 	}
 	switch {
 	case stage != nil:

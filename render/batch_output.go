@@ -73,25 +73,34 @@ type OutFile struct {
 // yaml.v3's output. Should the cut not give one document per object, each object is
 // emitted on its own as WriteDir does.
 func objectFiles(dir string, res *Result) ([]OutFile, error) {
-	docs := splitStream(res.YAML)
-	if len(docs) != len(res.Objects) {
-		docs = nil
+	docs, err := objectDocuments(res.Objects, res.YAML)
+	if err != nil {
+		return nil, err
 	}
 	names := FileNames(res.Objects)
 	files := make([]OutFile, len(res.Objects))
-	for i, o := range res.Objects {
-		var b []byte
-		if docs != nil {
-			b = docs[i]
-		} else {
-			var err error
-			if b, err = emitOne(o); err != nil {
-				return nil, err
-			}
-		}
+	for i, b := range docs {
 		files[i] = OutFile{Path: path.Join(dir, names[i]), Data: b}
 	}
 	return files, nil
+}
+
+// objectDocuments are each object's canonical YAML: cut from stream (their
+// EmitStream) when it holds one document per object, else each emitted on its own.
+// stream nil always emits.
+func objectDocuments(objects []*yaml.RNode, stream []byte) ([][]byte, error) {
+	if docs := splitStream(stream); len(docs) == len(objects) {
+		return docs, nil
+	}
+	docs := make([][]byte, len(objects))
+	for i, o := range objects {
+		b, err := emitOne(o)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", o.GetKind(), o.GetName(), err)
+		}
+		docs[i] = b
+	}
+	return docs, nil
 }
 
 // splitStream cuts a canonical stream into its documents at the "---" lines.
@@ -134,13 +143,31 @@ func checkBatchReplaceable(dir string) error {
 
 // yamlStream is a batch's stdout form in YAML: each product's canonical stream in
 // products order, introduced by a "# floe product: PATH" comment, separated by "---".
+// productComment introduces each product in a batch's YAML stream.
+const productComment = "# floe product: "
+
+// StripProductComments removes the lines yamlStream writes before each product.
+func StripProductComments(stream []byte) []byte {
+	if !bytes.Contains(stream, []byte(productComment)) {
+		return stream
+	}
+	lines := bytes.SplitAfter(stream, []byte("\n"))
+	out := make([]byte, 0, len(stream))
+	for _, l := range lines {
+		if !bytes.HasPrefix(l, []byte(productComment)) {
+			out = append(out, l...)
+		}
+	}
+	return out
+}
+
 func yamlStream(products []string, results []productRender) []byte {
 	var b strings.Builder
 	for i, d := range results {
 		if i > 0 {
 			b.WriteString("---\n")
 		}
-		fmt.Fprintf(&b, "# floe product: %s\n", products[i])
+		fmt.Fprintf(&b, "%s%s\n", productComment, products[i])
 		b.Write(d.stream)
 	}
 	return []byte(b.String())

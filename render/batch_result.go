@@ -28,6 +28,9 @@ type BatchResult struct {
 	// Warnings are every product's warnings, sorted, each once (the contract's and the
 	// Manifest's are shared by all products).
 	Warnings diag.List
+	// Attested is what each product's attestation records, in Path order; set only
+	// with Options.Provenance (BatchResult.Statement).
+	Attested []AttestedProduct
 }
 
 // BatchError is a failed batch: every product that failed, sorted by path. Nothing was

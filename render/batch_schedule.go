@@ -19,6 +19,7 @@ type productRender struct {
 	stream   []byte
 	files    []OutFile
 	count    int
+	attested *AttestedProduct // Options.Provenance only
 	err      error
 }
 

@@ -43,3 +43,45 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkRenderProvenance is BenchmarkRender's Dagster product without and with an
+// attestation (D-EVD-04): the read set recorded, the inputs digest, the statement built
+// and marshalled (signing is the command's, a constant few tens of microseconds).
+func BenchmarkRenderProvenance(b *testing.B) {
+	eng, err := NewEngine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, root := loadCase(b, filepath.Join(golden.Dir(b), "render", "customer-360-dagster"))
+	if _, err := eng.Render(context.Background(), caseOptions(c, root)); err != nil { // the gate compiled before either is timed
+		b.Fatal(err)
+	}
+	for _, attest := range []bool{false, true} {
+		name := "plain"
+		if attest {
+			name = "attest"
+		}
+		b.Run(name, func(b *testing.B) {
+			opts := caseOptions(c, root)
+			opts.Provenance = attest
+			b.ReportAllocs()
+			start := cpuTime()
+			for b.Loop() {
+				res, err := eng.Render(context.Background(), opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if attest {
+					st, err := res.Statement(map[string]string{"floe": "bench"}, opts.ImageTag, opts.Now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := st.JSON(); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		})
+	}
+}

@@ -254,6 +254,9 @@ func (ev *Evidence) JSON() ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
+// SHA256Hex is the lowercase hex SHA-256 of b.
+func SHA256Hex(b []byte) string { return sha256Hex(b) }
+
 func sha256Hex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])

@@ -81,6 +81,9 @@ type Options struct {
 	Now time.Time
 	// FloeVersion is recorded in the evidence ("dev" when empty).
 	FloeVersion string
+	// Provenance records the render's read set before the chart renders, annotates every
+	// object with floe.dev/inputs-digest and fills Result.Provenance (D-EVD-05).
+	Provenance bool
 }
 
 // Result is one rendered product.
@@ -91,6 +94,9 @@ type Result struct {
 	Evidence *Evidence
 	Runtime  string
 	Image    string
+	// Provenance is what an attestation of this render records; nil unless
+	// Options.Provenance.
+	Provenance *RenderProvenance
 }
 
 // Engine renders products. It parses the embedded charts once and is safe for
@@ -166,10 +172,26 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 		return nil, diag.Usage(errors.New("render: --contract is required"))
 	}
 
-	// 1. load, 2. resolve
-	in, r, warnings, err := loadAndResolve(opts)
+	// 1. load, 2. resolve (with the read set and the inputs digest when attesting)
+	var (
+		in       *config.Inputs
+		r        *resolved
+		warnings diag.List
+		reads    *ReadSet
+		err      error
+	)
+	if opts.Provenance {
+		in, r, warnings, reads, err = loadAndResolveRecorded(ctx, opts)
+	} else {
+		in, r, warnings, err = loadAndResolve(opts)
+	}
 	if err != nil {
 		return nil, err
+	}
+	inputsDigest := ""
+	if reads != nil {
+		inputsDigest = InputsDigest(reads, r.runtime, r.image, opts.Enforcement)
+		r.annotations[InputsDigestAnnotation] = inputsDigest
 	}
 	runtime := r.runtime
 	if runtime == RuntimeDagster && r.cron != "" {
@@ -242,7 +264,12 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 	ev.finish(in.Contract.Promotion.RequiredEvidence, out, len(objs), report, opts.Enforcement)
 	warnings = config.SilenceWarnings(in.Contract, warnings)
 	warnings.Sort()
-	return &Result{Objects: objs, YAML: out, Warnings: warnings, Evidence: ev, Runtime: runtime, Image: r.image}, nil
+	res := &Result{Objects: objs, YAML: out, Warnings: warnings, Evidence: ev, Runtime: runtime, Image: r.image}
+	if reads != nil {
+		res.Provenance = &RenderProvenance{Reads: reads, InputsDigest: inputsDigest, Chart: e.chartDigest(runtime),
+			ContractPath: opts.ContractPath, ProductPath: opts.ProductPath, Enforcement: opts.Enforcement, Policy: report}
+	}
+	return res, nil
 }
 
 // helm renders the runtime's chart with r's values and parses the result.

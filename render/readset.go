@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/kustomize/overlay"
 	"github.com/floe-dev/floe/policies"
 )
@@ -37,20 +38,29 @@ type Read struct {
 // are every read Render makes (TestReadSetCoversRender holds it to that). An error is
 // the stage's own: a product that does not load has no complete read set.
 func ProductReadSet(ctx context.Context, opts Options) (*ReadSet, error) {
+	_, _, _, reads, err := loadAndResolveRecorded(ctx, opts)
+	return reads, err
+}
+
+// loadAndResolveRecorded is loadAndResolve over a recording root, with the contract's
+// overlay and bundle reads added: the product's whole read set, known before the chart
+// renders (what floe.dev/inputs-digest digests, D-EVD-05).
+func loadAndResolveRecorded(ctx context.Context, opts Options) (*config.Inputs, *resolved, diag.List, *ReadSet, error) {
 	rec := newRecordingRoot(opts.Root)
-	opts.Root = rec
-	in, _, _, err := loadAndResolve(opts)
+	recorded := opts
+	recorded.Root = rec
+	in, r, warnings, err := loadAndResolve(recorded)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, nil, err
 	}
 	shared, err := contractReads(ctx, opts.Root, in.Contract)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, nil, err
 	}
-	for _, r := range shared {
-		rec.record(r.Op, r.Path, r.Answer)
+	for _, read := range shared {
+		rec.record(read.Op, read.Path, read.Answer)
 	}
-	return rec.readSet(), nil
+	return in, r, warnings, rec.readSet(), nil
 }
 
 // contractReads are the reads of the contract's overlays and policy bundles, which are

@@ -21,6 +21,7 @@ func TestHelpAndCompletionOnStdout(t *testing.T) {
 		{nil, "Available Commands:"},
 		{[]string{"help", "render"}, "floe render"},
 		{[]string{"render", "--help"}, "--image-tag"},
+		{[]string{"verify", "--help"}, "--attestation"},
 		{[]string{"completion", "bash"}, "__start_floe"},
 		{[]string{"completion", "zsh"}, "#compdef floe"},
 		{[]string{"completion", "fish"}, "complete -c floe"},

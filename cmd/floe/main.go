@@ -234,6 +234,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		newSchemaCmd(s),
 		newRenderCmd(s),
 		newCheckCmd(s),
+		newVerifyCmd(s),
 		newPostRenderCmd(s),
 		newHelmPluginCmd(s),
 		newArgoCDCmd(s),

@@ -16,6 +16,7 @@ import (
 
 type renderOptions struct {
 	contract, runtime, imageTag, root, output, format, evidence, check string
+	attest, signingKey                                                 string // --attest FILE --signing-key KEY (attest.go)
 	all                                                                string // --all DIR (render_all.go)
 }
 
@@ -35,7 +36,12 @@ workload. Output is canonical (sorted kinds, keys and names) and byte-for-byte r
 --output - (default) writes one YAML stream (or, with --format json, a v1 List) to stdout;
 --output DIR writes one NN-kind-name.yaml file per object, all or nothing (an existing
 DIR is replaced only if it holds nothing but such files). --evidence FILE writes the
-render's promotion-evidence record (JSON). --check FILE renders and compares with FILE
+render's promotion-evidence record (JSON). --attest FILE --signing-key KEY writes a DSSE
+envelope signed with KEY (a cosign key file, its password in COSIGN_PASSWORD, or a PKCS#8
+ECDSA P-256/ed25519 PEM) holding an in-toto Statement v1 with a SLSA Provenance v1
+predicate: the sha256 of each object and of the stream, every input read with its digest,
+the chart, the image, floe's version and the policy verdict; every object then carries
+floe.dev/inputs-digest. floe verify checks it. --check FILE renders and compares with FILE
 instead of printing: exit 0 when equal, 1 with the difference when stale. --contract and PRODUCT are relative to the
 current directory (or, if not found there, to the root) and must lie inside the root.
 The image tag is --image-tag, else ARGOCD_APP_REVISION, else the commit HEAD names in the root's git working tree (a linked worktree too).
@@ -64,6 +70,8 @@ On any failure nothing is written and stdout stays empty.
 	f.StringVar(&o.format, "format", "yaml", "stdout format: yaml or json")
 	f.StringVar(&o.evidence, "evidence", "", "write the evidence record (JSON) to this file")
 	f.StringVar(&o.check, "check", "", "compare the render with FILE instead of printing it: exit 0 when equal, 1 with the diff when stale")
+	f.StringVar(&o.attest, "attest", "", "write a signed in-toto/SLSA provenance attestation (DSSE envelope) of the render to this file")
+	f.StringVar(&o.signingKey, "signing-key", "", "private key for --attest: cosign-encrypted (password in COSIGN_PASSWORD) or PKCS#8 PEM, ECDSA P-256 or ed25519")
 	f.StringVar(&o.all, "all", "", "render every floe.yaml under DIR (one folder per product with -o OUTDIR) instead of one PRODUCT")
 	return cmd
 }
@@ -89,8 +97,11 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	if err := o.checkCommon("render"); err != nil {
 		return err
 	}
-	if o.check != "" && (o.output != "-" || o.evidence != "") {
-		return diag.Usage(errors.New("render: --check compares and writes nothing; it cannot be combined with --output DIR or --evidence"))
+	if o.check != "" && (o.output != "-" || o.evidence != "" || o.attest != "") {
+		return diag.Usage(errors.New("render: --check compares and writes nothing; it cannot be combined with --output DIR, --evidence or --attest"))
+	}
+	if err := checkAttestFlags("render", o.attest, o.signingKey); err != nil {
+		return err
 	}
 	in, err := resolveRenderInputs("render", o.root, "PRODUCT", product, o.contract, o.imageTag)
 	if err != nil {
@@ -98,6 +109,7 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	}
 	opts := in.options(o.runtime)
 	opts.ProductPath, opts.Now = in.target, renderTime(os.Getenv)
+	opts.Provenance = o.attest != ""
 	res, err := render.Render(cmd.Context(), opts)
 	if err != nil {
 		return err
@@ -129,6 +141,13 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 		}
 		defer evidence.Abort() // a no-op once committed
 	}
+	var attestation *atomicwrite.File
+	if o.attest != "" {
+		if attestation, err = stageAttestation("render", o.attest, o.signingKey, res, in.imageTag, opts.Now, os.Getenv); err != nil {
+			return err
+		}
+		defer attestation.Abort() // a no-op once committed
+	}
 	switch {
 	case o.output != "-":
 		if err := render.WriteDir(o.output, res.Objects); err != nil {
@@ -147,6 +166,12 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 		if err := evidence.Commit(); err != nil {
 			s.Out.Reset()
 			return diag.Usage(fmt.Errorf("render: --evidence: %w", err))
+		}
+	}
+	if attestation != nil {
+		if err := attestation.Commit(); err != nil {
+			s.Out.Reset()
+			return diag.Usage(fmt.Errorf("render: --attest: %w", err))
 		}
 	}
 	return nil

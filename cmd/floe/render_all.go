@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -23,7 +24,9 @@ every failure is reported (sorted by path), nothing is written, and the exit cod
 worst one (1 policy denied, 2 invalid input). --check OUTDIR renders the tree -o OUTDIR
 would write and compares it with the committed OUTDIR, file by file, writing nothing:
 exit 0 when identical, 1 listing every stale, missing and extra file (a stale file with
-its object diff), 2 on error. --evidence is single-product.`
+its object diff), 2 on error. --evidence is single-product. --attest FILE --signing-key KEY
+attests the whole stdout stream (not with -o, --format json or --check): every product's
+objects and reads in one signed statement.`
 
 // runRenderAll is `floe render --all DIR`.
 func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
@@ -32,6 +35,9 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	}
 	if o.evidence != "" {
 		return diag.Usage(errors.New("render --all: --evidence works on one PRODUCT"))
+	}
+	if err := checkAttestFlags("render --all", o.attest, o.signingKey); err != nil {
+		return err
 	}
 	if o.check != "" && (o.output != "-" || o.format == "json") {
 		return diag.Usage(errors.New("render --all: --check OUTDIR compares the tree -o OUTDIR would write and writes nothing; it cannot be combined with --output or --format json"))
@@ -46,9 +52,24 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 		opts.OutDir = o.output
 	}
 	opts.Files = o.check != ""
+	opts.Provenance = o.attest != ""
 	res, err := render.Batch(cmd.Context(), opts)
 	if err != nil {
 		return err
+	}
+	if o.attest != "" {
+		st, err := res.Statement(opts, builderVersion(), opts.Now)
+		if err != nil {
+			return err
+		}
+		f, err := signAndStage("render --all", o.attest, o.signingKey, st, os.Getenv)
+		if err != nil {
+			return err
+		}
+		defer f.Abort()
+		if err := f.Commit(); err != nil {
+			return diag.Usage(fmt.Errorf("render --all: --attest: %w", err))
+		}
 	}
 	for _, w := range res.Warnings {
 		s.warn(w.String())

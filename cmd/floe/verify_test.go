@@ -1,0 +1,182 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestVerifyNamesWhatDiffers (must-show 2): floe verify passes on the untouched stream
+// and exits 1 naming the object when one field of one object changes, when an object is
+// added or removed, and naming the input when a recorded input changes (D-EVD-07);
+// errors are exit 2; a render that cannot sign writes nothing.
+func TestVerifyNamesWhatDiffers(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	root := demoRoot(t)
+	keys := attestKeys(t, t.TempDir())
+	key := keys[1] // PKCS#8 ECDSA P-256
+	product, name := unseenProduct(t, root, 7)
+	contract := filepath.Join(root, "platform", "pec-dev.yaml")
+	out := t.TempDir()
+	attestation := filepath.Join(out, "attestation.json")
+	code, stream, stderr := runFloe("render", "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef",
+		"--attest", attestation, "--signing-key", key.private, product)
+	if code != 0 {
+		t.Fatalf("render --attest: exit %d: %s", code, stderr)
+	}
+	docs := strings.Split(stream, "---\n")
+	without := func(kind string) string {
+		var kept []string
+		for _, d := range docs {
+			if !strings.Contains(d, "\nkind: "+kind+"\n") {
+				kept = append(kept, d)
+			}
+		}
+		return strings.Join(kept, "---\n")
+	}
+	if !strings.Contains(stream, "  replicas: 1\n") || !strings.Contains(stream, "\nkind: Service\n") {
+		t.Fatalf("the stream has no Deployment replicas or Service to change:\n%s", stream)
+	}
+	ns := "floe-dev"
+	extra := "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: smuggled\n  namespace: floe-dev\ndata:\n  a: b\n"
+
+	// changed inputs, in copies of the root
+	changedRoot := func(t *testing.T, rel, appended string) string {
+		dir := copyTree(t, root, t.TempDir())
+		p := filepath.Join(dir, rel)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, append(b, appended...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+
+	for _, tc := range []struct {
+		name   string
+		stream string // "" = no STREAM argument
+		root   func(t *testing.T) string
+		key    string
+		code   int
+		want   []string // on stdout for 0, on stderr otherwise
+	}{
+		{name: "untouched", stream: stream, code: 0, want: []string{"ok: signature"}},
+		{name: "untouched with its inputs", stream: stream, root: func(*testing.T) string { return root }, code: 0, want: []string{"inputs and re-render"}},
+		{name: "one field", stream: strings.Replace(stream, "  replicas: 1\n", "  replicas: 3\n", 1), code: 1,
+			want: []string{"Deployment/" + ns + "/" + name + ": changed", "1 mismatch"}},
+		{name: "object added", stream: stream + extra, code: 1, want: []string{"ConfigMap/" + ns + "/smuggled: added", "1 mismatch"}},
+		{name: "object removed", stream: without("Service"), code: 1, want: []string{"Service/" + ns + "/" + name + ": removed", "1 mismatch"}},
+		{name: "objects reordered", stream: strings.Join(append(docs[1:len(docs)-1:len(docs)-1], docs[0], docs[len(docs)-1]), "---\n"), code: 1,
+			want: []string{"stream: changed: the objects match"}},
+		{name: "manifest changed", root: func(t *testing.T) string { return changedRoot(t, "demo/manifest.yaml", "# edited\n") }, code: 1,
+			want: []string{"input demo/manifest.yaml: changed", "a recorded input differs"}},
+		{name: "floe.yaml changed", root: func(t *testing.T) string {
+			return changedRoot(t, filepath.Join("demo", name, "floe.yaml"), "# edited\n")
+		}, code: 1, want: []string{"input demo/" + name + "/floe.yaml: changed"}},
+		{name: "another key", stream: stream, key: keys[2].public, code: 1, want: []string{"signature"}},
+		{name: "not a stream", stream: "kind: [", code: 2, want: []string{"verify"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"verify", "--attestation", attestation, "--key", key.public}
+			if tc.key != "" {
+				args[4] = tc.key
+			}
+			if tc.root != nil {
+				args = append(args, "--root", tc.root(t))
+			}
+			if tc.stream != "" {
+				args = append(args, "-")
+			}
+			code, stdout, stderr := runFloeIn(tc.stream, args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stdout %q, stderr:\n%s", code, tc.code, stdout, stderr)
+			}
+			got := stdout
+			if tc.code != 0 {
+				got = stderr
+				if stdout != "" {
+					t.Errorf("stdout %q on failure", stdout)
+				}
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q lacks %q", got, w)
+				}
+			}
+		})
+	}
+
+	// A render that cannot attest writes nothing: no attestation, no stdout, exit 2.
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+	}{
+		{"no signing key", []string{"--attest", filepath.Join(out, "x.json")}, ""},
+		{"wrong password", []string{"--attest", filepath.Join(out, "x.json"), "--signing-key", keys[0].private}, "wrong"},
+		{"no password", []string{"--attest", filepath.Join(out, "x.json"), "--signing-key", keys[0].private}, ""},
+		{"a public key", []string{"--attest", filepath.Join(out, "x.json"), "--signing-key", key.public}, ""},
+	} {
+		t.Run("render "+tc.name, func(t *testing.T) {
+			t.Setenv("COSIGN_PASSWORD", tc.env)
+			args := append([]string{"render", "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef"}, tc.args...)
+			code, stdout, stderr := runFloe(append(args, product)...)
+			if code != 2 || stdout != "" {
+				t.Fatalf("exit %d, stdout %d bytes; want 2 and nothing: %s", code, len(stdout), stderr)
+			}
+			if _, err := os.Stat(filepath.Join(out, "x.json")); !os.IsNotExist(err) {
+				t.Fatalf("an attestation was written: %v", err)
+			}
+		})
+	}
+}
+
+// TestAttestAll: render --all --attest signs one statement over every product's
+// objects and reads; verify passes on the stream and on the root, names the object a
+// changed field is in and the input a changed contract is; --attest refuses -o.
+func TestAttestAll(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	root := demoRoot(t)
+	key := attestKeys(t, t.TempDir())[2] // ed25519
+	_, name := unseenProduct(t, root, 11)
+	contract := filepath.Join(root, "platform", "pec-dev.yaml")
+	attestation := filepath.Join(t.TempDir(), "all.json")
+	code, stream, stderr := runFloe("render", "--all", root, "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef",
+		"--attest", attestation, "--signing-key", key.private)
+	if code != 0 {
+		t.Fatalf("render --all --attest: exit %d: %s", code, stderr)
+	}
+	if strings.Count(stream, "# floe product: ") < 3 {
+		t.Fatalf("want the demo's products and %s:\n%s", name, stream)
+	}
+	if code, stdout, stderr := runFloeIn(stream, "verify", "--attestation", attestation, "--key", key.public, "--root", root, "-"); code != 0 {
+		t.Fatalf("verify: exit %d, %q, %s", code, stdout, stderr)
+	}
+	changed := strings.Replace(stream, "  replicas: 1\n", "  replicas: 2\n", 1)
+	if code, _, stderr := runFloeIn(changed, "verify", "--attestation", attestation, "--key", key.public, "-"); code != 1 || !strings.Contains(stderr, ": changed: its digest differs") || strings.Count(stderr, ": changed:") != 1 {
+		t.Fatalf("one field: exit %d, %s", code, stderr)
+	}
+	edited := copyTree(t, root, t.TempDir())
+	if err := os.WriteFile(filepath.Join(edited, "platform", "pec-dev.yaml"), append(mustRead(t, contract), "# edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runFloe("verify", "--attestation", attestation, "--key", key.public, "--root", edited); code != 1 || !strings.Contains(stderr, "input platform/pec-dev.yaml: changed") {
+		t.Fatalf("contract changed: exit %d, %s", code, stderr)
+	}
+	if code, _, _ := runFloe("render", "--all", root, "--root", root, "--contract", contract, "-o", t.TempDir()+"/out",
+		"--attest", attestation+"2", "--signing-key", key.private); code != 2 {
+		t.Fatalf("--attest with -o: exit %d, want 2", code)
+	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
