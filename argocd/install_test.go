@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -13,6 +12,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/floe-dev/floe/deploy"
 	"github.com/floe-dev/floe/golden"
 )
 
@@ -206,22 +206,6 @@ func checkInstall(t *testing.T, out []byte) installed {
 	return in
 }
 
-// makefileImage is the IMAGE the Makefile's `make image` records in its OCI layout.
-func makefileImage(t *testing.T) string {
-	t.Helper()
-	b, err := os.ReadFile("../Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(string(b)) {
-		if name, value, ok := strings.Cut(line, "?="); ok && strings.TrimSpace(name) == "IMAGE" {
-			return strings.TrimSpace(value)
-		}
-	}
-	t.Fatal("Makefile sets no IMAGE")
-	return ""
-}
-
 // TestInstallOverlay: the default component runs the `make image` image's entrypoint
 // (floe cmp-server) as uid 999, serving the socket in the plugins volume; no
 // argocd-cmp-server, no /var/run/argocd, no plugin.yaml ConfigMap (it is built in).
@@ -233,8 +217,8 @@ func TestInstallOverlay(t *testing.T) {
 	if len(in.floe.Command) != 0 || len(in.floe.Args) != 0 {
 		t.Errorf("sidecar command %v args %v, want the image's entrypoint (floe cmp-server)", in.floe.Command, in.floe.Args)
 	}
-	if want := makefileImage(t); in.floe.Image != want {
-		t.Errorf("sidecar image %q, want %q (the Makefile's IMAGE)", in.floe.Image, want)
+	if want := deploy.Image; in.floe.Image != want {
+		t.Errorf("sidecar image %q, want %q (deploy.Image)", in.floe.Image, want)
 	}
 	if len(in.mounts) != 2 {
 		t.Errorf("sidecar mounts %v, want only the plugins socket dir and its tmp", in.mounts)

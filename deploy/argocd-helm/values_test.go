@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -17,6 +16,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/floe-dev/floe/deploy"
 )
 
 const (
@@ -46,22 +47,6 @@ func render(t *testing.T) map[string]string {
 		t.Fatal(err)
 	}
 	return files
-}
-
-// makefileImage is the IMAGE the Makefile's `make image` records in its OCI layout.
-func makefileImage(t *testing.T) string {
-	t.Helper()
-	b, err := os.ReadFile("../../Makefile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(string(b)) {
-		if name, value, ok := strings.Cut(line, "?="); ok && strings.TrimSpace(name) == "IMAGE" {
-			return strings.TrimSpace(value)
-		}
-	}
-	t.Fatal("Makefile sets no IMAGE")
-	return ""
 }
 
 // componentSidecar is the container and volumes the kustomize component appends.
@@ -122,8 +107,8 @@ func TestHelmValues(t *testing.T) {
 	if !slices.Equal(names, []string{"repo-server", "floe"}) {
 		t.Fatalf("containers %v, want the repo-server and the floe sidecar", names)
 	}
-	if want := makefileImage(t); floe.Image != want {
-		t.Errorf("sidecar image %q, want %q (the Makefile's IMAGE)", floe.Image, want)
+	if want := deploy.Image; floe.Image != want {
+		t.Errorf("sidecar image %q, want %q (deploy.Image)", floe.Image, want)
 	}
 	if len(floe.Command) != 0 || len(floe.Args) != 0 {
 		t.Errorf("sidecar command %v args %v, want the image's entrypoint (floe cmp-server)", floe.Command, floe.Args)
