@@ -206,7 +206,7 @@ func checkInstall(t *testing.T, out []byte) installed {
 	return in
 }
 
-// TestInstallOverlay: the default component runs the `make image` image's entrypoint
+// TestInstallOverlay (D-ARGO-06): the default component runs the `make image` image's entrypoint
 // (floe cmp-server) as uid 999, serving the socket in the plugins volume; no
 // argocd-cmp-server, no /var/run/argocd, no plugin.yaml ConfigMap (it is built in).
 func TestInstallOverlay(t *testing.T) {

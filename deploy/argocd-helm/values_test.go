@@ -83,7 +83,7 @@ func componentSidecar(t *testing.T) (corev1.Container, []corev1.Volume) {
 	return c, volumes
 }
 
-// TestHelmValues: the chart's repo-server gets the floe sidecar running the `make image`
+// TestHelmValues (D-ARGO-06): the chart's repo-server gets the floe sidecar running the `make image`
 // image's entrypoint (floe cmp-server) as non-root uid 999 with a read-only root and no
 // capabilities, mounting the chart's plugins volume at the socket dir and its own tmp
 // emptyDir; every volume it mounts exists once; it is the kustomize component's sidecar;
