@@ -4,6 +4,9 @@ BIN      := bin
 FLOE     := $(BIN)/floe
 DEMO     := examples/demo
 IMAGETAG := 0123456789abcdef0123456789abcdef01234567
+# The sidecar image's name, recorded in out/image/oci; deploy/argocd-cmp and
+# deploy/argocd-helm use the same placeholder (users set theirs with kustomize images: / Helm values).
+IMAGE    ?= ghcr.io/floe-dev/floe-argocd-cmp:dev
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
 .PHONY: all build demo test unit e2e vet update-golden fuzz bench clean image image-test
@@ -39,7 +42,7 @@ e2e:
 # `floe cmp-server`, user 999. Prints the manifest digest; the same sources give the same one.
 image:
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "-s -w -buildid= -X main.version=$(VERSION)" -o out/image/floe ./cmd/floe
-	cd tools/image && $(GO) run . -binary ../../out/image/floe -plugin ../../argocd/plugin.yaml -out ../../out/image/oci
+	cd tools/image && $(GO) run . -binary ../../out/image/floe -plugin ../../argocd/plugin.yaml -out ../../out/image/oci -ref $(IMAGE)
 
 # Structure test: two builds, one digest; user, entrypoint, files, static binary, no shell.
 image-test:

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -13,10 +12,17 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
+	"github.com/floe-dev/floe/deploy"
 	"github.com/floe-dev/floe/golden"
 )
 
-const overlayDir = "../deploy/argocd-cmp"
+const (
+	// overlayDir is the default component (floe cmp-server); execOverlayDir keeps
+	// argocd-cmp-server + floe argocd generate. Both build over overlayDir/testbase.
+	overlayDir     = "../deploy/argocd-cmp"
+	execOverlayDir = "../deploy/argocd-cmp-exec"
+	testBaseDir    = overlayDir + "/testbase"
+)
 
 // installKustomization is what a user writes on top of a real Argo CD install, with the
 // stand-in base in place of install.yaml.
@@ -26,35 +32,42 @@ namespace: argocd
 resources:
   - ../testbase
 components:
-  - ../argocd-cmp
+  - ../component
 `
 
-// buildTestInstall builds the floe component over the stand-in base offline with
+// buildTestInstall builds a floe component over the stand-in base offline with
 // kustomize's own API, in memory (kustomize refuses a component directory that contains
 // the kustomization using it, so the tree is laid out as siblings): root-only load
 // restrictions, plugins (exec and container functions) disabled.
-func buildTestInstall(t *testing.T) []byte {
+func buildTestInstall(t *testing.T, component string) []byte {
 	t.Helper()
 	fs := filesys.MakeFsInMemory()
-	err := filepath.WalkDir(overlayDir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(overlayDir, p)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		dst := "/floe/argocd-cmp/" + filepath.ToSlash(rel)
-		if first, rest, ok := strings.Cut(filepath.ToSlash(rel), "/"); ok && first == "testbase" {
-			dst = "/floe/testbase/" + rest
-		}
-		return fs.WriteFile(dst, b)
-	})
-	if err != nil {
+	copyTree := func(src, dst string, skip string) error {
+		return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(src, p)
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if rel == skip {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return fs.WriteFile(dst+"/"+filepath.ToSlash(rel), b)
+		})
+	}
+	if err := copyTree(component, "/floe/component", "testbase"); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTree(testBaseDir, "/floe/testbase", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := fs.WriteFile("/floe/install/kustomization.yaml", []byte(installKustomization)); err != nil {
@@ -65,7 +78,7 @@ func buildTestInstall(t *testing.T) []byte {
 	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
 	rm, err := krusty.MakeKustomizer(opts).Run(fs, "/floe/install")
 	if err != nil {
-		t.Fatalf("kustomize build (%s over %s/testbase): %v", overlayDir, overlayDir, err)
+		t.Fatalf("kustomize build (%s over %s): %v", component, testBaseDir, err)
 	}
 	out, err := rm.AsYaml()
 	if err != nil {
@@ -79,15 +92,29 @@ type container struct {
 	Name            string   `json:"name"`
 	Image           string   `json:"image"`
 	Command         []string `json:"command"`
+	Args            []string `json:"args"`
 	SecurityContext *struct {
-		RunAsNonRoot *bool  `json:"runAsNonRoot"`
-		RunAsUser    *int64 `json:"runAsUser"`
+		RunAsNonRoot             *bool  `json:"runAsNonRoot"`
+		RunAsUser                *int64 `json:"runAsUser"`
+		ReadOnlyRootFilesystem   *bool  `json:"readOnlyRootFilesystem"`
+		AllowPrivilegeEscalation *bool  `json:"allowPrivilegeEscalation"`
+		Capabilities             *struct {
+			Drop []string `json:"drop"`
+		} `json:"capabilities"`
 	} `json:"securityContext"`
 	VolumeMounts []struct {
 		Name      string `json:"name"`
 		MountPath string `json:"mountPath"`
 		SubPath   string `json:"subPath"`
 	} `json:"volumeMounts"`
+}
+
+type volume struct {
+	Name      string `json:"name"`
+	ConfigMap *struct {
+		Name string `json:"name"`
+	} `json:"configMap"`
+	EmptyDir map[string]any `json:"emptyDir"`
 }
 
 type object struct {
@@ -101,92 +128,133 @@ type object struct {
 		Template struct {
 			Spec struct {
 				Containers []container `json:"containers"`
-				Volumes    []struct {
-					Name      string `json:"name"`
-					ConfigMap *struct {
-						Name string `json:"name"`
-					} `json:"configMap"`
-					EmptyDir map[string]any `json:"emptyDir"`
-				} `json:"volumes"`
+				Volumes    []volume    `json:"volumes"`
 			} `json:"spec"`
 		} `json:"template"`
 	} `json:"spec"`
 }
 
-func TestInstallOverlay(t *testing.T) {
-	out := buildTestInstall(t)
-	golden.Assert(t, filepath.Join(golden.Dir(t), "argocd", "install-testbase.yaml"), out)
+// installed is a built install: objects by kind/name, the floe sidecar, its volumes by
+// name and its mounts by path.
+type installed struct {
+	objs    map[string]object
+	floe    container
+	volumes map[string]volume
+	mounts  map[string]string // mount path -> volume name
+}
 
-	objs := map[string]object{}
+// checkInstall parses a build and checks what both components share: the floe sidecar
+// after the repo-server, non-root uid 999 with a read-only root and no capabilities,
+// the plugins socket dir and a tmp emptyDir of its own, every mount a volume, and
+// .git kept out of the tarball.
+func checkInstall(t *testing.T, out []byte) installed {
+	t.Helper()
+	in := installed{objs: map[string]object{}, volumes: map[string]volume{}, mounts: map[string]string{}}
 	for _, doc := range bytes.Split(out, []byte("\n---\n")) {
 		var o object
 		if err := yaml.Unmarshal(doc, &o); err != nil { // only the fields above are typed
 			t.Fatal(err)
 		}
-		objs[o.Kind+"/"+o.Metadata.Name] = o
+		in.objs[o.Kind+"/"+o.Metadata.Name] = o
 	}
-	dep, ok := objs["Deployment/argocd-repo-server"]
+	dep, ok := in.objs["Deployment/argocd-repo-server"]
 	if !ok {
 		t.Fatalf("no argocd-repo-server Deployment in:\n%s", out)
 	}
 	var names []string
-	var floe *container
-	for i, c := range dep.Spec.Template.Spec.Containers {
+	for _, c := range dep.Spec.Template.Spec.Containers {
 		names = append(names, c.Name)
 		if c.Name == "floe" {
-			floe = &dep.Spec.Template.Spec.Containers[i]
+			in.floe = c
 		}
 	}
 	if !slices.Equal(names, []string{"argocd-repo-server", "floe"}) {
 		t.Fatalf("containers %v, want the repo-server and the floe sidecar", names)
 	}
-	if !slices.Equal(floe.Command, []string{"/var/run/argocd/argocd-cmp-server"}) {
-		t.Errorf("sidecar command %v", floe.Command)
-	}
-	sc := floe.SecurityContext
+	sc := in.floe.SecurityContext
 	if sc == nil || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot || sc.RunAsUser == nil || *sc.RunAsUser != 999 {
-		t.Errorf("sidecar must run as non-root uid 999: %+v", sc)
+		t.Fatalf("sidecar must run as non-root uid 999: %+v", sc)
 	}
-
-	// Volumes by name, and where the sidecar mounts them.
-	volumes := map[string]int{}
-	for i, v := range dep.Spec.Template.Spec.Volumes {
-		volumes[v.Name] = i
+	if sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
+		sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation ||
+		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []string{"ALL"}) {
+		t.Errorf("sidecar must have a read-only root, no privilege escalation, every capability dropped: %+v", sc)
 	}
-	mounts := map[string]string{}
-	var pluginVolume string
-	for _, m := range floe.VolumeMounts {
-		if _, ok := volumes[m.Name]; !ok {
+	for _, v := range dep.Spec.Template.Spec.Volumes {
+		in.volumes[v.Name] = v
+	}
+	for _, m := range in.floe.VolumeMounts {
+		if _, ok := in.volumes[m.Name]; !ok {
 			t.Errorf("mount of %s: no such volume", m.Name)
 		}
-		mounts[m.MountPath] = m.Name
-		if m.MountPath == "/home/argocd/cmp-server/config/plugin.yaml" {
-			if m.SubPath != "plugin.yaml" {
-				t.Errorf("plugin.yaml mount has subPath %q", m.SubPath)
-			}
-			pluginVolume = m.Name
-		}
+		in.mounts[m.MountPath] = m.Name
 	}
 	for path, vol := range map[string]string{
-		"/var/run/argocd":                 "var-files",
 		"/home/argocd/cmp-server/plugins": "plugins",
 		"/tmp":                            "cmp-tmp",
 	} {
-		if mounts[path] != vol {
-			t.Errorf("sidecar mounts %q at %s, want %q", mounts[path], path, vol)
+		if in.mounts[path] != vol {
+			t.Errorf("sidecar mounts %q at %s, want %q", in.mounts[path], path, vol)
 		}
 	}
-	if v := dep.Spec.Template.Spec.Volumes[volumes["cmp-tmp"]]; v.EmptyDir == nil {
+	if in.volumes["cmp-tmp"].EmptyDir == nil {
 		t.Errorf("cmp-tmp is not an emptyDir")
 	}
+	if got := in.objs["ConfigMap/argocd-cmd-params-cm"].Data["reposerver.plugin.tar.exclusions"]; got != ".git/*" {
+		t.Errorf("reposerver.plugin.tar.exclusions = %q, want .git/*", got)
+	}
+	return in
+}
+
+// TestInstallOverlay (D-ARGO-06): the default component runs the `make image` image's entrypoint
+// (floe cmp-server) as uid 999, serving the socket in the plugins volume; no
+// argocd-cmp-server, no /var/run/argocd, no plugin.yaml ConfigMap (it is built in).
+func TestInstallOverlay(t *testing.T) {
+	out := buildTestInstall(t, overlayDir)
+	golden.Assert(t, filepath.Join(golden.Dir(t), "argocd", "install-testbase.yaml"), out)
+	in := checkInstall(t, out)
+
+	if len(in.floe.Command) != 0 || len(in.floe.Args) != 0 {
+		t.Errorf("sidecar command %v args %v, want the image's entrypoint (floe cmp-server)", in.floe.Command, in.floe.Args)
+	}
+	if want := deploy.Image; in.floe.Image != want {
+		t.Errorf("sidecar image %q, want %q (deploy.Image)", in.floe.Image, want)
+	}
+	if len(in.mounts) != 2 {
+		t.Errorf("sidecar mounts %v, want only the plugins socket dir and its tmp", in.mounts)
+	}
+	if _, ok := in.objs["ConfigMap/floe-cmp-plugin"]; ok {
+		t.Error("the cmp-server component ships a plugin.yaml ConfigMap; the binary embeds it")
+	}
+}
+
+// TestInstallOverlayExec: the exec-mode component runs Argo CD's argocd-cmp-server
+// from /var/run/argocd with plugin.yaml from a ConfigMap equal to argocd/plugin.yaml.
+func TestInstallOverlayExec(t *testing.T) {
+	out := buildTestInstall(t, execOverlayDir)
+	golden.Assert(t, filepath.Join(golden.Dir(t), "argocd", "install-exec-testbase.yaml"), out)
+	in := checkInstall(t, out)
+
+	if !slices.Equal(in.floe.Command, []string{"/var/run/argocd/argocd-cmp-server"}) {
+		t.Errorf("sidecar command %v", in.floe.Command)
+	}
+	if in.mounts["/var/run/argocd"] != "var-files" {
+		t.Errorf("sidecar mounts %q at /var/run/argocd, want var-files", in.mounts["/var/run/argocd"])
+	}
+	pluginVolume := in.mounts["/home/argocd/cmp-server/config/plugin.yaml"]
 	if pluginVolume == "" {
 		t.Fatal("sidecar does not mount plugin.yaml")
 	}
-	cmRef := dep.Spec.Template.Spec.Volumes[volumes[pluginVolume]].ConfigMap
+	for _, m := range in.floe.VolumeMounts {
+		if m.Name == pluginVolume && m.SubPath != "plugin.yaml" {
+			t.Errorf("plugin.yaml mount has subPath %q", m.SubPath)
+		}
+	}
+	cmRef := in.volumes[pluginVolume].ConfigMap
 	if cmRef == nil {
 		t.Fatalf("volume %s is not a ConfigMap", pluginVolume)
 	}
-	cm, ok := objs["ConfigMap/"+cmRef.Name]
+	cm, ok := in.objs["ConfigMap/"+cmRef.Name]
 	if !ok {
 		t.Fatalf("volume %s names ConfigMap %s, which the build does not contain", pluginVolume, cmRef.Name)
 	}
@@ -196,36 +264,35 @@ func TestInstallOverlay(t *testing.T) {
 	if cm.Metadata.Namespace != "argocd" {
 		t.Errorf("ConfigMap %s in namespace %q", cmRef.Name, cm.Metadata.Namespace)
 	}
-	if got := objs["ConfigMap/argocd-cmd-params-cm"].Data["reposerver.plugin.tar.exclusions"]; got != ".git/*" {
-		t.Errorf("reposerver.plugin.tar.exclusions = %q, want .git/*", got)
-	}
 }
 
 // TestOverlayPluginCopy: kustomize may only read files inside the component, so it holds
 // a copy of plugin.yaml; it must be the embedded one byte for byte.
 func TestOverlayPluginCopy(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(overlayDir, "plugin.yaml"))
+	b, err := os.ReadFile(filepath.Join(execOverlayDir, "plugin.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(b, PluginYAML) {
 		t.Fatalf("%s/plugin.yaml differs from argocd/plugin.yaml (cp argocd/plugin.yaml %s/):\n%s",
-			overlayDir, overlayDir, golden.Diff(string(PluginYAML), string(b)))
+			execOverlayDir, execOverlayDir, golden.Diff(string(PluginYAML), string(b)))
 	}
 }
 
-// TestOverlayIsComponent: the shipped directory must not pull in the stand-in base.
+// TestOverlayIsComponent: the shipped directories must not pull in the stand-in base.
 func TestOverlayIsComponent(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(overlayDir, "kustomization.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var k types.Kustomization
-	if err := yaml.UnmarshalStrict(b, &k); err != nil {
-		t.Fatal(err)
-	}
-	if k.Kind != types.ComponentKind || len(k.Resources) != 0 || len(k.Components) != 0 {
-		t.Fatalf("deploy/argocd-cmp must be a Component without resources: kind %q, resources %v, components %v",
-			k.Kind, k.Resources, k.Components)
+	for _, dir := range []string{overlayDir, execOverlayDir} {
+		b, err := os.ReadFile(filepath.Join(dir, "kustomization.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var k types.Kustomization
+		if err := yaml.UnmarshalStrict(b, &k); err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if k.Kind != types.ComponentKind || len(k.Resources) != 0 || len(k.Components) != 0 {
+			t.Errorf("%s must be a Component without resources: kind %q, resources %v, components %v",
+				dir, k.Kind, k.Resources, k.Components)
+		}
 	}
 }

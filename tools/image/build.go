@@ -20,6 +20,9 @@ import (
 // Inputs are the files the image is built from and where it goes.
 type Inputs struct {
 	Binary, Plugin, Out string
+	// Ref, if set, names the image in the layout's index (the OCI ref.name annotation,
+	// what `skopeo copy oci:DIR:REF` and `crane` select by); the image digest is the same.
+	Ref string
 }
 
 // Paths inside the image.
@@ -27,6 +30,8 @@ const (
 	BinaryPath = "/usr/local/bin/floe"
 	PluginPath = "/home/argocd/cmp-server/config/plugin.yaml"
 	UID        = 999
+	// RefAnnotation is the OCI index annotation naming an image.
+	RefAnnotation = "org.opencontainers.image.ref.name"
 )
 
 // epoch is every timestamp in the image: SOURCE_DATE_EPOCH, else 0.
@@ -145,7 +150,11 @@ func Build(in Inputs) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := p.AppendImage(img); err != nil {
+	var opts []layout.Option
+	if in.Ref != "" {
+		opts = append(opts, layout.WithAnnotations(map[string]string{RefAnnotation: in.Ref}))
+	}
+	if err := p.AppendImage(img, opts...); err != nil {
 		return "", err
 	}
 	d, err := img.Digest()

@@ -33,12 +33,13 @@ func buildFloe(t *testing.T) string {
 // what Argo CD's sidecar needs: uid 999, floe cmp-server as entrypoint, plugin.yaml in
 // place, a static binary, and nothing else (no shell, no package manager).
 func TestImage(t *testing.T) {
+	const testRef = "ghcr.io/floe-dev/floe-argocd-cmp:dev"
 	plugin := filepath.Join("..", "..", "argocd", "plugin.yaml")
 	var digests []string
 	var out string
 	for i := range 2 {
 		out = filepath.Join(t.TempDir(), "oci")
-		d, err := Build(Inputs{Binary: buildFloe(t), Plugin: plugin, Out: out})
+		d, err := Build(Inputs{Binary: buildFloe(t), Plugin: plugin, Out: out, Ref: testRef})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,6 +57,9 @@ func TestImage(t *testing.T) {
 	m, err := idx.IndexManifest()
 	if err != nil || len(m.Manifests) != 1 || m.Manifests[0].Digest.String() != digests[0] {
 		t.Fatalf("index %+v, %v; want the one image %s", m, err, digests[0])
+	}
+	if got := m.Manifests[0].Annotations[RefAnnotation]; got != testRef {
+		t.Errorf("index names the image %q, want %q", got, testRef)
 	}
 	img, err := idx.Image(m.Manifests[0].Digest)
 	if err != nil {

@@ -4,7 +4,7 @@
 // (argocd); no shell, no package manager. Every file time is the Unix epoch (or
 // SOURCE_DATE_EPOCH), entries are sorted, so the same inputs give the same digest.
 //
-//	go run . -binary floe -plugin plugin.yaml -out DIR
+//	go run . -binary floe -plugin plugin.yaml -out DIR [-ref REGISTRY/NAME:TAG]
 package main
 
 import (
@@ -18,6 +18,7 @@ func main() {
 	flag.StringVar(&in.Binary, "binary", "", "static floe binary (CGO_ENABLED=0)")
 	flag.StringVar(&in.Plugin, "plugin", "", "argocd/plugin.yaml")
 	flag.StringVar(&in.Out, "out", "", "OCI layout directory to write (replaced)")
+	flag.StringVar(&in.Ref, "ref", "", "image reference recorded in the layout's index (org.opencontainers.image.ref.name)")
 	flag.Parse()
 	digest, err := Build(in)
 	if err != nil {

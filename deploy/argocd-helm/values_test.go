@@ -1,0 +1,164 @@
+// Package argocdhelm holds the test of deploy/argocd-helm/values.yaml: floe's sidecar for
+// the argo-cd Helm chart, rendered with Helm v3's engine through a stand-in chart whose
+// repo-server templates have the real chart's shape (testdata/argo-cd-repo-server).
+package argocdhelm
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/floe-dev/floe/deploy"
+)
+
+const (
+	chartDir      = "testdata/argo-cd-repo-server"
+	componentPath = "../argocd-cmp/repo-server-sidecar.yaml"
+	socketDir     = "/home/argocd/cmp-server/plugins"
+)
+
+// render renders the stand-in chart with values.yaml, as `helm template -f values.yaml`.
+func render(t *testing.T) map[string]string {
+	t.Helper()
+	c, err := loader.LoadDir(chartDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values, err := chartutil.ReadValuesFile("values.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(c, values.AsMap(),
+		chartutil.ReleaseOptions{Name: "argocd", Namespace: "argocd", IsInstall: true, Revision: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := engine.Engine{Strict: true}.Render(c, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// componentSidecar is the container and volumes the kustomize component appends.
+func componentSidecar(t *testing.T) (corev1.Container, []corev1.Volume) {
+	t.Helper()
+	b, err := os.ReadFile(componentPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []struct {
+		Op    string          `json:"op"`
+		Path  string          `json:"path"`
+		Value json.RawMessage `json:"value"`
+	}
+	if err := yaml.UnmarshalStrict(b, &ops); err != nil {
+		t.Fatalf("%s: %v", componentPath, err)
+	}
+	var c corev1.Container
+	var volumes []corev1.Volume
+	for _, op := range ops {
+		switch op.Path {
+		case "/spec/template/spec/containers/-":
+			if err := json.Unmarshal(op.Value, &c); err != nil {
+				t.Fatalf("%s: container: %v", componentPath, err)
+			}
+		case "/spec/template/spec/volumes/-":
+			var v corev1.Volume
+			if err := json.Unmarshal(op.Value, &v); err != nil {
+				t.Fatalf("%s: volume: %v", componentPath, err)
+			}
+			volumes = append(volumes, v)
+		}
+	}
+	return c, volumes
+}
+
+// TestHelmValues (D-ARGO-06): the chart's repo-server gets the floe sidecar running the `make image`
+// image's entrypoint (floe cmp-server) as non-root uid 999 with a read-only root and no
+// capabilities, mounting the chart's plugins volume at the socket dir and its own tmp
+// emptyDir; every volume it mounts exists once; it is the kustomize component's sidecar;
+// .git stays out of the plugin tarball.
+func TestHelmValues(t *testing.T) {
+	files := render(t)
+
+	var dep appsv1.Deployment
+	if err := yaml.UnmarshalStrict([]byte(files["argo-cd-repo-server/templates/deployment.yaml"]), &dep); err != nil {
+		t.Fatalf("repo-server Deployment: %v", err)
+	}
+	pod := dep.Spec.Template.Spec
+	var names []string
+	var floe *corev1.Container
+	for i, c := range pod.Containers {
+		names = append(names, c.Name)
+		if c.Name == "floe" {
+			floe = &pod.Containers[i]
+		}
+	}
+	if !slices.Equal(names, []string{"repo-server", "floe"}) {
+		t.Fatalf("containers %v, want the repo-server and the floe sidecar", names)
+	}
+	if want := deploy.Image; floe.Image != want {
+		t.Errorf("sidecar image %q, want %q (deploy.Image)", floe.Image, want)
+	}
+	if len(floe.Command) != 0 || len(floe.Args) != 0 {
+		t.Errorf("sidecar command %v args %v, want the image's entrypoint (floe cmp-server)", floe.Command, floe.Args)
+	}
+	sc := floe.SecurityContext
+	if sc == nil || sc.RunAsUser == nil || *sc.RunAsUser != 999 || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot ||
+		sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
+		sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation ||
+		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) {
+		t.Errorf("sidecar must run as non-root uid 999, read-only root, no escalation, no capabilities: %+v", sc)
+	}
+
+	volumes := map[string]corev1.Volume{}
+	for _, v := range pod.Volumes {
+		if _, dup := volumes[v.Name]; dup {
+			t.Errorf("volume %s twice (the values collide with the chart's own)", v.Name)
+		}
+		volumes[v.Name] = v
+	}
+	mounts := map[string]string{}
+	for _, m := range floe.VolumeMounts {
+		if _, ok := volumes[m.Name]; !ok {
+			t.Errorf("sidecar mounts %s: no such volume", m.Name)
+		}
+		mounts[m.MountPath] = m.Name
+	}
+	if mounts[socketDir] != "plugins" || mounts["/tmp"] != "cmp-tmp" || len(mounts) != 2 {
+		t.Errorf("sidecar mounts %v, want plugins at %s and cmp-tmp at /tmp", mounts, socketDir)
+	}
+	for _, name := range []string{"plugins", "cmp-tmp"} {
+		if v, ok := volumes[name]; !ok || v.EmptyDir == nil {
+			t.Errorf("volume %s: %+v, want an emptyDir", name, v)
+		}
+	}
+
+	container, componentVolumes := componentSidecar(t)
+	if diff := cmp.Diff(container, *floe); diff != "" {
+		t.Errorf("Helm sidecar differs from %s (-component +helm):\n%s", componentPath, diff)
+	}
+	for _, v := range componentVolumes {
+		if diff := cmp.Diff(v, volumes[v.Name]); diff != "" {
+			t.Errorf("volume %s differs from %s (-component +helm):\n%s", v.Name, componentPath, diff)
+		}
+	}
+
+	var cm corev1.ConfigMap
+	if err := yaml.UnmarshalStrict([]byte(files["argo-cd-repo-server/templates/argocd-cmd-params-cm.yaml"]), &cm); err != nil {
+		t.Fatalf("argocd-cmd-params-cm: %v", err)
+	}
+	if got := cm.Data["reposerver.plugin.tar.exclusions"]; got != ".git/*" {
+		t.Errorf("reposerver.plugin.tar.exclusions = %q, want .git/*", got)
+	}
+}
