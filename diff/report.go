@@ -68,8 +68,10 @@ type Verdict struct {
 	Excepted int    `json:"excepted"`
 }
 
-// PolicyFinding is one finding, without its position in the rendered stream (which
-// moves with unrelated changes).
+// PolicyFinding is not a second finding type: it is the key of a policies.Finding
+// (review.findings projects one) without its position in the rendered stream (which
+// moves with unrelated changes) and without the exception fields (excepted findings are
+// left out of a delta). Comparable, so a delta is a set difference of keys.
 type PolicyFinding struct {
 	Rule      string `json:"rule"`
 	Severity  string `json:"severity"`
