@@ -115,19 +115,8 @@ func (v *Verdict) String() string {
 // Differs reports whether any product differs.
 func (r *Report) Differs() bool { return len(r.Products) > 0 }
 
-// WriteReport writes r in format f; markdown is one comment within the default budget
-// (WriteReportMarkdown for another).
-func WriteReport(w io.Writer, r *Report, f Format, color bool) error {
-	switch f {
-	case Text:
-		return WriteReportText(w, r, color)
-	case Markdown:
-		return WriteReportMarkdown(w, r, DefaultMaxCommentChars)
-	case JSON:
-		return writeJSON(w, r)
-	}
-	return fmt.Errorf("unknown format %q", f)
-}
+// WriteReportJSON writes r as indented JSON, in the shape of Report's fields.
+func WriteReportJSON(w io.Writer, r *Report) error { return writeJSON(w, r) }
 
 // headline is "2 of 50 products differ: 0 added, 0 removed, 2 changed; 1 renders the
 // same; 47 unaffected".
