@@ -76,6 +76,12 @@ func TestEveryCommandFormat(t *testing.T) {
 			args: []string{"validate", "--root", demo, "--contract", filepath.Join(demo, "platform", "pec-dev.yaml"), filepath.Join(demo, "demo", "customer-360")}},
 			n, f, output.Validate.Names()))
 	}
+	{
+		n, f := formatNames(output.Workspace("", ""))
+		commands = append(commands, withFormats(command{name: "workspace", flag: "--format", code: 0,
+			args: []string{"workspace", "--root", batch, "--contract", "platform/contract.yaml", "--image-tag", renderTag, "--all", filepath.Join(batch, "products")}},
+			n, f, output.Workspace("", "").Names()))
+	}
 	for _, c := range commands {
 		printed := map[string]string{} // format → stdout
 		for i, name := range c.names {

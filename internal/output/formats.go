@@ -42,14 +42,7 @@ func DiffAll(color bool, maxChars int) Formats[*diff.Report] {
 // Render are `floe render --format`'s formats (D-CLI-04): one YAML stream, or a v1 List.
 var Render = Formats[*render.Result]{Command: "render", Flag: "--format", List: []Format[*render.Result]{
 	{Name: "yaml", Write: func(w io.Writer, r *render.Result) error { _, err := w.Write(r.YAML); return err }},
-	{Name: "json", Write: func(w io.Writer, r *render.Result) error {
-		b, err := r.JSON()
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	}},
+	{Name: "json", Write: func(w io.Writer, r *render.Result) error { return writeBytes(w)(r.JSON()) }},
 }}
 
 // Validate are `floe validate --output`'s formats.
@@ -60,3 +53,23 @@ var Validate = Formats[Validation]{Command: "validate", Flag: "--output", List: 
 		return err
 	}},
 }}
+
+// Workspace are `floe workspace --format`'s forms (D-WS-04): a ConfigMap called name in
+// namespace (defaults when empty), or the Dagster chart's values.
+func Workspace(name, namespace string) Formats[*render.Workspace] {
+	return Formats[*render.Workspace]{Command: "workspace", Flag: "--format", List: []Format[*render.Workspace]{
+		{Name: render.WorkspaceConfigMap, Write: func(w io.Writer, ws *render.Workspace) error { return writeBytes(w)(ws.ConfigMap(name, namespace)) }},
+		{Name: render.WorkspaceHelmValues, Write: func(w io.Writer, ws *render.Workspace) error { return writeBytes(w)(ws.HelmValues()) }},
+	}}
+}
+
+// writeBytes writes what a renderer returns, or returns its error.
+func writeBytes(w io.Writer) func([]byte, error) error {
+	return func(b []byte, err error) error {
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+}
