@@ -14,42 +14,6 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 )
 
-// Format is an output format of a Result.
-type Format string
-
-// The output formats.
-const (
-	Text     Format = "text"
-	Markdown Format = "markdown"
-	JSON     Format = "json"
-)
-
-// ParseFormat accepts "text", "markdown" (or "md") and "json".
-func ParseFormat(s string) (Format, error) {
-	switch s {
-	case "text":
-		return Text, nil
-	case "markdown", "md":
-		return Markdown, nil
-	case "json":
-		return JSON, nil
-	}
-	return "", fmt.Errorf("unknown format %q (want text, markdown or json)", s)
-}
-
-// Write writes r in format f; color (ANSI) applies to text only and is for terminals.
-func Write(w io.Writer, r *Result, f Format, color bool) error {
-	switch f {
-	case Text:
-		return WriteText(w, r, color)
-	case Markdown:
-		return WriteMarkdown(w, r)
-	case JSON:
-		return WriteJSON(w, r)
-	}
-	return fmt.Errorf("unknown format %q", f)
-}
-
 // WriteJSON writes r as indented JSON:
 // {"summary":{…},"objects":[{"kind","namespace","name","apiVersion","change",
 // "renamedFrom"?,"fields":[{"path","change","old"?,"new"?,"redacted"?,"oldBytes"?,"newBytes"?}]}]}.

@@ -327,14 +327,3 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
-
-func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]Format{"text": Text, "markdown": Markdown, "md": Markdown, "json": JSON} {
-		if got, err := ParseFormat(in); err != nil || got != want {
-			t.Errorf("ParseFormat(%q) = %q, %v", in, got, err)
-		}
-	}
-	if _, err := ParseFormat("yaml"); err == nil {
-		t.Error("ParseFormat(yaml): no error")
-	}
-}

@@ -68,8 +68,10 @@ type Verdict struct {
 	Excepted int    `json:"excepted"`
 }
 
-// PolicyFinding is one finding, without its position in the rendered stream (which
-// moves with unrelated changes).
+// PolicyFinding is not a second finding type: it is the key of a policies.Finding
+// (review.findings projects one) without its position in the rendered stream (which
+// moves with unrelated changes) and without the exception fields (excepted findings are
+// left out of a delta). Comparable, so a delta is a set difference of keys.
 type PolicyFinding struct {
 	Rule      string `json:"rule"`
 	Severity  string `json:"severity"`
@@ -113,19 +115,8 @@ func (v *Verdict) String() string {
 // Differs reports whether any product differs.
 func (r *Report) Differs() bool { return len(r.Products) > 0 }
 
-// WriteReport writes r in format f; markdown is one comment within the default budget
-// (WriteReportMarkdown for another).
-func WriteReport(w io.Writer, r *Report, f Format, color bool) error {
-	switch f {
-	case Text:
-		return WriteReportText(w, r, color)
-	case Markdown:
-		return WriteReportMarkdown(w, r, DefaultMaxCommentChars)
-	case JSON:
-		return writeJSON(w, r)
-	}
-	return fmt.Errorf("unknown format %q", f)
-}
+// WriteReportJSON writes r as indented JSON, in the shape of Report's fields.
+func WriteReportJSON(w io.Writer, r *Report) error { return writeJSON(w, r) }
 
 // headline is "2 of 50 products differ: 0 added, 0 removed, 2 changed; 1 renders the
 // same; 47 unaffected".

@@ -16,21 +16,8 @@ import (
 // of the objects they judge.
 func redact(s string) string { return secretshape.Redact(s) }
 
-// Formats are the output formats of a report (D-GATE-05).
-var Formats = []string{"text", "json", "sarif"}
-
-// Write renders a report in one of Formats.
-func Write(w io.Writer, format string, r Report) error {
-	switch format {
-	case "text", "":
-		return WriteText(w, r)
-	case "json":
-		return WriteJSON(w, r)
-	case "sarif":
-		return WriteSARIF(w, r)
-	}
-	return fmt.Errorf("output format %q is not one of %s", format, strings.Join(Formats, ", "))
-}
+// The writers of a Report, one per output format of floe check (D-GATE-05); the
+// command's formats are internal/output's Check.
 
 // WriteText writes one line per finding: `file:line: SEVERITY rule resource: message`,
 // with " (excepted: reason)" after findings a contract exception covers.

@@ -124,31 +124,12 @@ func (ws *Workspace) HelmValues() ([]byte, error) {
 	}{webserver{workspace{Enabled: true, Servers: servers}}})
 }
 
-// CheckWorkspaceFormat refuses a format other than WorkspaceConfigMap and
-// WorkspaceHelmValues, and a ConfigMap name or namespace with the helm-values form (it
-// has no ConfigMap): a usage error, before anything is rendered.
-func CheckWorkspaceFormat(format, name, namespace string) error {
-	switch format {
-	case WorkspaceConfigMap:
-		return nil
-	case WorkspaceHelmValues:
-		if name != "" || namespace != "" {
-			return diag.Usage(fmt.Errorf("workspace: --name and --namespace name the ConfigMap; --format %s has none", format))
-		}
-		return nil
-	default:
-		return diag.Usage(fmt.Errorf("workspace: --format %q: want %s or %s", format, WorkspaceConfigMap, WorkspaceHelmValues))
+// CheckWorkspaceNames refuses a ConfigMap name or namespace with the helm-values form
+// (it has no ConfigMap): a usage error, before anything is rendered. The forms
+// themselves are internal/output's Workspace formats.
+func CheckWorkspaceNames(format, name, namespace string) error {
+	if format == WorkspaceHelmValues && (name != "" || namespace != "") {
+		return diag.Usage(fmt.Errorf("workspace: --name and --namespace name the ConfigMap; --format %s has none", format))
 	}
-}
-
-// Format renders the workspace in format (CheckWorkspaceFormat); name and namespace
-// apply to the ConfigMap form only.
-func (ws *Workspace) Format(format, name, namespace string) ([]byte, error) {
-	if err := CheckWorkspaceFormat(format, name, namespace); err != nil {
-		return nil, err
-	}
-	if format == WorkspaceHelmValues {
-		return ws.HelmValues()
-	}
-	return ws.ConfigMap(name, namespace)
+	return nil
 }

@@ -75,7 +75,7 @@ func TestWorkspaceGolden(t *testing.T) {
 		{"configmap-defaults.yaml", WorkspaceConfigMap, "", ""},
 		{"helm-values.yaml", WorkspaceHelmValues, "", ""},
 	} {
-		got, err := ws.Format(tc.format, tc.name, tc.namespace)
+		got, err := workspaceAs(ws, tc.format, tc.name, tc.namespace)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestWorkspaceGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := again.Format(tc.format, tc.name, tc.namespace)
+			b, _ := workspaceAs(again, tc.format, tc.name, tc.namespace)
 			if string(b) != string(got) {
 				t.Errorf("%s with %d job(s) differs:\n%s", tc.file, jobs, golden.Diff(string(got), string(b)))
 			}
@@ -196,6 +196,15 @@ func TestCodeServer(t *testing.T) {
 	}
 }
 
+// workspaceAs is ws in the form called format (the command's formats are
+// internal/output's Workspace).
+func workspaceAs(ws *Workspace, format, name, namespace string) ([]byte, error) {
+	if format == WorkspaceHelmValues {
+		return ws.HelmValues()
+	}
+	return ws.ConfigMap(name, namespace)
+}
+
 // TestWorkspaceFormats: the forms' flags (D-WS-04) are checked before anything renders.
 func TestWorkspaceFormats(t *testing.T) {
 	ws := &Workspace{Namespace: "floe-dev", Locations: []Location{{Name: "orders", Service: "orders", Namespace: "sales", Port: 3030}}}
@@ -207,11 +216,14 @@ func TestWorkspaceFormats(t *testing.T) {
 		{WorkspaceHelmValues, "", "", ""},
 		{WorkspaceHelmValues, "x", "", "--name and --namespace name the ConfigMap"},
 		{WorkspaceHelmValues, "", "dagster", "--name and --namespace name the ConfigMap"},
-		{"json", "", "", `--format "json": want configmap or helm-values`},
 		{WorkspaceConfigMap, "Bad_Name", "", `ConfigMap name "Bad_Name"`},
 		{WorkspaceConfigMap, "", "a.b", `namespace "a.b"`},
 	} {
-		out, err := ws.Format(tc.format, tc.name, tc.namespace)
+		var out []byte
+		err := CheckWorkspaceNames(tc.format, tc.name, tc.namespace)
+		if err == nil {
+			out, err = workspaceAs(ws, tc.format, tc.name, tc.namespace)
+		}
 		if tc.err == "" {
 			if err != nil || !strings.Contains(string(out), "orders.sales.svc.cluster.local") {
 				t.Errorf("%v: %v\n%s", tc, err, out)

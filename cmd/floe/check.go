@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/output"
 	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/policies"
 )
@@ -58,13 +57,14 @@ Exit 0: pass. 1: denied. 2: invalid input or usage.`,
 	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file (required)")
 	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of the contract, else the current directory)")
 	f.StringVar(&o.enforcement, "enforcement", "", "raise the enforcement level: off, warn or strict")
-	f.StringVar(&o.output, "output", "text", "output format: "+strings.Join(policies.Formats, ", "))
+	f.StringVar(&o.output, "output", "text", "output format: "+output.Check.Names())
 	return cmd
 }
 
 func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) error {
-	if !slices.Contains(policies.Formats, o.output) {
-		return diag.Usage(fmt.Errorf("check: --output %q: want %s", o.output, strings.Join(policies.Formats, ", ")))
+	out, err := output.New(s.Out, output.Check, o.output)
+	if err != nil {
+		return err
 	}
 	if err := policies.CheckLevel(o.enforcement); err != nil {
 		return diag.Usage(fmt.Errorf("check: --enforcement: %w", err))
@@ -116,7 +116,10 @@ func runCheck(ctx context.Context, s *streams, o *checkOptions, files []string) 
 	if report.Level == policies.LevelOff {
 		s.warn("floe: policy enforcement is off: no policy was evaluated")
 	}
-	if err := policies.Write(s.Out, o.output, *report); err != nil {
+	if err := out.Write(*report); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
 		return err
 	}
 	if report.Denied() {

@@ -193,7 +193,7 @@ func TestCheckBadInput(t *testing.T) {
 		stderr string
 	}{
 		{"no contract", "", []string{"check", input}, "--contract FILE is required"},
-		{"bad output", "", []string{"check", "--root", dir, "--contract", contract, "--output", "xml", input}, `--output "xml": want text, json, sarif`},
+		{"bad output", "", []string{"check", "--root", dir, "--contract", contract, "--output", "xml", input}, `--output "xml": want text, json or sarif`},
 		{"bad enforcement", "", []string{"check", "--root", dir, "--contract", contract, "--enforcement", "block", input}, `"block" is not off, warn or strict`},
 		{"malformed stream", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n   labels: {}\n", []string{"check", "--root", dir, "--contract", contract, "-"}, "stdin:5: mapping values are not allowed"},
 		{"missing file", "", []string{"check", "--root", dir, "--contract", contract, filepath.Join(dir, "nope.yaml")}, "nope.yaml: no such file or directory"},

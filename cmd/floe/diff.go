@@ -13,6 +13,7 @@ import (
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/diff"
 	"github.com/floe-dev/floe/internal/gitroot"
+	"github.com/floe-dev/floe/internal/output"
 	"github.com/floe-dev/floe/internal/yamlguard"
 	"github.com/floe-dev/floe/render"
 )
@@ -33,8 +34,9 @@ var stdoutIsTerminal = func() bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func useColor(format diff.Format) bool {
-	return format == diff.Text && os.Getenv("NO_COLOR") == "" && stdoutIsTerminal()
+// useColor is whether text output is coloured: on a terminal, without NO_COLOR.
+func useColor() bool {
+	return os.Getenv("NO_COLOR") == "" && stdoutIsTerminal()
 }
 
 // newDiffCmd is
@@ -81,7 +83,7 @@ differ; 2 on invalid input, with nothing on stdout.
 	f.StringVar(&o.againstContract, "against-contract", "", "contract to compare --contract with (the old side)")
 	f.StringVar(&o.from, "from", "", "old manifest stream (a file, or - for stdin)")
 	f.StringVar(&o.to, "to", "", "new manifest stream (a file, or - for stdin)")
-	f.StringVar(&o.format, "format", "text", "output format: text, markdown or json")
+	f.StringVar(&o.format, "format", "text", "output format: "+output.Diff(false).Names())
 	f.BoolVar(&o.exitCode, "exit-code", false, "exit 1 when the renders differ")
 	f.StringVar(&o.allOpts.all, "all", "", "review every product under DIR between --base and the working tree (or --head)")
 	f.StringVar(&o.allOpts.head, "head", "", "with --all: the git revision of the new side (default: the working tree)")
@@ -92,12 +94,12 @@ differ; 2 on invalid input, with nothing on stdout.
 }
 
 func runDiff(ctx context.Context, s *streams, o *diffOptions, args []string) error {
-	format, err := diff.ParseFormat(o.format)
-	if err != nil {
-		return diag.Usage(fmt.Errorf("diff: --format: %w", err))
-	}
 	if o.allOpts.all != "" {
-		return runDiffAll(ctx, s, o, format, args)
+		return runDiffAll(ctx, s, o, args)
+	}
+	out, err := output.New(s.Out, output.Diff(useColor()), o.format)
+	if err != nil {
+		return err
 	}
 	if o.allOpts.head != "" || o.allOpts.split != "" {
 		return diag.Usage(errors.New("diff: --head and --split go with --all DIR"))
@@ -116,7 +118,10 @@ func runDiff(ctx context.Context, s *streams, o *diffOptions, args []string) err
 	if err != nil {
 		return err
 	}
-	if err := diff.Write(s.Out, res, format, useColor(format)); err != nil {
+	if err := out.Write(res); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
 		return err
 	}
 	if o.exitCode && res.Differs() {
@@ -271,7 +276,7 @@ func checkRender(s *streams, file string, rendered []byte) error {
 	if !res.Differs() {
 		return diag.No(fmt.Errorf("render --check: %s holds the same objects but not in floe's canonical form; rewrite it with floe render", file))
 	}
-	if err := diff.WriteText(s.Out, res, useColor(diff.Text)); err != nil {
+	if err := diff.WriteText(s.Out, res, useColor()); err != nil {
 		return err
 	}
 	return diag.No(fmt.Errorf("render --check: %s is stale; rewrite it with floe render", file))

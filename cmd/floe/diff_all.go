@@ -17,6 +17,7 @@ import (
 	"github.com/floe-dev/floe/diff"
 	"github.com/floe-dev/floe/internal/atomicwrite"
 	"github.com/floe-dev/floe/internal/gitroot"
+	"github.com/floe-dev/floe/internal/output"
 	"github.com/floe-dev/floe/review"
 )
 
@@ -44,8 +45,13 @@ type diffAllOptions struct {
 }
 
 // runDiffAll is `floe diff --all DIR --base REV`.
-func runDiffAll(ctx context.Context, s *streams, o *diffOptions, format diff.Format, args []string) error {
+func runDiffAll(ctx context.Context, s *streams, o *diffOptions, args []string) error {
 	a := &o.allOpts
+	formats := output.DiffAll(useColor(), a.maxChars)
+	format, err := formats.Lookup(o.format)
+	if err != nil {
+		return err
+	}
 	switch {
 	case len(args) > 0:
 		return diag.Usage(errors.New("diff --all: DIR names the products; no PRODUCT argument"))
@@ -55,7 +61,7 @@ func runDiffAll(ctx context.Context, s *streams, o *diffOptions, format diff.For
 		return diag.Usage(errors.New("diff --all: --base REV is required"))
 	case o.againstContract != "" || o.from != "" || o.to != "":
 		return diag.Usage(errors.New("diff --all: --against-contract, --from and --to compare one product"))
-	case a.split != "" && format != diff.Markdown:
+	case a.split != "" && format.Name != "markdown":
 		return diag.Usage(errors.New("diff --all: --split writes markdown comments; give --format markdown"))
 	case a.maxChars < diff.MinCommentChars:
 		return diag.Usage(fmt.Errorf("diff --all: --max-comment-chars %d: at least %d", a.maxChars, diff.MinCommentChars))
@@ -75,7 +81,7 @@ func runDiffAll(ctx context.Context, s *streams, o *diffOptions, format diff.For
 	if err != nil {
 		return err
 	}
-	if err := writeReview(s, rep, format, a); err != nil {
+	if err := writeReview(s, rep, formats, o.format, a); err != nil {
 		return err
 	}
 	if o.exitCode && rep.Differs() {
@@ -113,10 +119,9 @@ func reviewAll(ctx context.Context, s *streams, o *diffOptions, in *renderInputs
 	return res.Report, nil
 }
 
-// writeReview writes the report in format: stdout, or --split's files.
-func writeReview(s *streams, rep *diff.Report, format diff.Format, a *diffAllOptions) error {
-	switch {
-	case a.split != "":
+// writeReview writes the report in the format called format: stdout, or --split's files.
+func writeReview(s *streams, rep *diff.Report, formats output.Formats[*diff.Report], format string, a *diffAllOptions) error {
+	if a.split != "" {
 		parts, err := diff.ReportMarkdown(rep, a.maxChars, true)
 		if err != nil {
 			return err
@@ -124,16 +129,16 @@ func writeReview(s *streams, rep *diff.Report, format diff.Format, a *diffAllOpt
 		if err := writeParts(a.split, parts); err != nil {
 			return diag.Usage(fmt.Errorf("diff --all: --split: %w", err))
 		}
-	case format == diff.Markdown:
-		if err := diff.WriteReportMarkdown(s.Out, rep, a.maxChars); err != nil {
-			return err
-		}
-	default:
-		if err := diff.WriteReport(s.Out, rep, format, useColor(format)); err != nil {
-			return err
-		}
+		return nil
 	}
-	return nil
+	out, err := output.New(s.Out, formats, format)
+	if err != nil {
+		return err
+	}
+	if err := out.Write(rep); err != nil {
+		return err
+	}
+	return out.Flush()
 }
 
 // openRevision reads commit rev of the repository holding root (gitroot: no process).

@@ -13,6 +13,7 @@ import (
 
 	"github.com/floe-dev/floe/diff"
 	"github.com/floe-dev/floe/golden"
+	"github.com/floe-dev/floe/internal/output"
 )
 
 // monorepoEpoch is 2026-12-20 (SOURCE_DATE_EPOCH of the monorepo tests): the
@@ -119,16 +120,17 @@ func TestDiffAllMonorepo(t *testing.T) {
 			// then the command itself once (json, --exit-code).
 			rep := reviewInProcess(t, args)
 			for _, f := range []struct {
-				format diff.Format
+				format string
 				ext    string
-			}{{diff.Text, "txt"}, {diff.Markdown, "md"}, {diff.JSON, "json"}} {
+			}{{"text", "txt"}, {"markdown", "md"}, {"json", "json"}} {
 				s := &streams{Out: new(bytes.Buffer), Err: io.Discard}
-				if err := writeReview(s, rep, f.format, &diffAllOptions{maxChars: diff.DefaultMaxCommentChars}); err != nil {
+				formats := output.DiffAll(false, diff.DefaultMaxCommentChars)
+				if err := writeReview(s, rep, formats, f.format, &diffAllOptions{maxChars: diff.DefaultMaxCommentChars}); err != nil {
 					t.Fatal(err)
 				}
 				out := s.Out.String()
 				golden.Assert(t, filepath.Join(golden.Dir(t), "diff", "all-"+tc.name+"."+f.ext), []byte(out))
-				if f.format != diff.Text {
+				if f.format != "text" {
 					continue
 				}
 				lines := strings.Split(out, "\n")

@@ -70,7 +70,7 @@ func TestDiffFiles(t *testing.T) {
 		{name: "product with from/to", args: []string{"--from", from, "--to", to, "x"}, code: 2, stderrHas: "take no PRODUCT"},
 		{name: "contract with from/to", args: []string{"--from", from, "--to", to, "--contract", "c.yaml"}, code: 2, stderrHas: "do not render"},
 		{name: "both stdin", args: []string{"--from", "-", "--to", "-"}, code: 2, stderrHas: "only one of --from and --to"},
-		{name: "bad format", args: []string{"--from", from, "--to", to, "--format", "yaml"}, code: 2, stderrHas: `unknown format "yaml"`},
+		{name: "bad format", args: []string{"--from", from, "--to", to, "--format", "yaml"}, code: 2, stderrHas: `diff: --format "yaml": want text, markdown or json`},
 		{name: "unknown flag", args: []string{"--from", from, "--to", to, "--colour"}, code: 2, stderrHas: "unknown flag"},
 	}
 	for _, tc := range tests {

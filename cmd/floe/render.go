@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/output"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -67,7 +70,7 @@ On any failure nothing is written and stdout stays empty.
 	f.StringVar(&o.imageTag, "image-tag", "", "git commit SHA of the product image (7-40 hex digits)")
 	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of PRODUCT, else the current directory)")
 	f.StringVarP(&o.output, "output", "o", "-", "- for stdout, or a directory to write one file per object into")
-	f.StringVar(&o.format, "format", "yaml", "stdout format: yaml or json")
+	f.StringVar(&o.format, "format", "yaml", "stdout format: "+output.Render.Names())
 	f.StringVar(&o.evidence, "evidence", "", "write the evidence record (JSON) to this file")
 	f.StringVar(&o.check, "check", "", "compare the render with FILE instead of printing it: exit 0 when equal, 1 with the diff when stale")
 	f.StringVar(&o.attest, "attest", "", "write a signed in-toto/SLSA provenance attestation (DSSE envelope) of the render to this file")
@@ -81,8 +84,8 @@ func (o *renderOptions) checkCommon(what string) error {
 	if o.contract == "" {
 		return diag.Usage(fmt.Errorf("%s: --contract is required", what))
 	}
-	if o.format != "yaml" && o.format != "json" {
-		return diag.Usage(fmt.Errorf("render: --format %q: want yaml or json", o.format))
+	if _, err := output.Render.Lookup(o.format); err != nil {
+		return err
 	}
 	if err := checkRuntimeFlag("render", o.runtime); err != nil {
 		return err
@@ -119,13 +122,11 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	}
 
 	if o.check != "" {
-		rendered := res.YAML
-		if o.format == "json" {
-			if rendered, err = res.JSON(); err != nil {
-				return err
-			}
+		var rendered bytes.Buffer
+		if err := writeRender(&rendered, o.format, res); err != nil {
+			return err
 		}
-		return checkRender(s, o.check, rendered)
+		return checkRender(s, o.check, rendered.Bytes())
 	}
 
 	// The evidence file is staged first and committed last, so a failure anywhere leaves
@@ -153,14 +154,10 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 		if err := render.WriteDir(o.output, res.Objects); err != nil {
 			return diag.Usage(fmt.Errorf("render: --output: %w", err))
 		}
-	case o.format == "json":
-		b, err := res.JSON()
-		if err != nil {
+	default:
+		if err := writeRender(s.Out, o.format, res); err != nil {
 			return err
 		}
-		s.Out.Write(b)
-	default:
-		s.Out.Write(res.YAML)
 	}
 	if evidence != nil {
 		if err := evidence.Commit(); err != nil {
@@ -175,6 +172,18 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 		}
 	}
 	return nil
+}
+
+// writeRender writes res to w in the --format called format.
+func writeRender(w io.Writer, format string, res *render.Result) error {
+	out, err := output.New(w, output.Render, format)
+	if err != nil {
+		return err
+	}
+	if err := out.Write(res); err != nil {
+		return err
+	}
+	return out.Flush()
 }
 
 // renderTime is SOURCE_DATE_EPOCH when set (reproducible evidence, D-RND-20), else the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/output"
 )
 
 type validateOptions struct {
@@ -55,32 +55,8 @@ on their own and against each other (for platform engineers, before any product)
 	f := cmd.Flags()
 	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file")
 	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of PRODUCT, else the current directory)")
-	f.StringVar(&o.output, "output", "text", "output format: text or json")
+	f.StringVar(&o.output, "output", "text", "output format: "+output.Validate.Names())
 	return cmd
-}
-
-// jsonDiag is one diagnostic in --output json.
-type jsonDiag struct {
-	File     string `json:"file"`
-	Line     int    `json:"line"`
-	Col      int    `json:"col"`
-	Path     string `json:"path"`
-	Message  string `json:"message"`
-	Severity string `json:"severity"`
-}
-
-type jsonReport struct {
-	Valid       bool       `json:"valid"`
-	Diagnostics []jsonDiag `json:"diagnostics"`
-}
-
-func report(valid bool, ds diag.List) []byte {
-	r := jsonReport{Valid: valid, Diagnostics: []jsonDiag{}}
-	for _, d := range ds {
-		r.Diagnostics = append(r.Diagnostics, jsonDiag{d.File, d.Line, d.Col, d.Path, d.Message, d.Severity.String()})
-	}
-	b, _ := json.MarshalIndent(r, "", "  ") // multi-line, so main prints it unprefixed
-	return append(b, '\n')
 }
 
 // jsonFailure carries the json report to stderr (via main) with exit code 2.
@@ -107,8 +83,9 @@ func resolveRoot(rootFlag, anchor string) (config.Root, string, error) {
 }
 
 func runValidate(s *streams, o *validateOptions, product string) error {
-	if o.output != "text" && o.output != "json" {
-		return diag.Usage(fmt.Errorf("validate: --output %q: want text or json", o.output))
+	out, err := output.New(s.Out, output.Validate, o.output)
+	if err != nil {
+		return err
 	}
 	root, cwd, err := resolveRoot(o.root, product)
 	if err != nil {
@@ -125,13 +102,14 @@ func runValidate(s *streams, o *validateOptions, product string) error {
 		}
 	}
 	in, ds := config.Load(root, contractRel, productRel)
-	return validateReport(s, o, ds, func() string { return summary(in, contractRel) })
+	return validateReport(s, out, o, ds, func() string { return summary(in, contractRel) })
 }
 
 // runValidatePlatform is `floe validate --contract FILE` without a product.
 func runValidatePlatform(s *streams, o *validateOptions) error {
-	if o.output != "text" && o.output != "json" {
-		return diag.Usage(fmt.Errorf("validate: --output %q: want text or json", o.output))
+	out, err := output.New(s.Out, output.Validate, o.output)
+	if err != nil {
+		return err
 	}
 	root, cwd, err := resolveRoot(o.root, o.contract)
 	if err != nil {
@@ -142,27 +120,27 @@ func runValidatePlatform(s *streams, o *validateOptions) error {
 		return diag.Usage(fmt.Errorf("validate: --contract %w", err))
 	}
 	in, ds := config.LoadPlatform(root, contractRel)
-	return validateReport(s, o, ds, func() string { return platformSummary(in) })
+	return validateReport(s, out, o, ds, func() string { return platformSummary(in) })
 }
 
-// validateReport prints ds in the --output format: the diagnostics (exit 2) when it
-// holds errors, else the warnings and ok (text: the summary line).
-func validateReport(s *streams, o *validateOptions, ds diag.List, ok func() string) error {
+// validateReport prints ds through out: the diagnostics (exit 2) when it holds errors,
+// else the warnings (text: on stderr) and the result.
+func validateReport(s *streams, out output.Output[output.Validation], o *validateOptions, ds diag.List, ok func() string) error {
 	if ds.HasErrors() {
 		if o.output == "json" {
-			return jsonFailure{report(false, ds)}
+			return jsonFailure{output.ValidationJSON(false, ds)}
 		}
 		return ds
 	}
-	if o.output == "json" {
-		s.Out.Write(report(true, ds))
-		return nil
+	if o.output != "json" {
+		for _, w := range ds.Warnings() {
+			s.warn(w.String())
+		}
 	}
-	for _, w := range ds.Warnings() {
-		s.warn(w.String())
+	if err := out.Write(output.Validation{Diagnostics: ds, Summary: ok()}); err != nil {
+		return err
 	}
-	fmt.Fprintln(s.Out, ok())
-	return nil
+	return out.Flush()
 }
 
 func platformSummary(in *config.Inputs) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/output"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -53,7 +55,7 @@ the product's file), nothing is written, stdout stays empty and the exit code is
 	f.StringVar(&o.contract, "contract", "", "PlatformEnvironmentContract file (required)")
 	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of DIR, else the current directory)")
 	f.StringVar(&o.imageTag, "image-tag", "", "git commit SHA of the product images (7-40 hex digits), as for floe render")
-	f.StringVar(&o.format, "format", render.WorkspaceConfigMap, "configmap or helm-values")
+	f.StringVar(&o.format, "format", render.WorkspaceConfigMap, output.Workspace("", "").Names())
 	f.StringVar(&o.name, "name", "", "the ConfigMap's name (default: <contract releaseName>-dagster-workspace)")
 	f.StringVar(&o.namespace, "namespace", "", "the ConfigMap's namespace, where Dagster runs (default: the contract's)")
 	f.StringVarP(&o.output, "output", "o", "-", "- for stdout, or a file to write")
@@ -72,7 +74,12 @@ func runWorkspace(cmd *cobra.Command, s *streams, o *workspaceOptions) error {
 	if o.contract == "" {
 		return diag.Usage(errors.New("workspace: --contract is required"))
 	}
-	if err := render.CheckWorkspaceFormat(o.format, o.name, o.namespace); err != nil {
+	var rendered bytes.Buffer
+	out, err := output.New(&rendered, output.Workspace(o.name, o.namespace), o.format)
+	if err != nil {
+		return err
+	}
+	if err := render.CheckWorkspaceNames(o.format, o.name, o.namespace); err != nil {
 		return err
 	}
 	in, err := resolveRenderInputs("workspace", o.root, "--all", o.all, o.contract, o.imageTag)
@@ -87,15 +94,17 @@ func runWorkspace(cmd *cobra.Command, s *streams, o *workspaceOptions) error {
 	for _, w := range ws.Warnings {
 		s.warn(w.String())
 	}
-	out, err := ws.Format(o.format, o.name, o.namespace)
-	if err != nil {
+	if err := out.Write(ws); err != nil {
+		return err
+	}
+	if err := out.Flush(); err != nil {
 		return err
 	}
 	if o.output == "-" {
-		s.Out.Write(out)
+		s.Out.Write(rendered.Bytes())
 		return nil
 	}
-	f, err := atomicwrite.StageFile(o.output, out, 0o644)
+	f, err := atomicwrite.StageFile(o.output, rendered.Bytes(), 0o644)
 	if err != nil {
 		return diag.Usage(fmt.Errorf("workspace: --output: %w", err))
 	}
