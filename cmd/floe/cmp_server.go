@@ -17,6 +17,7 @@ import (
 
 	"github.com/floe-dev/floe/argocd/cmpserver"
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/gcdefer"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -105,7 +106,15 @@ and those under way get --drain to finish.`,
 // runCMPServer runs `floe cmp-server`: a server, so it has its own signal handling (the
 // drain) instead of runMain's short grace for one-shot commands. Exit 0 after a clean
 // drain, 143 (SIGTERM) when requests had to be cut short.
+// The cmp-server's collector pacing (gcdefer.LongLived, D-ARGO-03): collections a quarter as often
+// as Go's default, under a soft limit of 768 MiB.
+const (
+	serverGCPercent   = 400
+	serverMemoryLimit = 768 << 20
+)
+
 func runCMPServer(args []string, stdout, stderr io.Writer) int {
+	gcdefer.LongLived(os.Getenv, serverGCPercent, serverMemoryLimit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := &streams{Out: new(bytes.Buffer), Err: stderr}

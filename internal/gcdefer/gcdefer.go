@@ -13,6 +13,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 )
 
 // FirstGC is the heap size the first garbage collection waits for.
@@ -35,8 +36,36 @@ func Defer(getenv func(string) string) bool {
 	// A finalizer runs after the collection that finds its object unreachable: the
 	// first one, since nothing refers to this sentinel.
 	runtime.SetFinalizer(new([16]byte), func(*[16]byte) {
-		debug.SetMemoryLimit(math.MaxInt64)
-		debug.SetGCPercent(100)
+		pacing.Lock()
+		defer pacing.Unlock()
+		debug.SetMemoryLimit(pacing.limit)
+		debug.SetGCPercent(pacing.percent)
 	})
+	return true
+}
+
+// pacing is what the collector runs with after the first collection.
+var pacing = struct {
+	sync.Mutex
+	percent int
+	limit   int64
+}{percent: 100, limit: math.MaxInt64}
+
+// LongLived paces the collector of a long-lived server (floe cmp-server): GOGC=percent
+// with a soft memory limit, from now on and after the first collection. A server keeps
+// its compiled policies and render cache live, and every request allocates its
+// unpacked tarball anew; a higher percent makes collections rarer, so fewer requests
+// pay for one, and the limit still brings them back as the heap nears it. GOGC or
+// GOMEMLIMIT in the environment take precedence: then nothing changes and LongLived
+// reports false.
+func LongLived(getenv func(string) string, percent int, limit int64) bool {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return false
+	}
+	pacing.Lock()
+	defer pacing.Unlock()
+	pacing.percent, pacing.limit = percent, limit
+	debug.SetMemoryLimit(limit)
+	debug.SetGCPercent(percent)
 	return true
 }

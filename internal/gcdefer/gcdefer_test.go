@@ -46,3 +46,33 @@ func TestDefer(t *testing.T) {
 		t.Errorf("GOGC after the first collection = %d, want 100", p)
 	}
 }
+
+// TestLongLived: a server's pacing holds from the call on and is what the first
+// collection leaves behind; GOGC/GOMEMLIMIT leave it alone.
+func TestLongLived(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	defer func() { pacing.percent, pacing.limit = 100, math.MaxInt64 }()
+
+	if LongLived(func(k string) string { return map[string]string{"GOGC": "50"}[k] }, 400, 1<<30) {
+		t.Error("paced although the environment chose")
+	}
+	if !Defer(func(string) string { return "" }) {
+		t.Fatal("not deferred")
+	}
+	if !LongLived(func(string) string { return "" }, 400, 1<<30) {
+		t.Fatal("not paced")
+	}
+	if p, l := debug.SetGCPercent(400), debug.SetMemoryLimit(-1); p != 400 || l != 1<<30 {
+		t.Errorf("after LongLived: GOGC %d, limit %d; want 400, %d", p, l, 1<<30)
+	}
+	// The finalizer runs soon after the first collection; watch for a while that it
+	// leaves the server's pacing in place.
+	for range 20 {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		if p, l := debug.SetGCPercent(400), debug.SetMemoryLimit(-1); p != 400 || l != 1<<30 {
+			t.Fatalf("after the first collection: GOGC %d, limit %d; want 400, %d", p, l, 1<<30)
+		}
+	}
+}
