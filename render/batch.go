@@ -166,7 +166,7 @@ func findBatch(command string, opts Options, dir string) (*batchProducts, error)
 		return nil, diag.Usage(fmt.Errorf("%s %s: %w", command, dir, err))
 	}
 	root := newCachedRoot(opts.Root)
-	products, warnings, err := FindProducts(root, dir)
+	products, warnings, err := FindProducts(root, command, dir)
 	if err != nil {
 		return nil, err
 	}

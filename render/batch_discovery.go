@@ -32,22 +32,22 @@ var findLimits = discoveryLimits{depth: 64, entries: 1 << 18}
 // cycle cannot occur), and a floe.yaml that is a symlink is taken only when it resolves
 // inside the root — otherwise it is skipped with a warning. A tree nested more than 64
 // directories below dir, or holding more than 262144 entries, is refused (a usage error)
-// rather than walked.
-func FindProducts(root config.Root, dir string) ([]string, diag.List, error) {
-	return findProducts(root, dir, findLimits)
+// rather than walked. Errors start with command (e.g. "render --all", "diff --all").
+func FindProducts(root config.Root, command, dir string) ([]string, diag.List, error) {
+	return findProducts(root, command, dir, findLimits)
 }
 
-func findProducts(root config.Root, dir string, limits discoveryLimits) ([]string, diag.List, error) {
+func findProducts(root config.Root, command, dir string, limits discoveryLimits) ([]string, diag.List, error) {
 	dir, err := config.CleanRel(dir)
 	if err != nil {
-		return nil, nil, diag.Usage(fmt.Errorf("render --all %s: %w", dir, err))
+		return nil, nil, diag.Usage(fmt.Errorf("%s %s: %w", command, dir, err))
 	}
 	isDir, err := root.Stat(dir)
 	if err != nil {
-		return nil, nil, diag.Usage(fmt.Errorf("render --all: %w", err))
+		return nil, nil, diag.Usage(fmt.Errorf("%s: %w", command, err))
 	}
 	if !isDir {
-		return nil, nil, diag.Usage(fmt.Errorf("render --all %s: not a directory", dir))
+		return nil, nil, diag.Usage(fmt.Errorf("%s %s: not a directory", command, dir))
 	}
 	var found []string
 	var warnings diag.List
@@ -55,14 +55,14 @@ func findProducts(root config.Root, dir string, limits discoveryLimits) ([]strin
 	var walk func(rel string, depth int) error
 	walk = func(rel string, depth int) error {
 		if depth > limits.depth {
-			return fmt.Errorf("render --all %s: %s is more than %d directories deep; point --all at a smaller tree", dir, rel, limits.depth)
+			return fmt.Errorf("%s %s: %s is more than %d directories deep; point --all at a smaller tree", command, dir, rel, limits.depth)
 		}
 		ents, err := listDir(root, rel, budget)
 		if errors.Is(err, errTooManyEntries) {
-			return fmt.Errorf("render --all %s: more than %d files and directories under it; point --all at a smaller tree", dir, limits.entries)
+			return fmt.Errorf("%s %s: more than %d files and directories under it; point --all at a smaller tree", command, dir, limits.entries)
 		}
 		if err != nil {
-			return fmt.Errorf("render --all: %s: %w", rel, err)
+			return fmt.Errorf("%s: %s: %w", command, rel, err)
 		}
 		budget -= len(ents)
 		for _, e := range ents {

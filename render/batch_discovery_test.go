@@ -75,7 +75,7 @@ func TestFindProducts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.dir, func(t *testing.T) {
-			got, ws, err := FindProducts(root, tc.dir)
+			got, ws, err := FindProducts(root, "render --all", tc.dir)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("error %v, want %q", err, tc.err)
@@ -125,7 +125,7 @@ func TestFindProductsBounded(t *testing.T) {
 			{discoveryLimits{depth: 3, entries: 7}, "more than 7 files and directories under it"},
 			{discoveryLimits{depth: 3, entries: 1}, "more than 1 files and directories under it"},
 		} {
-			found, _, err := findProducts(root, ".", tc.limits)
+			found, _, err := findProducts(root, "render --all", ".", tc.limits)
 			if tc.want == "" {
 				if err != nil || !slices.Equal(found, []string{"a", "a/b/c"}) {
 					t.Errorf("%s %+v: %v, %v; want [a a/b/c]", name, tc.limits, found, err)
@@ -175,5 +175,22 @@ func TestBatchSilencesSkippedProduct(t *testing.T) {
 	}
 	if skipped() {
 		t.Error("D-RND-23 printed although the contract silences it")
+	}
+}
+
+// TestFindProductsNamesTheCommand: discovery's errors start with the command that walked,
+// so `floe workspace --all` and `floe diff --all` do not report themselves as render --all.
+func TestFindProductsNamesTheCommand(t *testing.T) {
+	r := t.TempDir()
+	write(t, filepath.Join(r, "file"), "x\n")
+	root, err := config.OSRoot(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, command := range []string{"render --all", "workspace --all", "diff --all"} {
+		_, _, err := FindProducts(root, command, "file")
+		if err == nil || !strings.HasPrefix(err.Error(), command+" file: not a directory") {
+			t.Errorf("%s: %v; want %q first", command, err, command+" file: not a directory")
+		}
 	}
 }

@@ -196,11 +196,11 @@ func discover(base, head config.Root, dir string) ([]*product, diag.List, error)
 	var baseList []string
 	if isDir, err := base.Stat(dir); err == nil && isDir {
 		var err error
-		if baseList, _, err = render.FindProducts(base, dir); err != nil {
+		if baseList, _, err = render.FindProducts(base, "diff --all", dir); err != nil {
 			return nil, nil, fmt.Errorf("at the base: %w", err)
 		}
 	}
-	headList, warnings, err := render.FindProducts(head, dir)
+	headList, warnings, err := render.FindProducts(head, "diff --all", dir)
 	if err != nil {
 		return nil, nil, err
 	}

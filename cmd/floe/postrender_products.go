@@ -55,7 +55,7 @@ func locationProducts(root config.Root, cwd string, mapped map[string]string, di
 		if err != nil {
 			return nil, diag.Usage(fmt.Errorf("post-render: --products %w", err))
 		}
-		found, _, err := render.FindProducts(root, rel)
+		found, _, err := render.FindProducts(root, "post-render --products", rel)
 		if err != nil {
 			return nil, err
 		}
