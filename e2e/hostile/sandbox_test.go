@@ -87,7 +87,7 @@ func (s *sandbox) environ(extra []string) []string {
 }
 
 // run runs floe under the watchdog and checks what every run must meet: no request
-// reached the server, no process was started, within maxWall and maxRSS, not killed.
+// reached the server, no process was started, within maxCPU, maxWall and maxRSS, not killed.
 func (s *sandbox) run(inv invocation) result {
 	s.t.Helper()
 	res := watch(inv, s.environ(inv.env))
@@ -105,6 +105,9 @@ func (s *sandbox) assertContained(res result) {
 	}
 	if res.killed != "" {
 		t.Errorf("%s: watchdog: %s (wall %v, stderr %s)", what, res.killed, res.wall.Round(1e6), excerpt(res.stderr))
+	}
+	if res.cpu > maxCPU {
+		t.Errorf("%s: used %v of CPU, over the %v bound", what, res.cpu.Round(1e6), maxCPU)
 	}
 	if res.wall > maxWall {
 		t.Errorf("%s: took %v, over the %v bound", what, res.wall.Round(1e6), maxWall)

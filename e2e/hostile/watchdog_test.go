@@ -17,10 +17,16 @@ import (
 // The bounds every floe run must meet on any input, and the watchdog's hard limits
 // past which it kills the process (so that a runaway floe fails the case instead of
 // the machine).
+//
+// The time bound is on CPU (user + system, from the kernel's rusage): that is the work
+// an input makes floe do, and it does not grow when a loaded machine shares its cores.
+// Wall time is bounded too, loosely, so that a run that waits instead of working (a
+// hang) fails the case as well.
 const (
-	maxWall      = 5 * time.Second
+	maxCPU       = 5 * time.Second
+	maxWall      = 20 * time.Second
 	maxRSS       = 512 << 20
-	hardWall     = 8 * time.Second
+	hardWall     = 25 * time.Second
 	hardRSS      = 1536 << 20
 	captureLimit = 4 << 20 // bytes of stdout/stderr kept; the count goes on
 	termDeadline = time.Second
@@ -44,6 +50,7 @@ type result struct {
 	stdoutBytes    int64 // every byte written, also past captureLimit
 	stderrBytes    int64
 	wall           time.Duration
+	cpu            time.Duration // user + system, from the kernel's rusage of the child
 	maxRSS         int64         // bytes, from the kernel's rusage of the child
 	killed         string        // why the watchdog killed it ("" = it was not)
 	afterTerm      time.Duration // from SIGTERM to exit, when terminateAfter was set
@@ -142,6 +149,7 @@ func watch(inv invocation, env []string) result {
 		res.code = st.ExitCode()
 		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
 			res.maxRSS = ru.Maxrss << 10 // KiB on Linux
+			res.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		}
 	}
 	var exitErr *exec.ExitError
