@@ -18,7 +18,8 @@ import (
 
 const (
 	// overlayDir is the default component (floe cmp-server); execOverlayDir keeps
-	// argocd-cmp-server + floe argocd generate. Both build over overlayDir/testbase.
+	// argocd-cmp-server + floe argocd generate. Both build over overlayDir/testbase here,
+	// offline, and over Argo CD's released manifests in install_real_test.go.
 	overlayDir     = "../deploy/argocd-cmp"
 	execOverlayDir = "../deploy/argocd-cmp-exec"
 	testBaseDir    = overlayDir + "/testbase"
