@@ -18,7 +18,8 @@ import (
 
 const (
 	// overlayDir is the default component (floe cmp-server); execOverlayDir keeps
-	// argocd-cmp-server + floe argocd generate. Both build over overlayDir/testbase.
+	// argocd-cmp-server + floe argocd generate. Both build over overlayDir/testbase here,
+	// offline, and over Argo CD's released manifests in install_real_test.go.
 	overlayDir     = "../deploy/argocd-cmp"
 	execOverlayDir = "../deploy/argocd-cmp-exec"
 	testBaseDir    = overlayDir + "/testbase"
@@ -42,32 +43,10 @@ components:
 func buildTestInstall(t *testing.T, component string) []byte {
 	t.Helper()
 	fs := filesys.MakeFsInMemory()
-	copyTree := func(src, dst string, skip string) error {
-		return filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(src, p)
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if rel == skip {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return fs.WriteFile(dst+"/"+filepath.ToSlash(rel), b)
-		})
-	}
-	if err := copyTree(component, "/floe/component", "testbase"); err != nil {
+	if err := copyDir(fs, component, "/floe/component", "testbase"); err != nil {
 		t.Fatal(err)
 	}
-	if err := copyTree(testBaseDir, "/floe/testbase", ""); err != nil {
+	if err := copyDir(fs, testBaseDir, "/floe/testbase", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := fs.WriteFile("/floe/install/kustomization.yaml", []byte(installKustomization)); err != nil {

@@ -15,6 +15,7 @@ import (
 	"helm.sh/helm/v3/pkg/engine"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/yaml"
 
 	"github.com/floe-dev/floe/deploy"
@@ -26,8 +27,9 @@ const (
 	socketDir     = "/home/argocd/cmp-server/plugins"
 )
 
-// render renders the stand-in chart with values.yaml, as `helm template -f values.yaml`.
-func render(t *testing.T) map[string]string {
+// render renders the stand-in chart with values.yaml and then the chart settings in
+// override, as `helm template -f values.yaml -f override.yaml`.
+func render(t *testing.T, override string) map[string]string {
 	t.Helper()
 	c, err := loader.LoadDir(chartDir)
 	if err != nil {
@@ -37,7 +39,11 @@ func render(t *testing.T) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vals, err := chartutil.ToRenderValues(c, values.AsMap(),
+	over, err := chartutil.ReadValues([]byte(override))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals, err := chartutil.ToRenderValues(c, chartutil.CoalesceTables(over.AsMap(), values.AsMap()),
 		chartutil.ReleaseOptions{Name: "argocd", Namespace: "argocd", IsInstall: true, Revision: 1}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,13 +90,35 @@ func componentSidecar(t *testing.T) (corev1.Container, []corev1.Volume) {
 }
 
 // TestHelmValues (D-ARGO-06): the chart's repo-server gets the floe sidecar running the `make image`
-// image's entrypoint (floe cmp-server) as non-root uid 999 with a read-only root and no
-// capabilities, mounting the chart's plugins volume at the socket dir and its own tmp
-// emptyDir; every volume it mounts exists once; it is the kustomize component's sidecar;
-// .git stays out of the plugin tarball.
+// image's entrypoint (floe cmp-server) as non-root uid 999 with a read-only root, no
+// escalation, no capabilities and the RuntimeDefault seccomp profile, mounting the
+// chart's plugins volume at the socket dir the repo-server container mounts it at, and
+// a tmp emptyDir of its own; every volume it mounts exists once; it is the kustomize
+// component's sidecar; .git stays out of the plugin tarball, merged with the chart's
+// presets. Under every chart setting that changes the repo-server's volumes.
 func TestHelmValues(t *testing.T) {
-	files := render(t)
+	for _, tc := range []struct {
+		name, override string
+		plugins        corev1.VolumeSource // the chart's plugins volume
+	}{
+		{name: "defaults", plugins: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+		{name: "no ephemeral helm dir", override: "repoServer: {useEphemeralHelmWorkingDir: false}",
+			plugins: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
+		{name: "emptyDir size limit", override: "repoServer: {emptyDir: {sizeLimit: 1Gi}}",
+			plugins: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: ptr(resource.MustParse("1Gi"))}}},
+		{name: "existing plugins and tmp volumes",
+			override: "repoServer: {existingVolumes: {plugins: {emptyDir: {medium: Memory}}, tmp: {ephemeral: {}}}}",
+			plugins:  corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkHelmValues(t, render(t, tc.override), tc.plugins)
+		})
+	}
+}
 
+func ptr[T any](v T) *T { return &v }
+
+func checkHelmValues(t *testing.T, files map[string]string, plugins corev1.VolumeSource) {
 	var dep appsv1.Deployment
 	if err := yaml.UnmarshalStrict([]byte(files["argo-cd-repo-server/templates/deployment.yaml"]), &dep); err != nil {
 		t.Fatalf("repo-server Deployment: %v", err)
@@ -117,8 +145,9 @@ func TestHelmValues(t *testing.T) {
 	if sc == nil || sc.RunAsUser == nil || *sc.RunAsUser != 999 || sc.RunAsNonRoot == nil || !*sc.RunAsNonRoot ||
 		sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem ||
 		sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation ||
-		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) {
-		t.Errorf("sidecar must run as non-root uid 999, read-only root, no escalation, no capabilities: %+v", sc)
+		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) ||
+		sc.SeccompProfile == nil || sc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		t.Errorf("sidecar must run as non-root uid 999, read-only root, no escalation, no capabilities, RuntimeDefault seccomp: %+v", sc)
 	}
 
 	volumes := map[string]corev1.Volume{}
@@ -138,10 +167,21 @@ func TestHelmValues(t *testing.T) {
 	if mounts[socketDir] != "plugins" || mounts["/tmp"] != "cmp-tmp" || len(mounts) != 2 {
 		t.Errorf("sidecar mounts %v, want plugins at %s and cmp-tmp at /tmp", mounts, socketDir)
 	}
-	for _, name := range []string{"plugins", "cmp-tmp"} {
-		if v, ok := volumes[name]; !ok || v.EmptyDir == nil {
-			t.Errorf("volume %s: %+v, want an emptyDir", name, v)
-		}
+	if diff := cmp.Diff(plugins, volumes["plugins"].VolumeSource); diff != "" {
+		t.Errorf("the chart's plugins volume (-want +got):\n%s", diff)
+	}
+	if v := volumes["cmp-tmp"]; v.EmptyDir == nil {
+		t.Errorf("volume cmp-tmp: %+v, want an emptyDir", v)
+	}
+	repoMounts := map[string]string{}
+	for _, m := range pod.Containers[0].VolumeMounts {
+		repoMounts[m.MountPath] = m.Name
+	}
+	if repoMounts[socketDir] != mounts[socketDir] {
+		t.Errorf("the repo-server mounts %q at %s, the sidecar %q: they do not share the socket", repoMounts[socketDir], socketDir, mounts[socketDir])
+	}
+	if repoMounts["/tmp"] == mounts["/tmp"] {
+		t.Errorf("the sidecar shares the repo-server's /tmp volume %s", mounts["/tmp"])
 	}
 
 	container, componentVolumes := componentSidecar(t)
@@ -160,5 +200,13 @@ func TestHelmValues(t *testing.T) {
 	}
 	if got := cm.Data["reposerver.plugin.tar.exclusions"]; got != ".git/*" {
 		t.Errorf("reposerver.plugin.tar.exclusions = %q, want .git/*", got)
+	}
+	if cm.Data["reposerver.log.level"] != "info" || cm.Data["repo.server"] == "" {
+		t.Errorf("argocd-cmd-params-cm lost the chart's presets: %v", cm.Data)
+	}
+	for _, k := range []string{"create", "annotations"} {
+		if _, ok := cm.Data[k]; ok {
+			t.Errorf("argocd-cmd-params-cm has the chart setting %q as a parameter", k)
+		}
 	}
 }
