@@ -2,6 +2,7 @@ package cmpserver
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"path"
@@ -30,6 +31,7 @@ type memRoot struct {
 	mu      sync.Mutex
 	packed  [][]byte // the compressed tarball while some file is not held; nil once filled or released
 	lim     Limits
+	ctx     context.Context // the request's: fill stops when it ends
 	filled  bool
 	fillErr error
 }
@@ -146,7 +148,7 @@ func (r *memRoot) unpackRest() error {
 	for i, c := range r.packed {
 		in[i] = bytes.NewReader(c)
 	}
-	full, err := untgz(io.MultiReader(in...), r.lim, func(c string) bool {
+	full, err := untgz(ctxReader{r.ctx, io.MultiReader(in...)}, r.lim, func(c string) bool {
 		n := r.nodes[c]
 		return n == nil || !n.held
 	})
@@ -168,6 +170,21 @@ func (r *memRoot) unpackRest() error {
 		}
 	}
 	return nil
+}
+
+// ctxReader fails once its context has ended.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx != nil {
+		if err := c.ctx.Err(); err != nil {
+			return 0, err
+		}
+	}
+	return c.r.Read(p)
 }
 
 // release drops the compressed tarball when the request ends and reports whether fill

@@ -131,7 +131,7 @@ func receive(stream cmpapi.Stream, lim Limits, onMetadata func(*cmpapi.ManifestR
 		return nil, nil, fmt.Errorf("%w: checksum mismatch", ErrTarball)
 	}
 	if root.count.unkept > 0 { // else every readable byte is in memory already
-		root.packed, root.lim = in.chunks, lim
+		root.packed, root.lim, root.ctx = in.chunks, lim, stream.Context()
 	}
 	return md, root, nil
 }

@@ -147,7 +147,7 @@ func TestReceiveRefuses(t *testing.T) {
 
 // TestFillRefusesAnotherTree: a second pass that does not index exactly as the first
 // did (another tree under the same name) is refused, and so is a read after the request
-// ended.
+// ended or was cancelled.
 func TestFillRefusesAnotherTree(t *testing.T) {
 	base := []tarEntry{{name: "a/floe.yaml", body: "x"}, {name: "b/c", body: "yy"}}
 	tests := map[string]struct {
@@ -158,6 +158,7 @@ func TestFillRefusesAnotherTree(t *testing.T) {
 		"a size changed":      {tgz(t, []tarEntry{{name: "a/floe.yaml", body: "x"}, {name: "b/c", body: "yyy"}}), "differs on the second pass"},
 		"a file became a dir": {tgz(t, []tarEntry{{name: "a/floe.yaml", body: "x"}, {name: "b/c/", typ: tar.TypeDir}, {name: "b/c/d", body: "yy"}}), "second pass"},
 		"released":            {nil, "request has ended"},
+		"request cancelled":   {tgz(t, base), "context canceled"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -171,6 +172,11 @@ func TestFillRefusesAnotherTree(t *testing.T) {
 				}
 			} else {
 				root.packed = [][]byte{tc.second}
+			}
+			if name == "request cancelled" {
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel()
+				root.ctx = ctx
 			}
 			if b, err := root.ReadFile("b/c"); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("ReadFile: %q, %v; want an error mentioning %q", b, err, tc.want)
