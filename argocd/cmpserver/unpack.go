@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"slices"
 	"strings"
 
 	"github.com/floe-dev/floe/argocd/cmpapi"
@@ -38,7 +37,7 @@ type chunkReader struct {
 	n, max int64
 	hash   hashWriter
 	eof    bool
-	chunks [][]byte // a copy of every chunk read: the compressed tarball, for memRoot.fill
+	chunks [][]byte // every chunk read: the compressed tarball, for memRoot.fill
 }
 
 type hashWriter interface {
@@ -69,7 +68,7 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 		if c.n > c.max {
 			return 0, fmt.Errorf("%w: larger than %d MiB compressed", ErrTarball, c.max>>20)
 		}
-		c.buf = slices.Clone(m.File.Chunk) // the message's buffer is not ours to keep
+		c.buf = m.File.Chunk // ours to keep: gRPC does not reuse a received message's buffer (cmpapi)
 		c.chunks = append(c.chunks, c.buf)
 		c.hash.Write(c.buf)
 	}
