@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -263,10 +264,17 @@ func FuzzReceive(f *testing.F) {
 	f.Add(tgz(f, []tarEntry{{name: "a/b", body: "1"}, {name: "a/b", body: "22"}, {name: "a/c", body: ""}, {name: "d/", typ: tar.TypeDir}, {name: "f", typ: tar.TypeFifo}}))
 	f.Add([]byte{0x1f, 0x8b})
 	f.Fuzz(func(t *testing.T, tarball []byte) {
-		lim := Limits{MaxTarball: 1 << 20, MaxBytes: 1 << 20, MaxEntries: 100}
+		lim := Limits{MaxTarball: 1 << 20, MaxBytes: 256 << 10, MaxEntries: 100}
 		_, all, err := receive(newStream(tarball, cmpapi.ManifestRequestMetadata{}, 512), lim, keepAll)
-		for mode, keep := range keepModes {
-			_, root, kerr := receive(newStream(tarball, cmpapi.ManifestRequestMetadata{}, 512), lim, keeping(keep))
+		if err == nil {
+			for p := range all.nodes {
+				if c, err := config.CleanRel(p); err != nil || c != p || config.InGitDir(p) {
+					t.Fatalf("kept %q", p)
+				}
+			}
+		}
+		for _, mode := range []string{"keep none", "keep some"} {
+			_, root, kerr := receive(newStream(tarball, cmpapi.ManifestRequestMetadata{}, 512), lim, keeping(keepModes[mode]))
 			if (err == nil) != (kerr == nil) {
 				t.Fatalf("%s: error %v; keeping all: %v", mode, kerr, err)
 			}
@@ -276,21 +284,23 @@ func FuzzReceive(f *testing.F) {
 			if len(root.nodes) != len(all.nodes) {
 				t.Fatalf("%s: %d entries; keeping all: %d", mode, len(root.nodes), len(all.nodes))
 			}
+			paths := slices.Sorted(maps.Keys(all.nodes))
+			backward := slices.Clone(paths)
+			slices.Reverse(backward)
 			var wg sync.WaitGroup
-			for p := range all.nodes {
-				if c, err := config.CleanRel(p); err != nil || c != p || config.InGitDir(p) {
-					t.Fatalf("kept %q", p)
-				}
+			for _, order := range [][]string{paths, backward} { // two readers at once
 				wg.Go(func() {
-					wantB, wantErr := all.ReadFile(p)
-					gotB, gotErr := root.ReadFile(p)
-					if !bytes.Equal(gotB, wantB) || (gotErr == nil) != (wantErr == nil) {
-						t.Errorf("%s: ReadFile(%s): %q, %v; keeping all: %q, %v", mode, p, gotB, gotErr, wantB, wantErr)
-					}
-					wantN, _ := all.ReadDir(p)
-					gotN, _ := root.ReadDir(p)
-					if !slices.Equal(gotN, wantN) {
-						t.Errorf("%s: ReadDir(%s): %v; keeping all: %v", mode, p, gotN, wantN)
+					for _, p := range order {
+						wantB, wantErr := all.ReadFile(p)
+						gotB, gotErr := root.ReadFile(p)
+						if !bytes.Equal(gotB, wantB) || (gotErr == nil) != (wantErr == nil) {
+							t.Errorf("%s: ReadFile(%s): %q, %v; keeping all: %q, %v", mode, p, gotB, gotErr, wantB, wantErr)
+						}
+						wantN, _ := all.ReadDir(p)
+						gotN, _ := root.ReadDir(p)
+						if !slices.Equal(gotN, wantN) {
+							t.Errorf("%s: ReadDir(%s): %v; keeping all: %v", mode, p, gotN, wantN)
+						}
 					}
 				})
 			}
