@@ -25,17 +25,24 @@ type renderCache struct {
 	now    func() time.Time
 	hits   int64
 	misses int64
+	// reads counts, by clean path, the entries that read the file, and products the
+	// entries whose product file it is. The keep set (D-ARGO-08) is the files read but
+	// no entry's product file: the platform's files, shared by every product; a request
+	// adds its own product file. Both are bounded with the entries.
+	reads, products map[string]int
 }
 
 type cached struct {
 	key       string
 	reads     *render.ReadSet
+	product   string // the product file, clean
 	manifests []string
 	at        time.Time
 }
 
 func newRenderCache(ttl time.Duration, max int, now func() time.Time) *renderCache {
-	return &renderCache{ttl: ttl, max: max, byKey: map[string][]*cached{}, now: now}
+	return &renderCache{ttl: ttl, max: max, byKey: map[string][]*cached{}, now: now,
+		reads: map[string]int{}, products: map[string]int{}}
 }
 
 // optionsKey digests every render option but the root: two requests with the same key
@@ -68,7 +75,9 @@ func optionsKey(o render.Options, fixedClock bool) string {
 }
 
 // get returns the manifests of a live entry under key whose reads root answers alike.
-func (c *renderCache) get(key string, root config.Root) ([]string, bool) {
+// An entry that read a file root did not keep in memory is passed over (it was cached
+// while the tarball streamed in): deciding it would unpack the rest of the tarball.
+func (c *renderCache) get(key string, root *memRoot) ([]string, bool) {
 	if c == nil || c.max <= 0 {
 		return nil, false
 	}
@@ -78,6 +87,9 @@ func (c *renderCache) get(key string, root config.Root) ([]string, bool) {
 	now := c.now()
 	for _, e := range entries {
 		if now.Sub(e.at) > c.ttl {
+			continue
+		}
+		if !readsInMemory(e.reads, root) {
 			continue
 		}
 		if _, changed := e.reads.FirstChange(root); !changed {
@@ -93,26 +105,71 @@ func (c *renderCache) get(key string, root config.Root) ([]string, bool) {
 	return nil, false
 }
 
-// put stores a render; an entry under key with the same reads is replaced.
-func (c *renderCache) put(key string, reads *render.ReadSet, manifests []string) {
+func readsInMemory(reads *render.ReadSet, root *memRoot) bool {
+	for _, r := range reads.Reads {
+		if r.Op == "file" && !root.inMemory(r.Path) {
+			return false
+		}
+	}
+	return true
+}
+
+// keeps reports whether the file at the clean path p is in the keep set: a cached
+// render read it, and it is no cached render's product file.
+func (c *renderCache) keeps(p string) bool {
+	if c == nil || c.max <= 0 {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads[p] > 0 && c.products[p] == 0
+}
+
+// track adds (+1) or removes (-1) an entry's files from the counts behind keeps.
+func (c *renderCache) track(e *cached, delta int) {
+	count := func(m map[string]int, p string) {
+		if m[p] += delta; m[p] <= 0 {
+			delete(m, p)
+		}
+	}
+	for _, r := range e.reads.Reads {
+		if r.Op != "file" {
+			continue
+		}
+		if p, err := config.CleanRel(r.Path); err == nil { // else a read the root refused
+			count(c.reads, p)
+		}
+	}
+	count(c.products, e.product)
+}
+
+// put stores a render of the product file product; an entry under key with the same
+// reads is replaced.
+func (c *renderCache) put(key, product string, reads *render.ReadSet, manifests []string) {
 	if c == nil || c.max <= 0 {
 		return
 	}
-	e := &cached{key: key, reads: reads, manifests: manifests, at: c.now()}
+	if p, err := config.CleanRel(product); err == nil {
+		product = p
+	}
+	e := &cached{key: key, product: product, reads: reads, manifests: manifests, at: c.now()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	list := slices.DeleteFunc(c.byKey[key], func(old *cached) bool {
 		if slices.Equal(old.reads.Reads, reads.Reads) || c.now().Sub(old.at) > c.ttl {
 			c.order = slices.DeleteFunc(c.order, func(o *cached) bool { return o == old })
+			c.track(old, -1)
 			return true
 		}
 		return false
 	})
 	c.byKey[key] = append(list, e)
 	c.order = append(c.order, e)
+	c.track(e, +1)
 	for len(c.order) > c.max {
 		old := c.order[0]
 		c.order = c.order[1:]
+		c.track(old, -1)
 		c.byKey[old.key] = slices.DeleteFunc(c.byKey[old.key], func(o *cached) bool { return o == old })
 		if len(c.byKey[old.key]) == 0 {
 			delete(c.byKey, old.key)
@@ -120,11 +177,54 @@ func (c *renderCache) put(key string, reads *render.ReadSet, manifests []string)
 	}
 }
 
-// Stats are the cache's counters.
-type Stats struct{ Hits, Misses int64 }
+// Stats are the render cache's counters and what the tarballs received held and kept in
+// memory (D-ARGO-08).
+type Stats struct {
+	Hits, Misses int64
+	KeepSet      int   // files in the cache's keep set now (D-ARGO-08)
+	Tarballs     int64 // tarballs received whole (checksum checked)
+	Files, Bytes int64 // regular files in them, and their sizes
+	// KeptFiles and KeptBytes are those held in memory as the tarballs streamed in.
+	KeptFiles, KeptBytes int64
+	// Fallbacks are the requests that read a file not kept, which unpacked the rest of
+	// their tarball from its compressed bytes.
+	Fallbacks int64
+}
 
 func (c *renderCache) stats() Stats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return Stats{Hits: c.hits, Misses: c.misses}
+	st := Stats{Hits: c.hits, Misses: c.misses}
+	for p := range c.reads {
+		if c.products[p] == 0 {
+			st.KeepSet++
+		}
+	}
+	return st
+}
+
+// unpackCounts add up the requests' counts.
+type unpackCounts struct {
+	mu sync.Mutex
+	st Stats
+}
+
+func (u *unpackCounts) add(c counts, fellBack bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.st.Tarballs++
+	u.st.Files += c.files
+	u.st.Bytes += c.bytes
+	u.st.KeptFiles += c.keptFiles
+	u.st.KeptBytes += c.keptBytes
+	if fellBack {
+		u.st.Fallbacks++
+	}
+}
+
+func (u *unpackCounts) into(st *Stats) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	st.Tarballs, st.Files, st.Bytes = u.st.Tarballs, u.st.Files, u.st.Bytes
+	st.KeptFiles, st.KeptBytes, st.Fallbacks = u.st.KeptFiles, u.st.KeptBytes, u.st.Fallbacks
 }

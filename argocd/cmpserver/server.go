@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,10 +42,11 @@ type Config struct {
 
 // Service is floe's ConfigManagementPluginService.
 type Service struct {
-	cfg    Config
-	plugin *argocd.Plugin
-	slots  chan struct{}
-	cache  *renderCache
+	cfg      Config
+	plugin   *argocd.Plugin
+	slots    chan struct{}
+	cache    *renderCache
+	unpacked unpackCounts
 }
 
 // New returns a Service for floe's embedded plugin.yaml.
@@ -77,8 +79,13 @@ func (s *Service) SocketName() string {
 	return name + ".sock"
 }
 
-// CacheStats reports the render cache's hits and misses.
-func (s *Service) CacheStats() Stats { return s.cache.stats() }
+// CacheStats reports the render cache's hits and misses and what the tarballs received
+// held and kept in memory.
+func (s *Service) CacheStats() Stats {
+	st := s.cache.stats()
+	s.unpacked.into(&st)
+	return st
+}
 
 // deadlineBuffer ends server-side work this long before the request's deadline, so the
 // error reaches the client before it gives up (as argocd-cmp-server does).
@@ -121,25 +128,41 @@ type request struct {
 }
 
 func (s *Service) receive(ctx context.Context, stream cmpapi.Stream, call string) (*request, error) {
-	md, root, err := receive(ctxStream{stream, ctx}, s.cfg.Limits, func(md *cmpapi.ManifestRequestMetadata) {
+	var (
+		getenv func(string) string
+		cwd    string
+		relErr error
+	)
+	md, root, err := receive(ctxStream{stream, ctx}, s.cfg.Limits, func(md *cmpapi.ManifestRequestMetadata) keepFunc {
 		if s.cfg.Logf != nil {
 			s.cfg.Logf("%s %q: receiving the tarball", call, md.AppRelPath)
 		}
+		getenv = s.environment(md)
+		var rel string
+		if rel, relErr = config.CleanRel(md.AppRelPath); relErr == nil {
+			cwd = path.Join(virtualBase, rel)
+		}
+		return s.keep(getenv, cwd)
 	})
 	if err != nil {
 		return nil, err
 	}
-	rel, err := config.CleanRel(md.AppRelPath)
-	if err != nil {
-		return nil, fmt.Errorf("illegal appPath %q: %w", md.AppRelPath, err)
+	if relErr != nil {
+		root.release()
+		return nil, fmt.Errorf("illegal appPath %q: %w", md.AppRelPath, relErr)
 	}
+	return &request{md: md, root: root, getenv: getenv, cwd: cwd}, nil
+}
+
+// environment is the request's environment over the sidecar's own.
+func (s *Service) environment(md *cmpapi.ManifestRequestMetadata) func(string) string {
 	env := map[string]string{}
 	for _, e := range md.Env {
 		if e != nil && e.Name != "" {
 			env[e.Name] = e.Value
 		}
 	}
-	getenv := func(k string) string {
+	return func(k string) string {
 		if v, ok := env[k]; ok {
 			return v
 		}
@@ -148,7 +171,32 @@ func (s *Service) receive(ctx context.Context, stream cmpapi.Stream, call string
 		}
 		return ""
 	}
-	return &request{md: md, root: root, getenv: getenv, cwd: path.Join(virtualBase, rel)}, nil
+}
+
+// keep is which files a request keeps in memory as its tarball streams in (D-ARGO-08):
+// the cache's keep set (the files cached renders read, other products' floe.yaml
+// aside), the Application's floe.yaml and the contract its environment names. Those are
+// every file a cached render of this Application read, so a hit is decided from memory;
+// any other file read later costs one unpacking of the rest (memRoot.fill).
+func (s *Service) keep(getenv func(string) string, cwd string) keepFunc {
+	var own []string
+	if cwd != "" {
+		if o, err := argocd.ReadEnv(getenv, cwd); err == nil && o.Root == virtualBase {
+			for _, p := range []string{o.ProductPath, o.ContractPath} {
+				if c, err := config.CleanRel(p); err == nil && p != "" {
+					own = append(own, c)
+				}
+			}
+		}
+	}
+	return func(c string) bool { return slices.Contains(own, c) || s.cache.keeps(c) }
+}
+
+// finish ends a request: its tarball's compressed bytes are dropped and its counts added
+// to the service's.
+func (s *Service) finish(req *request) {
+	fell := req.root.release()
+	s.unpacked.add(req.root.count, fell)
 }
 
 // GenerateManifest implements cmpapi.Server: floe argocd generate, in process.
@@ -162,6 +210,7 @@ func (s *Service) GenerateManifest(stream cmpapi.Stream) (*cmpapi.ManifestRespon
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: generate: %w", err)
 	}
+	defer s.finish(req)
 	manifests, err := s.generate(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: generate %s: %w", req.md.AppRelPath, err)
@@ -204,7 +253,7 @@ func (s *Service) generate(ctx context.Context, req *request) ([]string, error) 
 	if s.cache.max > 0 {
 		reads, err := render.ProductReadSet(ctx, opts)
 		if err == nil { // a read set that cannot be taken only means no cache entry
-			s.cache.put(key, reads, manifests)
+			s.cache.put(key, opts.ProductPath, reads, manifests)
 		}
 	}
 	return manifests, nil
@@ -243,6 +292,7 @@ func (s *Service) MatchRepository(stream cmpapi.Stream) (*cmpapi.RepositoryRespo
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: match repository: %w", err)
 	}
+	defer s.finish(req)
 	name := s.plugin.Spec.Discover.FileName
 	c := path.Join(strings.TrimPrefix(req.cwd, virtualBase+"/"), name)
 	if req.cwd == virtualBase {
@@ -264,6 +314,7 @@ func (s *Service) GetParametersAnnouncement(stream cmpapi.Stream) (*cmpapi.Param
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
 	}
+	defer s.finish(req)
 	o, err := argocd.ReadEnv(req.getenv, req.cwd)
 	if err != nil {
 		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)

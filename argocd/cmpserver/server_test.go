@@ -2,6 +2,7 @@ package cmpserver
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/floe-dev/floe/argocd"
 	"github.com/floe-dev/floe/argocd/cmpapi"
+	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -186,4 +189,161 @@ func TestDeadlineFromRequest(t *testing.T) {
 	if _, err := svc.GenerateManifest(s); err == nil || renders != 0 {
 		t.Errorf("error %v after %d renders; want a deadline error and none", err, renders)
 	}
+}
+
+// withUnrelated adds the contract's would-be overlays and 5 MiB of dbt SQL no render
+// reads to a repository's entries.
+func withUnrelated(t *testing.T, entries []tarEntry) []tarEntry {
+	t.Helper()
+	for _, o := range []string{"nodes", "cost"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "render", "testdata", "overlays", "platform", "overlays", o, "kustomization.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries = append(entries, tarEntry{name: "platform/overlays/" + o + "/kustomization.yaml", body: string(b)})
+	}
+	for i := range 40 {
+		var sql strings.Builder
+		for j := 0; sql.Len() < 128<<10; j++ {
+			fmt.Fprintf(&sql, "select %d as id, 'model %d row %d' as label from {{ ref('stg_%d') }} union all\n", j, i, j, (i*7919+j)%1000)
+		}
+		entries = append(entries, tarEntry{name: fmt.Sprintf("analytics/dbt/models/m%02d.sql", i), body: sql.String()})
+	}
+	return entries
+}
+
+const overlaysContract = "overlays:\n  - platform/overlays/nodes\n  - platform/overlays/cost\n"
+
+// TestKeepsOnlyWhatRendersRead: the files kept in memory while a tarball streams in are
+// the cache's keep set plus the Application's floe.yaml and contract (D-ARGO-08): a hit
+// keeps exactly its read set's files, never the 5 MiB of SQL beside them; a miss whose
+// reads are kept needs no second pass; a miss reading a file not kept (overlays the
+// contract now names) unpacks the rest once and renders what a render over the same tree
+// on disk renders.
+func TestKeepsOnlyWhatRendersRead(t *testing.T) {
+	renders := 0
+	svc := newTestService(t, &renders)
+	plain := withUnrelated(t, repoEntries(t, nil))
+	overlaid := withUnrelated(t, repoEntries(t, map[string]string{"platform/contract.yaml": readGolden(t, "platform/contract.yaml") + overlaysContract}))
+	var total int64
+	for _, e := range plain {
+		total += int64(len(e.body))
+	}
+	// readSetFiles are the files a cached render of app read, and their bytes.
+	readSetFiles := func(app string, entries []tarEntry) (n, size int64) {
+		t.Helper()
+		svc.cache.mu.Lock()
+		defer svc.cache.mu.Unlock()
+		seen := map[string]bool{}
+		for _, list := range svc.cache.byKey {
+			for _, e := range list {
+				if e.product != app+"/floe.yaml" {
+					continue
+				}
+				for _, p := range e.reads.Paths() {
+					for _, te := range entries {
+						if te.name == p && !seen[p] {
+							seen[p] = true
+							n++
+							size += int64(len(te.body))
+						}
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("no cached render of %s", app)
+		}
+		return n, size
+	}
+	var outputs [][]string
+	steps := []struct {
+		name          string
+		app           string
+		entries       []tarEntry
+		wantRenders   int
+		wantFallbacks int64
+		wantReadSet   bool // kept exactly the files the app's cached render read
+	}{
+		{"first request: only the floe.yaml and the contract are known", "products/hello-orders", plain, 1, 1, false},
+		{"another product: the platform's files are kept", "products/customer-360", plain, 2, 0, false},
+		{"a hit keeps its read set only", "products/hello-orders", plain, 2, 0, true},
+		{"the contract names overlays no render read yet", "products/hello-orders", overlaid, 3, 1, false},
+		{"another product with the overlays: kept since the last render", "products/customer-360", overlaid, 4, 0, false},
+		{"a hit again", "products/customer-360", overlaid, 4, 0, true},
+	}
+	for _, st := range steps {
+		before := svc.CacheStats()
+		resp, err := svc.GenerateManifest(newStream(tgz(t, st.entries), generateMD(st.app), 64<<10))
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		outputs = append(outputs, resp.Manifests)
+		after := svc.CacheStats()
+		kept, keptBytes, fallbacks := after.KeptFiles-before.KeptFiles, after.KeptBytes-before.KeptBytes, after.Fallbacks-before.Fallbacks
+		t.Logf("%s: kept %d of %d files, %d of %d bytes; %d second passes", st.name, kept, after.Files-before.Files, keptBytes, after.Bytes-before.Bytes, fallbacks)
+		if renders != st.wantRenders || fallbacks != st.wantFallbacks {
+			t.Errorf("%s: %d renders so far, %d second passes; want %d, %d", st.name, renders, fallbacks, st.wantRenders, st.wantFallbacks)
+		}
+		if st.wantReadSet {
+			if n, size := readSetFiles(st.app, st.entries); kept != n || keptBytes != size {
+				t.Errorf("%s: kept %d files, %d bytes; the read set's are %d, %d", st.name, kept, keptBytes, n, size)
+			}
+		}
+		if files := after.Files - before.Files; files != int64(len(st.entries)) || after.Bytes-before.Bytes < total {
+			t.Errorf("%s: the tarball held %d files, %d bytes; want %d, at least %d", st.name, files, after.Bytes-before.Bytes, len(st.entries), total)
+		}
+		if keptBytes*50 > total {
+			t.Errorf("%s: kept %d of %d bytes; the SQL is not read", st.name, keptBytes, total)
+		}
+	}
+	// The renders are those of the same tree on disk.
+	for i, st := range steps {
+		if want := renderOnDisk(t, st.entries, generateMD(st.app)); !slices.Equal(outputs[i], want) {
+			t.Errorf("%s: manifests differ from a render of the same tree on disk", st.name)
+		}
+	}
+	if slices.Equal(outputs[2], outputs[3]) {
+		t.Error("the overlays changed nothing; the test proves nothing")
+	}
+	if st := svc.CacheStats(); st.KeepSet == 0 || st.KeepSet > 8 {
+		t.Errorf("keep set of %d files; want the platform's few", st.KeepSet)
+	}
+}
+
+// renderOnDisk renders md's Application over entries written to a directory, as floe
+// argocd generate would there.
+func renderOnDisk(t *testing.T, entries []tarEntry, md cmpapi.ManifestRequestMetadata) []string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, e := range entries {
+		p := filepath.Join(dir, filepath.FromSlash(e.name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(e.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := map[string]string{}
+	for _, e := range md.Env {
+		env[e.Name] = e.Value
+	}
+	o, err := argocd.FromEnv(func(k string) string { return env[k] }, filepath.Join(dir, filepath.FromSlash(md.AppRelPath)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := config.OSRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := render.Render(context.Background(), o.RenderOptions(root, time.Unix(1767225600, 0).UTC(), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := SplitManifests(res.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

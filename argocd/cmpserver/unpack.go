@@ -37,6 +37,7 @@ type chunkReader struct {
 	n, max int64
 	hash   hashWriter
 	eof    bool
+	chunks [][]byte // every chunk read: the compressed tarball, for memRoot.fill
 }
 
 type hashWriter interface {
@@ -63,11 +64,12 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 		if m.File == nil {
 			return 0, fmt.Errorf("%w: a message after the metadata carries no file chunk", ErrTarball)
 		}
-		c.buf = m.File.Chunk
-		c.n += int64(len(c.buf))
+		c.n += int64(len(m.File.Chunk))
 		if c.n > c.max {
 			return 0, fmt.Errorf("%w: larger than %d MiB compressed", ErrTarball, c.max>>20)
 		}
+		c.buf = m.File.Chunk // ours to keep: gRPC does not reuse a received message's buffer (cmpapi)
+		c.chunks = append(c.chunks, c.buf)
 		c.hash.Write(c.buf)
 	}
 	n := copy(p, c.buf)
@@ -90,12 +92,20 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// receive reads a request stream: the metadata message (given to onMetadata), then the tarball, unpacked into
-// a memRoot as it arrives. The whole stream is read and its SHA-256 checked against the
-// metadata's checksum before the root is returned. Entries under .git are dropped; an
-// absolute or climbing name, a link pointing outside the tree, a non-directory parent,
-// too many entries or bytes, or a checksum mismatch fail the request.
-func receive(stream cmpapi.Stream, lim Limits, onMetadata func(*cmpapi.ManifestRequestMetadata)) (*cmpapi.ManifestRequestMetadata, *memRoot, error) {
+// keepFunc says whether the bytes of the regular file at a clean path are kept in memory
+// while the tarball streams in (D-ARGO-08).
+type keepFunc func(clean string) bool
+
+// receive reads a request stream: the metadata message (given to onMetadata, which
+// returns which files to keep), then the tarball, indexed as it arrives: every entry's
+// path, kind and size and every directory listing, but only the bytes of the files keep
+// names. The compressed bytes are kept too, so that the first read of any other file
+// unpacks the rest once (memRoot.fill). The whole stream is read and its SHA-256 checked
+// against the metadata's checksum before the root is returned. Entries under .git are
+// dropped; an absolute or climbing name, a link pointing outside the tree, a
+// non-directory parent, too many entries or bytes, or a checksum mismatch fail the
+// request.
+func receive(stream cmpapi.Stream, lim Limits, onMetadata func(*cmpapi.ManifestRequestMetadata) keepFunc) (*cmpapi.ManifestRequestMetadata, *memRoot, error) {
 	first, err := stream.Recv()
 	if err != nil {
 		return nil, nil, fmt.Errorf("receiving the stream header: %w", err)
@@ -104,12 +114,12 @@ func receive(stream cmpapi.Stream, lim Limits, onMetadata func(*cmpapi.ManifestR
 	if md == nil {
 		return nil, nil, errors.New("the stream does not begin with its metadata")
 	}
-	onMetadata(md)
+	keep := onMetadata(md)
 	if md.Size > lim.MaxTarball {
 		return nil, nil, fmt.Errorf("%w: %d bytes, larger than %d MiB compressed", ErrTarball, md.Size, lim.MaxTarball>>20)
 	}
 	in := &chunkReader{stream: stream, max: lim.MaxTarball, hash: sha256.New()}
-	root, err := untgz(in, lim)
+	root, err := untgz(in, lim, keep)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,10 +129,15 @@ func receive(stream cmpapi.Stream, lim Limits, onMetadata func(*cmpapi.ManifestR
 	if hex.EncodeToString(in.hash.Sum(nil)) != md.Checksum {
 		return nil, nil, fmt.Errorf("%w: checksum mismatch", ErrTarball)
 	}
+	if root.count.unkept > 0 { // else every readable byte is in memory already
+		root.packed, root.lim, root.ctx = in.chunks, lim, stream.Context()
+	}
 	return md, root, nil
 }
 
-func untgz(r io.Reader, lim Limits) (*memRoot, error) {
+// untgz indexes a gzipped tar stream into a memRoot, keeping the bytes of the regular
+// files keep names (and of empty ones, which cost nothing).
+func untgz(r io.Reader, lim Limits, keep keepFunc) (*memRoot, error) {
 	gz, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: not gzip: %w", ErrTarball, err)
@@ -142,7 +157,7 @@ func untgz(r io.Reader, lim Limits) (*memRoot, error) {
 		if entries >= lim.MaxEntries {
 			return nil, fmt.Errorf("%w: more than %d entries", ErrTarball, lim.MaxEntries)
 		}
-		if err := unpackEntry(root, tr, h); err != nil {
+		if err := unpackEntry(root, tr, h, keep); err != nil {
 			return nil, err
 		}
 	}
@@ -153,7 +168,7 @@ func untgz(r io.Reader, lim Limits) (*memRoot, error) {
 	return root, nil
 }
 
-func unpackEntry(root *memRoot, tr *tar.Reader, h *tar.Header) error {
+func unpackEntry(root *memRoot, tr *tar.Reader, h *tar.Header, keep keepFunc) error {
 	name := trimSlash(strings.TrimPrefix(h.Name, "./"))
 	if name == "" || name == "." {
 		return nil
@@ -173,6 +188,8 @@ func unpackEntry(root *memRoot, tr *tar.Reader, h *tar.Header) error {
 	case tar.TypeDir:
 		n = &node{kind: kindDir}
 	case tar.TypeReg:
+		root.count.files++
+		root.count.bytes += h.Size
 		if h.Size > config.MaxFileSize {
 			if _, err := io.Copy(io.Discard, tr); err != nil {
 				return fmt.Errorf("%w: %s: %w", ErrTarball, c, err)
@@ -180,11 +197,21 @@ func unpackEntry(root *memRoot, tr *tar.Reader, h *tar.Header) error {
 			n = &node{kind: kindOversize, size: h.Size}
 			break
 		}
+		if h.Size > 0 && !keep(c) {
+			root.count.unkept++
+			if _, err := io.Copy(io.Discard, tr); err != nil { // a short body fails as below
+				return fmt.Errorf("%w: %s: %w", ErrTarball, c, err)
+			}
+			n = &node{kind: kindFile, size: h.Size}
+			break
+		}
 		data := make([]byte, h.Size) // at most config.MaxFileSize; the body is bounded by MaxBytes
 		if _, err := io.ReadFull(tr, data); err != nil {
 			return fmt.Errorf("%w: %s: %w", ErrTarball, c, err)
 		}
-		n = &node{kind: kindFile, data: data, size: int64(len(data))}
+		root.count.keptFiles++
+		root.count.keptBytes += h.Size
+		n = &node{kind: kindFile, held: true, data: data, size: int64(len(data))}
 	case tar.TypeSymlink, tar.TypeLink:
 		if err := checkLink(c, h); err != nil {
 			return err

@@ -86,7 +86,8 @@ and those under way get --drain to finish.`,
 			fmt.Fprintf(s.Err, "floe cmp-server: serving on %s\n", socket)
 			err = svc.Serve(cmd.Context(), lis, drain)
 			st := svc.CacheStats()
-			fmt.Fprintf(s.Err, "floe cmp-server: stopped (render cache: %d hits, %d misses)\n", st.Hits, st.Misses)
+			fmt.Fprintf(s.Err, "floe cmp-server: stopped (render cache: %d hits, %d misses; %d tarballs: %d of %d files, %d of %d bytes kept in memory, %d unpacked whole)\n",
+				st.Hits, st.Misses, st.Tarballs, st.KeptFiles, st.Files, st.KeptBytes, st.Bytes, st.Fallbacks)
 			return err
 		},
 	}
