@@ -28,6 +28,17 @@ func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subje
 		}
 		want[s.Name] = s.Digest["sha256"]
 	}
+	// A file subject (render --all -o) is named with the object it holds.
+	shown := func(s render.Subject) string {
+		if obj := s.Annotations[render.SubjectObject]; obj != "" {
+			return s.Name + " (" + obj + ")"
+		}
+		return s.Name
+	}
+	attested := map[string]render.Subject{}
+	for _, s := range st.Subject {
+		attested[s.Name] = s
+	}
 	var out []Mismatch
 	seen := map[string]bool{}
 	for _, o := range objects {
@@ -37,12 +48,12 @@ func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subje
 		case !ok:
 			out = append(out, Mismatch{o.Name, "added: the attestation names no such object"})
 		case d != o.Digest["sha256"]:
-			out = append(out, Mismatch{o.Name, "changed: its digest differs from the attested one"})
+			out = append(out, Mismatch{shown(attested[o.Name]), "changed: its digest differs from the attested one"})
 		}
 	}
 	for _, s := range st.Subject {
 		if s.Name != render.StreamSubject && !seen[s.Name] {
-			out = append(out, Mismatch{s.Name, "removed: attested but not in the stream"})
+			out = append(out, Mismatch{shown(s), "removed: attested but not in the stream"})
 		}
 	}
 	if len(out) == 0 && streamDigest != "" && streamDigest != render.SHA256Hex(stream) {
