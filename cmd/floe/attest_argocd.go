@@ -107,4 +107,3 @@ func (a *argoAttestor) Attested(app, streamSHA256 string) bool {
 	fi, err := os.Lstat(p)
 	return err == nil && fi.Mode().IsRegular()
 }
-
