@@ -149,6 +149,10 @@ type ExternalParameters struct {
 	// Annotations are the extra annotations stamped on every object (Argo CD's
 	// provenance, D-EVD-10), so that a re-render gives the same objects.
 	Annotations map[string]string `json:"annotations,omitempty"`
+	// Post-render only (D-EVD-09): the --select selector and the code locations mapped
+	// to products (name → root-relative floe.yaml or its directory).
+	Select    string            `json:"select,omitempty"`
+	Locations map[string]string `json:"locations,omitempty"`
 }
 
 // InternalParameters are what floe decided: the inputs digest, the resolved image and
@@ -367,16 +371,7 @@ func newStatement(products []AttestedProduct, stream []byte, ext ExternalParamet
 	slices.SortFunc(set.Reads, func(a, b Read) int {
 		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Op, b.Op), strings.Compare(a.Answer, b.Answer))
 	})
-	deps := make([]ResourceDescriptor, 0, len(set.Reads)+len(charts)+len(images))
-	for _, r := range set.Reads {
-		d := ResourceDescriptor{Name: r.Path, URI: (&url.URL{Path: r.Path}).String(), Annotations: map[string]string{"read": r.Op}}
-		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
-			d.Digest = map[string]string{"sha256": hexDigest}
-		} else {
-			d.Annotations["answer"] = r.Answer
-		}
-		deps = append(deps, d)
-	}
+	deps := readDependencies(set.Reads, len(charts)+len(images))
 	for _, name := range slices.Sorted(maps.Keys(charts)) {
 		c := charts[name]
 		deps = append(deps, ResourceDescriptor{Name: dependencyChart + c.Name, URI: "floe-embedded-chart:" + c.Name + "@" + c.Version,
@@ -399,6 +394,22 @@ func newStatement(products []AttestedProduct, stream []byte, ext ExternalParamet
 		st.Predicate.RunDetails.Metadata = &BuildMetadata{StartedOn: t, FinishedOn: t}
 	}
 	return st, nil
+}
+
+// readDependencies are the resolved dependencies of reads (sorted), with room for
+// extra more.
+func readDependencies(reads []Read, extra int) []ResourceDescriptor {
+	deps := make([]ResourceDescriptor, 0, len(reads)+extra)
+	for _, r := range reads {
+		d := ResourceDescriptor{Name: r.Path, URI: (&url.URL{Path: r.Path}).String(), Annotations: map[string]string{"read": r.Op}}
+		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
+			d.Digest = map[string]string{"sha256": hexDigest}
+		} else {
+			d.Annotations["answer"] = r.Answer
+		}
+		deps = append(deps, d)
+	}
+	return deps
 }
 
 // JSON is the statement as compact JSON (the DSSE payload).

@@ -223,3 +223,92 @@ func TestCMPServerAttestFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestAttestPostRender (D-EVD-09): post-render --attest signs the objects it writes and
+// the whole output, with every file it read and the sha256 of Helm's stream as resolved
+// dependencies; floe verify passes on the output and on the root (the reads: no
+// re-render), names a changed object and a changed input; the envelope verifies through
+// go-securesystemslib; a post-render that cannot attest prints nothing and exits 2.
+func TestAttestPostRender(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	t.Setenv("FLOE_POST_RENDER_LOG", filepath.Join(t.TempDir(), "post-render.log"))
+	root := filepath.Join(t.TempDir(), "root")
+	copyDir(t, filepath.Join("..", "..", "postrender", "testdata", "demo"), root)
+	stream := string(mustRead(t, filepath.Join("..", "..", "postrender", "testdata", "dagster-platform.helm3.yaml")))
+	key := attestKeys(t, t.TempDir())[1] // PKCS#8 ECDSA P-256
+	work := t.TempDir()
+	attestation := filepath.Join(work, "post-render.intoto.jsonl")
+	base := []string{"post-render", "--root", root, "--contract", filepath.Join(root, "platform", "pec-platform.yaml"),
+		"--products", filepath.Join(root, "dagster")}
+	code, out, stderr := runFloeIn(stream, append(base, "--attest", attestation, "--signing-key", key.private)...)
+	if code != 0 || out == "" {
+		t.Fatalf("post-render --attest: exit %d: %s", code, stderr)
+	}
+	if plainCode, plain, _ := runFloeIn(stream, base...); plainCode != 0 || plain != out {
+		t.Fatal("post-render's output differs with --attest")
+	}
+	st := openEnvelope(t, attestation, key.public)
+	bd := st.Predicate.BuildDefinition
+	if bd.BuildType != render.PostRenderBuildType || bd.ExternalParameters.Contract != "platform/pec-platform.yaml" || bd.ExternalParameters.Locations["orders"] != "dagster/orders" {
+		t.Errorf("buildType %s, externalParameters %+v", bd.BuildType, bd.ExternalParameters)
+	}
+	sum := sha256.Sum256([]byte(stream))
+	deps := map[string]string{}
+	for _, d := range bd.ResolvedDependencies {
+		deps[d.Name] = d.Digest["sha256"]
+	}
+	if deps[render.DependencyHelmStream] != hex.EncodeToString(sum[:]) {
+		t.Errorf("helm-stream dependency %q, want the stdin's sha256", deps[render.DependencyHelmStream])
+	}
+	for _, p := range []string{"platform/pec-platform.yaml", "dagster/orders/floe.yaml", "dagster/finance/floe.yaml"} {
+		if deps[p] != sha256File(t, filepath.Join(root, filepath.FromSlash(p))) {
+			t.Errorf("resolvedDependencies: %s is %q, want its sha256", p, deps[p])
+		}
+	}
+	if n := strings.Count("\n"+out, "\nkind: "); len(st.Subject) != n+1 || n == 0 {
+		t.Errorf("%d subjects for %d objects and the stream", len(st.Subject), n)
+	}
+	if !strings.HasPrefix(bd.InternalParameters.InputsDigest, "sha256:") {
+		t.Errorf("inputsDigest %q", bd.InternalParameters.InputsDigest)
+	}
+
+	verify := func(stdin string, args ...string) (int, string, string) {
+		return runFloeIn(stdin, append([]string{"verify", "--attestation", attestation, "--key", key.public}, args...)...)
+	}
+	if code, stdout, stderr := verify(out, "--root", root, "-"); code != 0 || !strings.Contains(stdout, "inputs in "+root) {
+		t.Fatalf("verify --root: exit %d, %q, %s", code, stdout, stderr)
+	}
+	if !strings.Contains(out, "  replicas: 1\n") {
+		t.Fatalf("no replicas to change in the output:\n%.2000s", out)
+	}
+	if code, _, stderr := verify(strings.Replace(out, "  replicas: 1\n", "  replicas: 4\n", 1), "-"); code != 1 || !strings.Contains(stderr, ": changed: its digest differs") {
+		t.Fatalf("one field changed: exit %d, %s", code, stderr)
+	}
+	edited := copyTree(t, root, t.TempDir())
+	if err := os.WriteFile(filepath.Join(edited, "dagster", "orders", "floe.yaml"), append(mustRead(t, filepath.Join(root, "dagster", "orders", "floe.yaml")), "# edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := verify("", "--root", edited); code != 1 || !strings.Contains(stderr, "input dagster/orders/floe.yaml: changed") {
+		t.Fatalf("a product changed: exit %d, %s", code, stderr)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no key", []string{"--attest", filepath.Join(work, "x.jsonl")}, "go together"},
+		{"missing key", []string{"--attest", filepath.Join(work, "x.jsonl"), "--signing-key", filepath.Join(work, "none.key")}, "--signing-key"},
+		{"unwritable attestation", []string{"--attest", filepath.Join(work, "no", "x.jsonl"), "--signing-key", key.private}, "--attest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runFloeIn(stream, append(base, tc.args...)...)
+			if code != 2 || stdout != "" || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stdout %d bytes, stderr %q; want 2, nothing, %q", code, len(stdout), stderr, tc.want)
+			}
+			if entries, _ := os.ReadDir(work); len(entries) != 1 {
+				t.Errorf("%s holds %v", work, entries)
+			}
+		})
+	}
+}
