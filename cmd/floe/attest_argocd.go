@@ -29,7 +29,8 @@ type argoAttestor struct {
 }
 
 // newArgoAttestor is the attestor dir and keyPath configure, or nil when neither is
-// set. what names the option in errors ("FLOE_ATTEST_DIR", "--attest-dir"). The key is
+// set; both must be absolute. dirWhat and keyWhat name the options in errors
+// ("FLOE_ATTEST_DIR", "--attest-dir"). The key is
 // read and parsed now (COSIGN_PASSWORD from getenv for an encrypted one) and dir must be
 // an existing directory: a misconfigured platform fails at once, before any render.
 func newArgoAttestor(dirWhat, keyWhat, dir, keyPath string, getenv func(string) string) (*argoAttestor, error) {
@@ -38,6 +39,13 @@ func newArgoAttestor(dirWhat, keyWhat, dir, keyPath string, getenv func(string) 
 	}
 	if dir == "" || keyPath == "" {
 		return nil, diag.Usage(fmt.Errorf("%s and %s go together", dirWhat, keyWhat))
+	}
+	// generate runs in the Application's directory of the repository: a relative path
+	// would write into it, or sign with a key the repository planted.
+	for _, o := range [][2]string{{dirWhat, dir}, {keyWhat, keyPath}} {
+		if !filepath.IsAbs(o[1]) {
+			return nil, diag.Usage(fmt.Errorf("%s %q: want an absolute path (a directory and a key file of the sidecar, never the repository's)", o[0], o[1]))
+		}
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {

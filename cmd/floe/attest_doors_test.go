@@ -144,6 +144,8 @@ func TestAttestArgoCDGenerate(t *testing.T) {
 		{"target cannot be written", nil, "writing the attestation"},
 		{"key missing", map[string]string{envSigningKey: filepath.Join(dir, "no.key")}, envSigningKey},
 		{"key without dir", map[string]string{envAttestDir: ""}, "go together"},
+		{"relative dir", map[string]string{envAttestDir: "attestations"}, "absolute"},
+		{"relative key", map[string]string{envSigningKey: "floe.key"}, "absolute"},
 		{"encrypted key without password", map[string]string{envSigningKey: keys[0].private}, "COSIGN_PASSWORD"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,11 +22,11 @@ type verifyOptions struct {
 	attestation, key, root string
 }
 
-// newVerifyCmd is `floe verify --attestation FILE --key PUB [--root DIR] [STREAM|-]`.
+// newVerifyCmd is `floe verify --attestation FILE --key PUB [--root DIR] [STREAM|OUTDIR|-]`.
 func newVerifyCmd(s *streams) *cobra.Command {
 	o := &verifyOptions{}
 	cmd := &cobra.Command{
-		Use:   "verify --attestation FILE --key PUB [--root DIR] [STREAM|-]",
+		Use:   "verify --attestation FILE --key PUB [--root DIR] [STREAM|OUTDIR|-]",
 		Short: "Check a signed render attestation against a rendered stream and its inputs",
 		Long: `Verify checks the DSSE envelope FILE (written by floe render --attest) with the public
 key PUB (PEM, ECDSA P-256 or ed25519), then that STREAM (a file, or - for stdin) holds

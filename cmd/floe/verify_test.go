@@ -269,6 +269,7 @@ func TestAttestAllOutputDir(t *testing.T) {
 		{"missing key", filepath.Join(work, "nokey"), filepath.Join(work, "x.jsonl")},
 		{"a public key", key.public, filepath.Join(work, "x.jsonl")},
 		{"unwritable attestation", key.private, filepath.Join(work, "no", "such", "x.jsonl")},
+		{"attestation inside OUTDIR", key.private, filepath.Join(work, "out-attestation-inside-OUTDIR", "x.jsonl")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(work, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
