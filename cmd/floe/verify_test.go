@@ -136,7 +136,7 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 
 // TestAttestAll: render --all --attest signs one statement over every product's
 // objects and reads; verify passes on the stream and on the root, names the object a
-// changed field is in and the input a changed contract is; --attest refuses -o.
+// changed field is in and the input a changed contract is; --attest refuses --format json.
 func TestAttestAll(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
 	root := demoRoot(t)
