@@ -17,7 +17,9 @@ func (m Mismatch) String() string { return fmt.Sprintf("%s: %s", m.Object, m.Rea
 
 // CompareSubjects compares the objects of stream with the statement's subjects (D-EVD-07):
 // each object's digest, objects the statement does not name (added), subjects the stream
-// lacks (removed), and, when every object matches, the bytes of the whole stream.
+// lacks (removed), and, when every object matches, the bytes of the whole stream. For
+// the files of render --all -o (D-EVD-08) objects are the files' subjects, stream is nil
+// and the statement has no stream subject; a mismatch names the file and its object.
 func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subject) []Mismatch {
 	want := map[string]string{}
 	streamDigest := ""
@@ -53,7 +55,7 @@ func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subje
 	}
 	for _, s := range st.Subject {
 		if s.Name != render.StreamSubject && !seen[s.Name] {
-			out = append(out, Mismatch{shown(s), "removed: attested but not in the stream"})
+			out = append(out, Mismatch{shown(s), "removed: attested but not there"})
 		}
 	}
 	if len(out) == 0 && streamDigest != "" && streamDigest != render.SHA256Hex(stream) {
