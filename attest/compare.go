@@ -17,7 +17,9 @@ func (m Mismatch) String() string { return fmt.Sprintf("%s: %s", m.Object, m.Rea
 
 // CompareSubjects compares the objects of stream with the statement's subjects (D-EVD-07):
 // each object's digest, objects the statement does not name (added), subjects the stream
-// lacks (removed), and, when every object matches, the bytes of the whole stream.
+// lacks (removed), and, when every object matches, the bytes of the whole stream. For
+// the files of render --all -o (D-EVD-08) objects are the files' subjects, stream is nil
+// and the statement has no stream subject; a mismatch names the file and its object.
 func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subject) []Mismatch {
 	want := map[string]string{}
 	streamDigest := ""
@@ -28,6 +30,17 @@ func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subje
 		}
 		want[s.Name] = s.Digest["sha256"]
 	}
+	// A file subject (render --all -o) is named with the object it holds.
+	shown := func(s render.Subject) string {
+		if obj := s.Annotations[render.SubjectObject]; obj != "" {
+			return s.Name + " (" + obj + ")"
+		}
+		return s.Name
+	}
+	attested := map[string]render.Subject{}
+	for _, s := range st.Subject {
+		attested[s.Name] = s
+	}
 	var out []Mismatch
 	seen := map[string]bool{}
 	for _, o := range objects {
@@ -37,12 +50,12 @@ func CompareSubjects(st *render.Statement, stream []byte, objects []render.Subje
 		case !ok:
 			out = append(out, Mismatch{o.Name, "added: the attestation names no such object"})
 		case d != o.Digest["sha256"]:
-			out = append(out, Mismatch{o.Name, "changed: its digest differs from the attested one"})
+			out = append(out, Mismatch{shown(attested[o.Name]), "changed: its digest differs from the attested one"})
 		}
 	}
 	for _, s := range st.Subject {
 		if s.Name != render.StreamSubject && !seen[s.Name] {
-			out = append(out, Mismatch{s.Name, "removed: attested but not in the stream"})
+			out = append(out, Mismatch{shown(s), "removed: attested but not there"})
 		}
 	}
 	if len(out) == 0 && streamDigest != "" && streamDigest != render.SHA256Hex(stream) {

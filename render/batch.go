@@ -31,6 +31,10 @@ type BatchOptions struct {
 	Files bool
 	// Jobs is the number of products rendered at once; 0 = GOMAXPROCS.
 	Jobs int
+	// BeforeCommit, when set with OutDir, is called with the batch's result once every
+	// product is written to the staging directory and before it is renamed to OutDir;
+	// an error leaves OutDir as it was (`render --all -o --attest` signs here).
+	BeforeCommit func(*BatchResult) error
 }
 
 // Batch renders every product under opts.Dir with the process-wide Engine (see Render).
@@ -63,8 +67,8 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	if opts.Files && (opts.OutDir != "" || opts.JSON) {
 		return nil, diag.Usage(errors.New("render --all: --check compares YAML files and writes nothing; it cannot be combined with --output DIR or --format json"))
 	}
-	if opts.Provenance && (opts.OutDir != "" || opts.JSON || opts.Files) {
-		return nil, diag.Usage(errors.New("render --all: --attest attests the YAML stream on stdout; it cannot be combined with --output DIR, --format json or --check"))
+	if opts.Provenance && opts.JSON {
+		return nil, diag.Usage(errors.New("render --all: --attest attests the YAML stream or the files of --output DIR; it cannot be combined with --format json"))
 	}
 	found, err := findBatch("render --all", opts.Options, opts.Dir)
 	if err != nil {
@@ -90,23 +94,31 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	}
 
 	results, err := e.renderEach(ctx, base, products, opts.Jobs, func(i int, res *Result, d *productRender) error {
+		var files []OutFile
+		if stage != nil || opts.Files {
+			var err error
+			if files, err = objectFiles(outs[i], res); err != nil {
+				return err
+			}
+		}
 		if res.Provenance != nil {
 			a, err := res.attested(products[i])
 			if err != nil {
 				return err
 			}
+			if files != nil { // the subjects are the files (D-EVD-08)
+				a.Subjects = fileSubjects(files, res.Objects)
+			}
 			d.attested = a
 		}
 		switch {
 		case stage != nil:
-			if err := writeObjects(stage, outs[i], res); err != nil {
-				return diag.Usage(err)
+			for _, f := range files {
+				if err := stage.Write(f.Path, f.Data); err != nil {
+					return diag.Usage(err)
+				}
 			}
 		case opts.Files:
-			files, err := objectFiles(outs[i], res)
-			if err != nil {
-				return err
-			}
 			d.files = files
 		case opts.JSON:
 			d.objects = res.Objects
@@ -130,6 +142,11 @@ func (e *Engine) Batch(ctx context.Context, opts BatchOptions) (*BatchResult, er
 	}
 	switch {
 	case stage != nil:
+		if opts.BeforeCommit != nil {
+			if err := opts.BeforeCommit(out); err != nil {
+				return nil, err
+			}
+		}
 		if err := stage.Commit(); err != nil {
 			return nil, diag.Usage(fmt.Errorf("render --all: --output: %w", err))
 		}

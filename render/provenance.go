@@ -107,11 +107,18 @@ type Statement struct {
 	Predicate     Provenance `json:"predicate"`
 }
 
-// Subject is one attested artifact: a rendered object or the whole stream.
+// Subject is one attested artifact: a rendered object, the whole stream, or a file of
+// `render --all -o` (its path under the output directory, annotated with the object
+// it holds: SubjectObject).
 type Subject struct {
-	Name   string            `json:"name"`
-	Digest map[string]string `json:"digest"`
+	Name        string            `json:"name"`
+	Digest      map[string]string `json:"digest"`
+	Annotations map[string]string `json:"annotations,omitempty"`
 }
+
+// SubjectObject is the annotation of a file subject naming the object the file holds
+// (<kind>/<namespace>/<name>).
+const SubjectObject = "floe.dev/object"
 
 // Provenance is a SLSA Provenance v1 predicate.
 type Provenance struct {
@@ -136,6 +143,16 @@ type ExternalParameters struct {
 	ImageTag    string `json:"imageTag"`
 	Enforcement string `json:"enforcement,omitempty"`
 	All         bool   `json:"all,omitempty"` // render --all: Product is the directory
+	// OutputDir: render --all -o; the subjects are the files under the output
+	// directory (D-EVD-08), not the objects of a stream.
+	OutputDir bool `json:"outputDir,omitempty"`
+	// Annotations are the extra annotations stamped on every object (Argo CD's
+	// provenance, D-EVD-10), so that a re-render gives the same objects.
+	Annotations map[string]string `json:"annotations,omitempty"`
+	// Post-render only (D-EVD-09): the --select selector and the code locations mapped
+	// to products (name → root-relative floe.yaml or its directory).
+	Select    string            `json:"select,omitempty"`
+	Locations map[string]string `json:"locations,omitempty"`
 }
 
 // InternalParameters are what floe decided: the inputs digest, the resolved image and
@@ -243,7 +260,7 @@ func (res *Result) Statement(builder map[string]string, imageTag string, now tim
 	}
 	ext := ExternalParameters{Contract: p.ContractPath, Product: p.ProductPath, Runtime: res.Runtime, ImageTag: imageTag, Enforcement: p.Enforcement}
 	internal := InternalParameters{InputsDigest: p.InputsDigest, Image: res.Image, Policy: verdict(p.Policy), Exceptions: exceptions(p.Policy, "")}
-	return newStatement([]AttestedProduct{*a}, res.YAML, ext, internal, builder, now)
+	return newStatement([]AttestedProduct{*a}, nonNil(res.YAML), ext, internal, builder, now)
 }
 
 // Statement is the attestation of a render --all (rendered with Options.Provenance):
@@ -264,7 +281,41 @@ func (b *BatchResult) Statement(opts BatchOptions, builder map[string]string, no
 		internal.Exceptions = append(internal.Exceptions, exceptions(a.Provenance.Policy, a.Path)...)
 	}
 	internal.InputsDigest = "sha256:" + hex.EncodeToString(h.Sum(nil))
-	return newStatement(b.Attested, b.Stream, ext, internal, builder, now)
+	if opts.OutDir != "" || opts.Files { // the files are the subjects; there is no stream
+		ext.OutputDir = true
+		return newStatement(b.Attested, nil, ext, internal, builder, now)
+	}
+	return newStatement(b.Attested, nonNil(b.Stream), ext, internal, builder, now)
+}
+
+// nonNil is b, or an empty stream for nil (newStatement's nil means "no stream").
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// fileSubjects are the subjects of one product's files under the output directory:
+// each file's path and the sha256 of its bytes, annotated with the object it holds.
+// files are objectFiles(…, objects), in objects' order.
+func fileSubjects(files []OutFile, objects []*yaml.RNode) []Subject {
+	out := make([]Subject, len(files))
+	for i, f := range files {
+		out[i] = Subject{Name: f.Path, Digest: map[string]string{"sha256": sha256Hex(f.Data)},
+			Annotations: map[string]string{SubjectObject: ObjectName(objects[i])}}
+	}
+	return out
+}
+
+// FileSubjects are the subjects of an output tree's files (path under the output
+// directory, sha256 of the bytes) as floe verify reads them back; no annotations.
+func FileSubjects(files []OutFile) []Subject {
+	out := make([]Subject, len(files))
+	for i, f := range files {
+		out[i] = Subject{Name: f.Path, Digest: map[string]string{"sha256": sha256Hex(f.Data)}}
+	}
+	return out
 }
 
 // verdict is the gate's verdict in an attestation; nil when no gate ran.
@@ -291,7 +342,7 @@ func exceptions(r *PolicyReport, product string) []AppliedExcepts {
 }
 
 // newStatement assembles a statement from the attested products: their subjects (a name
-// twice is an error) and the stream's, their reads (each once), the charts they used and
+// twice is an error) and the stream's (none when stream is nil), their reads (each once), the charts they used and
 // their images.
 func newStatement(products []AttestedProduct, stream []byte, ext ExternalParameters, internal InternalParameters, builder map[string]string, now time.Time) (*Statement, error) {
 	var subjects []Subject
@@ -312,22 +363,15 @@ func newStatement(products []AttestedProduct, stream []byte, ext ExternalParamet
 			return nil, fmt.Errorf("attest: two objects named %s", subjects[i].Name)
 		}
 	}
-	subjects = append(subjects, Subject{Name: StreamSubject, Digest: map[string]string{"sha256": sha256Hex(stream)}})
+	if stream != nil {
+		subjects = append(subjects, Subject{Name: StreamSubject, Digest: map[string]string{"sha256": sha256Hex(stream)}})
+	}
 
 	set := &ReadSet{Reads: slices.Collect(maps.Keys(reads))}
 	slices.SortFunc(set.Reads, func(a, b Read) int {
 		return cmp.Or(strings.Compare(a.Path, b.Path), strings.Compare(a.Op, b.Op), strings.Compare(a.Answer, b.Answer))
 	})
-	deps := make([]ResourceDescriptor, 0, len(set.Reads)+len(charts)+len(images))
-	for _, r := range set.Reads {
-		d := ResourceDescriptor{Name: r.Path, URI: (&url.URL{Path: r.Path}).String(), Annotations: map[string]string{"read": r.Op}}
-		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
-			d.Digest = map[string]string{"sha256": hexDigest}
-		} else {
-			d.Annotations["answer"] = r.Answer
-		}
-		deps = append(deps, d)
-	}
+	deps := readDependencies(set.Reads, len(charts)+len(images))
 	for _, name := range slices.Sorted(maps.Keys(charts)) {
 		c := charts[name]
 		deps = append(deps, ResourceDescriptor{Name: dependencyChart + c.Name, URI: "floe-embedded-chart:" + c.Name + "@" + c.Version,
@@ -350,6 +394,22 @@ func newStatement(products []AttestedProduct, stream []byte, ext ExternalParamet
 		st.Predicate.RunDetails.Metadata = &BuildMetadata{StartedOn: t, FinishedOn: t}
 	}
 	return st, nil
+}
+
+// readDependencies are the resolved dependencies of reads (sorted), with room for
+// extra more.
+func readDependencies(reads []Read, extra int) []ResourceDescriptor {
+	deps := make([]ResourceDescriptor, 0, len(reads)+extra)
+	for _, r := range reads {
+		d := ResourceDescriptor{Name: r.Path, URI: (&url.URL{Path: r.Path}).String(), Annotations: map[string]string{"read": r.Op}}
+		if hexDigest, ok := strings.CutPrefix(r.Answer, "sha256:"); ok {
+			d.Digest = map[string]string{"sha256": hexDigest}
+		} else {
+			d.Annotations["answer"] = r.Answer
+		}
+		deps = append(deps, d)
+	}
+	return deps
 }
 
 // JSON is the statement as compact JSON (the DSSE payload).

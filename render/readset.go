@@ -219,3 +219,11 @@ func dirAnswer(names []string, err error) string {
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
+
+// RecordReads wraps root so that every question asked of it is recorded with the
+// digest of its answer; reads returns what was asked so far, sorted (post-render
+// --attest's resolved dependencies, D-EVD-09).
+func RecordReads(root config.Root) (recorded config.Root, reads func() *ReadSet) {
+	rec := newRecordingRoot(root)
+	return rec, rec.readSet
+}

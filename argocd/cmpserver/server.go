@@ -38,6 +38,8 @@ type Config struct {
 	Render func(context.Context, render.Options) (*render.Result, error)
 	// Logf logs a request's progress (nil: nothing is logged).
 	Logf func(format string, args ...any)
+	// Attest, when set, attests every manifest set returned (attest.go, D-EVD-10).
+	Attest Attestor
 }
 
 // Service is floe's ConfigManagementPluginService.
@@ -47,6 +49,8 @@ type Service struct {
 	slots    chan struct{}
 	cache    *renderCache
 	unpacked unpackCounts
+	// attested maps the manifest sets attested to their stream digests (attest.go).
+	attested attestedStreams
 }
 
 // New returns a Service for floe's embedded plugin.yaml.
@@ -62,10 +66,11 @@ func New(cfg Config) (*Service, error) {
 		cfg.Clock = time.Now
 	}
 	return &Service{
-		cfg:    cfg,
-		plugin: p,
-		slots:  make(chan struct{}, cfg.MaxConcurrent),
-		cache:  newRenderCache(cfg.CacheTTL, cfg.CacheEntries, cfg.Clock),
+		cfg:      cfg,
+		plugin:   p,
+		slots:    make(chan struct{}, cfg.MaxConcurrent),
+		cache:    newRenderCache(cfg.CacheTTL, cfg.CacheEntries, cfg.Clock),
+		attested: attestedStreams{max: cfg.CacheEntries},
 	}, nil
 }
 
@@ -231,8 +236,9 @@ func (s *Service) generate(ctx context.Context, req *request) ([]string, error) 
 	}
 	now, fixed := s.cfg.Now(req.getenv)
 	opts := o.RenderOptions(req.root, now, s.cfg.FloeVersion)
+	opts.Provenance = s.cfg.Attest != nil // the same for every request: not in the key
 	key := optionsKey(opts, fixed)
-	if manifests, ok := s.cache.get(key, req.root); ok {
+	if manifests, ok := s.cache.get(key, req.root); ok && s.attestedHit(o.AppName, manifests) {
 		return manifests, nil
 	}
 	res, err := s.cfg.Render(ctx, opts)
@@ -249,6 +255,9 @@ func (s *Service) generate(ctx context.Context, req *request) ([]string, error) 
 	if len(manifests) == 0 {
 		// With auto-prune, an empty manifest set deletes every resource of the app.
 		return nil, fmt.Errorf("%s rendered no objects; refusing to return an empty manifest set", o.ProductPath)
+	}
+	if err := s.attest(ctx, o.AppName, opts, res, manifests); err != nil {
+		return nil, fmt.Errorf("attest: %w", err) // fail closed: no manifests without their attestation
 	}
 	if s.cache.max > 0 {
 		reads, err := render.ProductReadSet(ctx, opts)

@@ -25,7 +25,10 @@ func newArgoCDCmd(s *streams) *cobra.Command {
 configured only from the environment Argo CD sets: ARGOCD_APP_NAME, ARGOCD_APP_REVISION,
 ARGOCD_APP_SOURCE_PATH, ARGOCD_APP_SOURCE_REPO_URL, the plugin parameters contract,
 runtime and enforcement (ARGOCD_APP_PARAMETERS, PARAM_*) and the plugin env
-FLOE_CONTRACT, FLOE_RUNTIME, FLOE_ENFORCEMENT (ARGOCD_ENV_FLOE_*) as defaults.`,
+FLOE_CONTRACT, FLOE_RUNTIME, FLOE_ENFORCEMENT (ARGOCD_ENV_FLOE_*) as defaults.
+The sidecar's own FLOE_ATTEST_DIR and FLOE_SIGNING_KEY (unprefixed: an Application
+cannot set them) make generate also write a signed attestation of every render,
+DIR/<app>.<stream digest>.intoto.jsonl; one that cannot be written fails the generate.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return diag.Usage(errors.New("argocd: want a subcommand: generate, parameters or paths"))
@@ -79,7 +82,15 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	if err != nil {
 		return diag.Usage(fmt.Errorf("argocd generate: %w", err))
 	}
-	res, err := argoCDRender(ctx, o.RenderOptions(root, renderTime(getenv), floeVersion()))
+	// Attestation is the platform's choice (the sidecar's FLOE_ATTEST_DIR and
+	// FLOE_SIGNING_KEY, D-EVD-10); configured, nothing is printed without it.
+	att, err := newArgoAttestor(envAttestDir, envSigningKey, getenv(envAttestDir), getenv(envSigningKey), getenv)
+	if err != nil {
+		return fmt.Errorf("argocd generate: %w", err)
+	}
+	opts := o.RenderOptions(root, renderTime(getenv), floeVersion())
+	opts.Provenance = att != nil
+	res, err := argoCDRender(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -89,6 +100,11 @@ func runArgoCDGenerate(ctx context.Context, s *streams, getenv func(string) stri
 	if len(bytes.TrimSpace(res.YAML)) == 0 {
 		// With auto-prune, an empty manifest set deletes every resource of the app.
 		return fmt.Errorf("argocd generate: %s rendered no objects; refusing to print an empty manifest set", o.ProductPath)
+	}
+	if att != nil {
+		if err := att.Attest(ctx, o.AppName, opts, res); err != nil {
+			return diag.Usage(fmt.Errorf("argocd generate: attest: %w", err))
+		}
 	}
 	for _, w := range res.Warnings {
 		s.warn(w.String())

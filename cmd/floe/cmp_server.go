@@ -36,6 +36,8 @@ func newCMPServerCmd(s *streams) *cobra.Command {
 		cached  int
 		drain   time.Duration
 		verbose bool
+		// D-EVD-10: the sidecar's attestation, set by the platform (flags or its own env)
+		attestDir, signingKey string
 	)
 	cmd := &cobra.Command{
 		Use:   "cmp-server",
@@ -46,9 +48,16 @@ ARGOCD_PLUGINSOCKFILEPATH, else /home/argocd/cmp-server/plugins). Policies compi
 the repository tarball is unpacked in memory within --max-tarball / --max-bytes /
 --max-entries; renders are cached by the digests of the inputs they read. Every failure
 is an error to Argo CD, never an empty manifest list. On SIGTERM no new request is taken
-and those under way get --drain to finish.`,
+and those under way get --drain to finish. --attest-dir DIR --signing-key KEY (or the
+sidecar's FLOE_ATTEST_DIR and FLOE_SIGNING_KEY) attest every manifest set returned, as
+floe argocd generate does; a cached render is returned again only while its
+attestation file is in DIR, else it is rendered and signed again.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			att, err := newArgoAttestor("cmp-server: --attest-dir", "--signing-key", attestDir, signingKey, os.Getenv)
+			if err != nil {
+				return err
+			}
 			svc, err := cmpserver.New(cmpserver.Config{
 				Limits:        lim,
 				MaxConcurrent: jobs,
@@ -60,6 +69,7 @@ and those under way get --drain to finish.`,
 				},
 				FloeVersion: floeVersion(),
 				Render:      render.Render,
+				Attest:      attestor(att),
 				Logf: func(format string, args ...any) {
 					if verbose {
 						fmt.Fprintf(s.Err, "floe cmp-server: "+format+"\n", args...)
@@ -98,6 +108,8 @@ and those under way get --drain to finish.`,
 	f.IntVar(&cached, "cache-entries", 4096, "renders kept in the cache (0 disables it)")
 	f.DurationVar(&drain, "drain", 20*time.Second, "on SIGTERM, time given to requests under way")
 	f.BoolVar(&verbose, "verbose", false, "log every request as it arrives")
+	f.StringVar(&attestDir, "attest-dir", os.Getenv(envAttestDir), "write a signed attestation of every render here, <app>.<stream digest>.intoto.jsonl (default $"+envAttestDir+")")
+	f.StringVar(&signingKey, "signing-key", os.Getenv(envSigningKey), "private key for --attest-dir, as for render --signing-key (default $"+envSigningKey+")")
 	f.Int64Var(&lim.MaxTarball, "max-tarball", lim.MaxTarball, "largest compressed repository tarball, bytes")
 	f.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest uncompressed repository tarball, bytes")
 	f.IntVar(&lim.MaxEntries, "max-entries", lim.MaxEntries, "most entries in a repository tarball")
@@ -131,4 +143,12 @@ func runCMPServer(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, prefixLines(err.Error()))
 	}
 	return exitCode(err)
+}
+
+// attestor is att as a cmpserver.Attestor: nil (no attestation) for a nil att.
+func attestor(att *argoAttestor) cmpserver.Attestor {
+	if att == nil {
+		return nil
+	}
+	return att
 }

@@ -11,14 +11,17 @@ import (
 	"github.com/floe-dev/floe/config"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/yamlguard"
+	"github.com/floe-dev/floe/kustomize"
 	"github.com/floe-dev/floe/policies"
 	"github.com/floe-dev/floe/postrender"
+	"github.com/floe-dev/floe/render"
 )
 
 type postRenderOptions struct {
 	contract, selector, root, enforcement string
 	products                              []string // --product: PATH, or NAME=PATH for a code location
 	productDirs                           []string // --products DIR
+	attest, signingKey                    string   // --attest FILE --signing-key KEY (D-EVD-09)
 }
 
 // shownWarnings is how many warnings post-render prints on stderr before pointing at
@@ -54,7 +57,14 @@ Helm 4:  floe helm-plugin DIR (once), then helm template REL CHART --post-render
 Helm 3 drops a post-renderer's stderr when it succeeds and Helm 4 always does, so every
 run also keeps its warnings and errors in $FLOE_POST_RENDER_LOG (default
 $TMPDIR/floe-UID/post-render.log, in a directory only floe creates, mode 0700); stderr
-gets a summary naming that file. On failure nothing is written to stdout.`,
+gets a summary naming that file. On failure nothing is written to stdout.
+
+--attest FILE --signing-key KEY (Helm: --post-renderer-args --attest=FILE
+--post-renderer-args --signing-key=KEY) also writes a DSSE envelope signed with KEY
+holding an in-toto Statement v1 / SLSA Provenance v1: the sha256 of each object written
+and of the whole output, every file read (contract, Manifest, products, policy
+bundles) and the sha256 of the stream Helm gave. floe verify checks it against the
+output. Nothing is written to stdout unless the attestation is written.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			logPath := postrender.LogPath(os.Getenv)
@@ -91,6 +101,8 @@ gets a summary naming that file. On failure nothing is written to stdout.`,
 	f.StringVar(&o.selector, "select", "", "label selector limiting the objects floe touches and judges (default: all)")
 	f.StringVar(&o.root, "root", "", "the only directory tree floe may read (default: git top-level of the contract, else the current directory)")
 	f.StringVar(&o.enforcement, "enforcement", "", "raise the policy level: off, warn or strict (never lowers the Manifest/contract level)")
+	f.StringVar(&o.attest, "attest", "", "write a signed in-toto/SLSA provenance attestation (DSSE envelope) of the output to this file")
+	f.StringVar(&o.signingKey, "signing-key", "", "private key for --attest: cosign-encrypted (password in COSIGN_PASSWORD) or PKCS#8 PEM, ECDSA P-256 or ed25519")
 	return cmd
 }
 
@@ -114,6 +126,9 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.L
 	if o.contract == "" {
 		return nil, diag.Usage(errors.New("post-render: --contract is required"))
 	}
+	if err := checkAttestFlags("post-render", o.attest, o.signingKey); err != nil {
+		return nil, err
+	}
 	single, mapped, err := splitProducts(o.products)
 	if err != nil {
 		return nil, err
@@ -125,6 +140,10 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.L
 	if err != nil {
 		return nil, err
 	}
+	var reads func() *render.ReadSet
+	if o.attest != "" { // every question asked of the root, for the attestation
+		root, reads = render.RecordReads(root)
+	}
 	contractRel, err := config.RootRel(root.Dir(), cwd, o.contract)
 	if err != nil {
 		return nil, diag.Usage(fmt.Errorf("post-render: --contract %w", err))
@@ -133,10 +152,11 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.L
 		return nil, diag.Usage(errors.New("post-render: stdin is a terminal: pipe the manifests in (helm template … | floe post-render --contract FILE); see floe post-render --help"))
 	}
 	var in *postrender.Inputs
+	var locations map[string]string
+	var productRel string
 	mapLocations := len(mapped) > 0 || len(o.productDirs) > 0
 	if mapLocations {
-		locations, err := locationProducts(root, cwd, mapped, o.productDirs)
-		if err != nil {
+		if locations, err = locationProducts(root, cwd, mapped, o.productDirs); err != nil {
 			return nil, err
 		}
 		in, err = postrender.LoadLocations(root, contractRel, locations)
@@ -144,7 +164,6 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.L
 			return nil, err
 		}
 	} else {
-		var productRel string
 		if single != "" {
 			if productRel, err = config.RootRel(root.Dir(), cwd, single); err != nil {
 				return nil, diag.Usage(fmt.Errorf("post-render: --product %w", err))
@@ -176,8 +195,46 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.L
 	if err != nil {
 		return nil, err
 	}
+	if o.attest != "" {
+		params := render.ExternalParameters{Contract: contractRel, Product: productRel, Locations: locations,
+			Select: o.selector, Enforcement: o.enforcement}
+		if err := attestPostRender(o, params, data, out, reads(), report); err != nil {
+			return nil, err
+		}
+	}
 	s.Out.Write(out)
 	return append(append(in.Warnings, notes...), reportDiagnostics(report)...), nil
+}
+
+// attestPostRender signs and writes post-render's attestation (D-EVD-09): the objects
+// of out, the reads of the root, the stream Helm gave (in).
+func attestPostRender(o *postRenderOptions, params render.ExternalParameters, in, out []byte, reads *render.ReadSet, report *policies.Report) error {
+	objects, err := kustomize.ParseStream(out)
+	if err != nil {
+		return fmt.Errorf("post-render: attest: %w", err)
+	}
+	subjects, err := render.ObjectSubjects(objects, nil)
+	if err != nil {
+		return diag.Usage(fmt.Errorf("post-render: %w", err))
+	}
+	a := &render.PostRenderAttestation{Subjects: subjects, Output: out, Input: in, Reads: reads, Params: params}
+	if report != nil {
+		a.Policy = &render.PolicyReport{Level: report.Level, Denied: report.Denied(), Findings: report.Findings,
+			Summary: render.Summary{Deny: report.Deny, Warn: report.Warn, Excepted: report.Excepted}}
+	}
+	st, err := a.Statement(builderVersion(), renderTime(os.Getenv))
+	if err != nil {
+		return diag.Usage(fmt.Errorf("post-render: %w", err))
+	}
+	f, err := signAndStage("post-render", o.attest, o.signingKey, st, os.Getenv)
+	if err != nil {
+		return err
+	}
+	defer f.Abort() // a no-op once committed
+	if err := f.Commit(); err != nil {
+		return diag.Usage(fmt.Errorf("post-render: --attest: %w", err))
+	}
+	return nil
 }
 
 // reportDiagnostics lists a (possibly nil) report's unexcepted findings.

@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/floe-dev/floe/diag"
+	"github.com/floe-dev/floe/internal/atomicwrite"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -25,8 +28,11 @@ worst one (1 policy denied, 2 invalid input). --check OUTDIR renders the tree -o
 would write and compares it with the committed OUTDIR, file by file, writing nothing:
 exit 0 when identical, 1 listing every stale, missing and extra file (a stale file with
 its object diff), 2 on error. --evidence is single-product. --attest FILE --signing-key KEY
-attests the whole stdout stream (not with -o, --format json or --check): every product's
-objects and reads in one signed statement.`
+signs one statement over every product's objects and reads (not with --format json or
+--check): on stdout the subjects are the objects and the whole stream; with -o OUTDIR they
+are the files, each named by its path under OUTDIR (floe verify --attestation FILE --key
+PUB OUTDIR checks them). The attestation is written after the manifests, and not at all
+if anything fails.`
 
 // runRenderAll is `floe render --all DIR`.
 func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
@@ -52,22 +58,44 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 		opts.OutDir = o.output
 	}
 	opts.Files = o.check != ""
-	opts.Provenance = o.attest != ""
-	res, err := render.Batch(cmd.Context(), opts)
-	if err != nil {
-		return err
+	if o.attest != "" && o.check != "" {
+		return diag.Usage(errors.New("render --all: --check compares and writes nothing; it cannot be combined with --attest"))
 	}
-	if o.attest != "" {
+	opts.Provenance = o.attest != ""
+	if o.attest != "" && opts.OutDir != "" && inside(o.attest, opts.OutDir) {
+		return diag.Usage(fmt.Errorf("render --all: --attest %s is inside --output %s, which is replaced as a whole; write it elsewhere", o.attest, opts.OutDir))
+	}
+	// The attestation is signed and staged before anything is written (for -o, once
+	// every file is staged and before OUTDIR is renamed into place) and committed last,
+	// so a failure to sign writes neither (D-EVD-06, D-EVD-08).
+	var attestation *atomicwrite.File
+	defer func() {
+		if attestation != nil {
+			attestation.Abort() // a no-op once committed
+		}
+	}()
+	stageAttest := func(res *render.BatchResult) error {
 		st, err := res.Statement(opts, builderVersion(), opts.Now)
 		if err != nil {
 			return err
 		}
-		f, err := signAndStage("render --all", o.attest, o.signingKey, st, os.Getenv)
-		if err != nil {
+		attestation, err = signAndStage("render --all", o.attest, o.signingKey, st, os.Getenv)
+		return err
+	}
+	if o.attest != "" && opts.OutDir != "" {
+		opts.BeforeCommit = stageAttest
+	}
+	res, err := render.Batch(cmd.Context(), opts)
+	if err != nil {
+		return err
+	}
+	if o.attest != "" && opts.OutDir == "" {
+		if err := stageAttest(res); err != nil {
 			return err
 		}
-		defer f.Abort()
-		if err := f.Commit(); err != nil {
+	}
+	if attestation != nil {
+		if err := attestation.Commit(); err != nil {
 			return diag.Usage(fmt.Errorf("render --all: --attest: %w", err))
 		}
 	}
@@ -79,4 +107,15 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	}
 	s.Out.Write(res.Stream)
 	return nil
+}
+
+// inside reports whether path is dir or under it (both made absolute, not resolved).
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

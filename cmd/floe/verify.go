@@ -3,6 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,15 +22,17 @@ type verifyOptions struct {
 	attestation, key, root string
 }
 
-// newVerifyCmd is `floe verify --attestation FILE --key PUB [--root DIR] [STREAM|-]`.
+// newVerifyCmd is `floe verify --attestation FILE --key PUB [--root DIR] [STREAM|OUTDIR|-]`.
 func newVerifyCmd(s *streams) *cobra.Command {
 	o := &verifyOptions{}
 	cmd := &cobra.Command{
-		Use:   "verify --attestation FILE --key PUB [--root DIR] [STREAM|-]",
+		Use:   "verify --attestation FILE --key PUB [--root DIR] [STREAM|OUTDIR|-]",
 		Short: "Check a signed render attestation against a rendered stream and its inputs",
 		Long: `Verify checks the DSSE envelope FILE (written by floe render --attest) with the public
 key PUB (PEM, ECDSA P-256 or ed25519), then that STREAM (a file, or - for stdin) holds
 exactly the attested objects: each object's digest, no object added, none removed.
+For an attestation of render --all -o OUTDIR, STREAM is that directory: each file's
+digest, no file added, none removed (a changed file is named with its object).
 With --root DIR it also asks DIR every question the render asked (each recorded input
 with its digest), names the first input that answers otherwise, and renders the product
 again from the recorded contract, product, runtime and image tag to compare the
@@ -82,7 +87,25 @@ func runVerify(cmd *cobra.Command, s *streams, o *verifyOptions, stream string) 
 		return diag.Usage(fmt.Errorf("verify: %s: %w", o.attestation, err))
 	}
 	var checked []string
-	if stream != "" {
+	isDir := false
+	if stream != "" && stream != "-" {
+		if fi, err := os.Lstat(stream); err == nil && fi.IsDir() {
+			isDir = true
+		}
+	}
+	outputDir := st.Predicate.BuildDefinition.ExternalParameters.OutputDir
+	switch {
+	case isDir && !outputDir:
+		return diag.Usage(fmt.Errorf("verify: %s is a directory, but %s attests a stream: give the stream", stream, o.attestation))
+	case stream != "" && !isDir && outputDir:
+		return diag.Usage(fmt.Errorf("verify: %s attests the files of render --all -o OUTDIR: give that directory, not %s", o.attestation, streamName(stream)))
+	case isDir:
+		n, err := compareTree(st, stream)
+		if err != nil {
+			return err
+		}
+		checked = append(checked, fmt.Sprintf("%d file(s) of %s", n, stream))
+	case stream != "":
 		data, err := readStream(s, stream) // diff.go's
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)
@@ -96,7 +119,11 @@ func runVerify(cmd *cobra.Command, s *streams, o *verifyOptions, stream string) 
 		if err := verifyInputs(cmd, st, o.root); err != nil {
 			return err
 		}
-		checked = append(checked, "inputs and re-render in "+o.root)
+		if st.Predicate.BuildDefinition.BuildType == render.PostRenderBuildType {
+			checked = append(checked, "inputs in "+o.root+" (a post-render is not rendered again: Helm's stream is not in the root)")
+		} else {
+			checked = append(checked, "inputs and re-render in "+o.root)
+		}
 	}
 	fmt.Fprintf(s.Out, "ok: signature, %s\n", strings.Join(checked, ", "))
 	return nil
@@ -120,6 +147,35 @@ func compareStream(st *render.Statement, name string, data []byte) error {
 	return nil
 }
 
+// compareTree is D-EVD-08's file check: every file under dir (render --all -o's
+// output directory, read as render --all --check reads it: symlinks never followed)
+// against the statement's file subjects; exit 1 naming each file (and the object it
+// held) that differs. It returns the number of files checked.
+func compareTree(st *render.Statement, dir string) (int, error) {
+	tree, err := readCommittedTree(dir)
+	if err != nil {
+		return 0, diag.Usage(fmt.Errorf("verify: %w", err))
+	}
+	var files []render.OutFile
+	var bad []string
+	for _, p := range slices.Sorted(maps.Keys(tree)) {
+		f := tree[p]
+		if f.notFile != "" {
+			bad = append(bad, fmt.Sprintf("%s: %s, not a file floe writes", p, f.notFile))
+			continue
+		}
+		files = append(files, render.OutFile{Path: p, Data: f.data})
+	}
+	ms := attest.CompareSubjects(st, nil, render.FileSubjects(files))
+	for _, m := range ms {
+		bad = append(bad, m.String())
+	}
+	if len(bad) > 0 {
+		return 0, diag.No(fmt.Errorf("%s\nverify: %s differs from the attestation: %d mismatch(es)", strings.Join(bad, "\n"), dir, len(bad)))
+	}
+	return len(files), nil
+}
+
 // verifyInputs is D-EVD-07's input check: every recorded read asked again of DIR (the
 // first that answers otherwise is named), then the product rendered again from the
 // recorded parameters and its objects compared with the subjects.
@@ -136,18 +192,27 @@ func verifyInputs(cmd *cobra.Command, st *render.Statement, dir string) error {
 	if r, changed := reads.FirstChange(root); changed {
 		return diag.No(fmt.Errorf("input %s: changed since the attested render (recorded %s %s)\nverify: %s: a recorded input differs", r.Path, r.Op, r.Answer, dir))
 	}
+	if bd.BuildType == render.PostRenderBuildType { // D-EVD-09: the reads only
+		return nil
+	}
 	ext := bd.ExternalParameters
 	opts := render.Options{Root: root, ContractPath: ext.Contract, ProductPath: ext.Product,
-		Runtime: ext.Runtime, ImageTag: ext.ImageTag, Enforcement: ext.Enforcement, Provenance: true}
+		Runtime: ext.Runtime, ImageTag: ext.ImageTag, Enforcement: ext.Enforcement, Annotations: ext.Annotations, Provenance: true}
 	if md := st.Predicate.RunDetails.Metadata; md != nil { // the gate judges at the recorded time
 		if at, err := time.Parse(time.RFC3339, md.StartedOn); err == nil {
 			opts.Now = at
 		}
 	}
 	if ext.All {
-		res, err := render.Batch(cmd.Context(), render.BatchOptions{Options: opts, Dir: ext.Product})
+		res, err := render.Batch(cmd.Context(), render.BatchOptions{Options: opts, Dir: ext.Product, Files: ext.OutputDir})
 		if err != nil {
 			return fmt.Errorf("verify: re-render: %w", err)
+		}
+		if ext.OutputDir {
+			if ms := attest.CompareSubjects(st, nil, render.FileSubjects(res.Files)); len(ms) > 0 {
+				return diag.No(fmt.Errorf("%s\nverify: the re-render differs from the attestation: %d mismatch(es)", attest.Summary(ms), len(ms)))
+			}
+			return nil
 		}
 		return compareStream(st, "the re-render", res.Stream)
 	}

@@ -136,7 +136,7 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 
 // TestAttestAll: render --all --attest signs one statement over every product's
 // objects and reads; verify passes on the stream and on the root, names the object a
-// changed field is in and the input a changed contract is; --attest refuses -o.
+// changed field is in and the input a changed contract is; --attest refuses --format json.
 func TestAttestAll(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
 	root := demoRoot(t)
@@ -166,9 +166,132 @@ func TestAttestAll(t *testing.T) {
 	if code, _, stderr := runFloe("verify", "--attestation", attestation, "--key", key.public, "--root", edited); code != 1 || !strings.Contains(stderr, "input platform/pec-dev.yaml: changed") {
 		t.Fatalf("contract changed: exit %d, %s", code, stderr)
 	}
-	if code, _, _ := runFloe("render", "--all", root, "--root", root, "--contract", contract, "-o", t.TempDir()+"/out",
+	if code, _, _ := runFloe("render", "--all", root, "--root", root, "--contract", contract, "--format", "json",
 		"--attest", attestation+"2", "--signing-key", key.private); code != 2 {
-		t.Fatalf("--attest with -o: exit %d, want 2", code)
+		t.Fatalf("--attest with --format json: exit %d, want 2", code)
+	}
+}
+
+// TestAttestAllOutputDir (D-EVD-08): render --all -o OUTDIR --attest signs the files it
+// writes, each named by its path under OUTDIR; floe verify passes on the untouched
+// OUTDIR (and on the root: inputs and re-render), names the file and its object when one
+// file changes, an added and a removed file; the envelope verifies through
+// go-securesystemslib; a render that cannot sign writes neither OUTDIR nor the file.
+func TestAttestAllOutputDir(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1767225600")
+	root := demoRoot(t)
+	key := attestKeys(t, t.TempDir())[1] // PKCS#8 ECDSA P-256
+	_, name := unseenProduct(t, root, 13)
+	contract := filepath.Join(root, "platform", "pec-dev.yaml")
+	work := t.TempDir()
+	outDir, attestation := filepath.Join(work, "out"), filepath.Join(work, "all.intoto.jsonl")
+	code, stdout, stderr := runFloe("render", "--all", root, "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef",
+		"-o", outDir, "--attest", attestation, "--signing-key", key.private)
+	if code != 0 || stdout != "" {
+		t.Fatalf("render --all -o --attest: exit %d, stdout %q: %s", code, stdout, stderr)
+	}
+	st := openEnvelope(t, attestation, key.public)
+	var file, object string
+	for _, s := range st.Subject {
+		if s.Name == "stream" {
+			t.Errorf("a directory's attestation names a stream subject")
+		}
+		if s.Annotations["floe.dev/object"] == "Deployment/floe-dev/"+name {
+			file, object = s.Name, s.Annotations["floe.dev/object"]
+		}
+		if got := sha256File(t, filepath.Join(outDir, filepath.FromSlash(s.Name))); got != s.Digest["sha256"] {
+			t.Errorf("subject %s: digest %s, the file's %s", s.Name, s.Digest["sha256"], got)
+		}
+	}
+	if !strings.HasPrefix(file, "demo/"+name+"/") || !strings.HasSuffix(file, "-deployment-"+name+".yaml") || object == "" {
+		t.Fatalf("no subject for demo/%s's Deployment file: %+v", name, st.Subject)
+	}
+	if !st.Predicate.BuildDefinition.ExternalParameters.OutputDir || !st.Predicate.BuildDefinition.ExternalParameters.All {
+		t.Errorf("externalParameters: %+v", st.Predicate.BuildDefinition.ExternalParameters)
+	}
+
+	verify := func(args ...string) (int, string, string) {
+		return runFloe(append([]string{"verify", "--attestation", attestation, "--key", key.public}, args...)...)
+	}
+	if code, stdout, stderr := verify(outDir); code != 0 || !strings.HasPrefix(stdout, "ok: signature, ") || !strings.Contains(stdout, "file(s) of "+outDir) {
+		t.Fatalf("verify OUTDIR: exit %d, %q, %s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := verify("--root", root, outDir); code != 0 || !strings.Contains(stdout, "inputs and re-render") {
+		t.Fatalf("verify --root OUTDIR: exit %d, %q, %s", code, stdout, stderr)
+	}
+	if code, _, stderr := verify(filepath.Join(outDir, filepath.FromSlash(file))); code != 2 || !strings.Contains(stderr, "give that directory") {
+		t.Fatalf("verify with a file: exit %d, %s", code, stderr)
+	}
+
+	for _, tc := range []struct {
+		name string
+		edit func(t *testing.T, dir string)
+		want []string
+	}{
+		{"one file changed", func(t *testing.T, dir string) {
+			p := filepath.Join(dir, filepath.FromSlash(file))
+			b := mustRead(t, p)
+			if !strings.Contains(string(b), "  replicas: 1\n") {
+				t.Fatalf("%s has no replicas to change:\n%s", file, b)
+			}
+			if err := os.WriteFile(p, []byte(strings.Replace(string(b), "  replicas: 1\n", "  replicas: 2\n", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{file + " (Deployment/floe-dev/" + name + "): changed", "1 mismatch"}},
+		{"one file removed", func(t *testing.T, dir string) {
+			if err := os.Remove(filepath.Join(dir, filepath.FromSlash(file))); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{file + " (Deployment/floe-dev/" + name + "): removed", "1 mismatch"}},
+		{"one file added", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "demo", name, "99-configmap-smuggled.yaml"), []byte("kind: ConfigMap\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"demo/" + name + "/99-configmap-smuggled.yaml: added", "1 mismatch"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyTree(t, outDir, t.TempDir())
+			tc.edit(t, dir)
+			code, stdout, stderr := verify(dir)
+			if code != 1 || stdout != "" {
+				t.Fatalf("exit %d, stdout %q; want 1: %s", code, stdout, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("%q lacks %q", stderr, w)
+				}
+			}
+		})
+	}
+
+	// A batch that cannot sign writes neither OUTDIR nor the attestation.
+	for _, tc := range []struct{ name, key, attest string }{
+		{"missing key", filepath.Join(work, "nokey"), filepath.Join(work, "x.jsonl")},
+		{"a public key", key.public, filepath.Join(work, "x.jsonl")},
+		{"unwritable attestation", key.private, filepath.Join(work, "no", "such", "x.jsonl")},
+		{"attestation inside OUTDIR", key.private, filepath.Join(work, "out-attestation-inside-OUTDIR", "x.jsonl")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(work, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
+			code, stdout, stderr := runFloe("render", "--all", root, "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef",
+				"-o", out, "--attest", tc.attest, "--signing-key", tc.key)
+			if code != 2 || stdout != "" {
+				t.Fatalf("exit %d, stdout %q; want 2 and nothing: %s", code, stdout, stderr)
+			}
+			for _, p := range []string{out, tc.attest} {
+				if _, err := os.Lstat(p); !os.IsNotExist(err) {
+					t.Errorf("%s was written: %v", p, err)
+				}
+			}
+			var names []string
+			entries, _ := os.ReadDir(work)
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if strings.Join(names, " ") != "all.intoto.jsonl out" { // nothing staged left behind
+				t.Errorf("in %s: %v", work, names)
+			}
+		})
 	}
 }
 

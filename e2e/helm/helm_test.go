@@ -5,7 +5,11 @@ package helm_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -526,5 +530,47 @@ func TestCLI(t *testing.T) {
 				t.Errorf("log lacks %q: %q (%v)", tc.want, log, logErr)
 			}
 		})
+	}
+}
+
+// TestPostRenderAttest (D-EVD-09): Helm 3 passes post-render's --attest and
+// --signing-key through --post-renderer-args; the attestation floe writes verifies with
+// floe verify against Helm's output (hooks left out: Helm 3 never gives them to a
+// post-renderer) and, with --root, against the files it read.
+func TestPostRenderAttest(t *testing.T) {
+	e := newEnv(t, "helm3")
+	dir := t.TempDir()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(priv.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, pub := filepath.Join(dir, "floe.key"), filepath.Join(dir, "floe.pub")
+	if err := os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	attestation := filepath.Join(dir, "release.intoto.jsonl")
+	// --no-hooks: Helm 3 appends hooks after the post-renderer ran, unattested.
+	args := append([]string{"template", "customer-360", repoPath(t, "testdata/charts/orchestrator"), "-n", "floe-dev", "--no-hooks"},
+		e.postRenderFlags("--root=.", "--contract=platform/pec-dev.yaml", "--product=demo/customer-360",
+			"--attest="+attestation, "--signing-key="+key)...)
+	r := e.run(args...)
+	if r.err != nil {
+		t.Fatalf("helm template with floe post-render --attest: %v\n%s", r.err, r.stderr)
+	}
+	cmd := exec.Command(e.floe, "verify", "--attestation", attestation, "--key", pub, "--root", e.root, "-")
+	cmd.Stdin = bytes.NewReader(r.stdout)
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "ok: signature") {
+		t.Fatalf("floe verify: %v\n%s", err, out)
 	}
 }
