@@ -45,6 +45,12 @@ func InUse() uint64 {
 // Watch samples InUse every interval and sends the first sample past limit on the
 // returned channel; it stops when stop is closed.
 func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint64 {
+	return WatchReading(InUse, limit, every, stop)
+}
+
+// WatchReading is Watch sampling read instead of InUse: a server's tests give it the
+// reading they need instead of allocating it.
+func WatchReading(read func() uint64, limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint64 {
 	over := make(chan uint64, 1)
 	go func() {
 		t := time.NewTicker(every)
@@ -54,7 +60,7 @@ func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint6
 			case <-stop:
 				return
 			case <-t.C:
-				if n := InUse(); n > limit {
+				if n := read(); n > limit {
 					over <- n
 					return
 				}
@@ -63,3 +69,8 @@ func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint6
 	}()
 	return over
 }
+
+// HighWater is the admission mark of a long-lived server bounded by limit (D-ARGO-07):
+// three quarters of it. Above it a server takes no new work; its collector's soft limit
+// is the same mark, so memory in use stays above it only while live data does.
+func HighWater(limit uint64) uint64 { return limit / 4 * 3 }
