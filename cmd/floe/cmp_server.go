@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/floe-dev/floe/argocd/cmpserver"
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/gcdefer"
+	"github.com/floe-dev/floe/internal/membound"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -36,6 +38,8 @@ func newCMPServerCmd(s *streams) *cobra.Command {
 		cached  int
 		drain   time.Duration
 		verbose bool
+		mem     = byteQuantity(defaultMaxMemory)
+		cacheB  = byteQuantity(defaultCacheBytes)
 	)
 	cmd := &cobra.Command{
 		Use:   "cmp-server",
@@ -46,14 +50,23 @@ ARGOCD_PLUGINSOCKFILEPATH, else /home/argocd/cmp-server/plugins). Policies compi
 the repository tarball is unpacked in memory within --max-tarball / --max-bytes /
 --max-entries; renders are cached by the digests of the inputs they read. Every failure
 is an error to Argo CD, never an empty manifest list. On SIGTERM no new request is taken
-and those under way get --drain to finish.`,
+and those under way get --drain to finish.
+
+--max-memory bounds what the Go runtime holds mapped (set it under the container's memory
+limit): above three quarters of it new requests wait under their deadline, then are
+refused (ResourceExhausted); past it every request under way is cancelled with an error
+naming the bound and the server exits 2, for the kubelet to restart a clean process.`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The collector's soft limit is the admission mark (GOGC/GOMEMLIMIT win).
+			gcdefer.LongLived(os.Getenv, serverGCPercent, int64(membound.HighWater(uint64(mem))))
 			svc, err := cmpserver.New(cmpserver.Config{
 				Limits:        lim,
 				MaxConcurrent: jobs,
 				CacheTTL:      ttl,
 				CacheEntries:  cached,
+				CacheBytes:    int64(cacheB),
+				Memory:        cmpserver.MemoryBound{Max: uint64(mem)},
 				Getenv:        os.Getenv,
 				Now: func(getenv func(string) string) (time.Time, bool) {
 					return renderTime(getenv), getenv("SOURCE_DATE_EPOCH") != ""
@@ -85,6 +98,9 @@ and those under way get --drain to finish.`,
 			}
 			fmt.Fprintf(s.Err, "floe cmp-server: serving on %s\n", socket)
 			err = svc.Serve(cmd.Context(), lis, drain)
+			if errors.Is(err, cmpserver.ErrMemoryBound) {
+				return err // one line, printed by runCMPServer
+			}
 			st := svc.CacheStats()
 			fmt.Fprintf(s.Err, "floe cmp-server: stopped (render cache: %d hits, %d misses)\n", st.Hits, st.Misses)
 			return err
@@ -95,6 +111,8 @@ and those under way get --drain to finish.`,
 	f.IntVar(&jobs, "max-concurrent", runtime.GOMAXPROCS(0), "requests served at once")
 	f.DurationVar(&ttl, "cache-ttl", 10*time.Minute, "how long a cached render is served")
 	f.IntVar(&cached, "cache-entries", 4096, "renders kept in the cache (0 disables it)")
+	f.Var(&cacheB, "cache-bytes", "bytes the cached renders may hold, a quantity")
+	f.Var(&mem, "max-memory", "memory the server may hold (Go runtime, mapped), a quantity like 1Gi; keep it under the container's limit")
 	f.DurationVar(&drain, "drain", 20*time.Second, "on SIGTERM, time given to requests under way")
 	f.BoolVar(&verbose, "verbose", false, "log every request as it arrives")
 	f.Int64Var(&lim.MaxTarball, "max-tarball", lim.MaxTarball, "largest compressed repository tarball, bytes")
@@ -103,18 +121,44 @@ and those under way get --drain to finish.`,
 	return cmd
 }
 
-// runCMPServer runs `floe cmp-server`: a server, so it has its own signal handling (the
-// drain) instead of runMain's short grace for one-shot commands. Exit 0 after a clean
-// drain, 143 (SIGTERM) when requests had to be cut short.
-// The cmp-server's collector pacing (gcdefer.LongLived, D-ARGO-03): collections a quarter as often
-// as Go's default, under a soft limit of 768 MiB.
+// The cmp-server's memory (D-ARGO-03, D-ARGO-07): collections a quarter as often as Go's
+// default (gcdefer.LongLived), under a soft limit of three quarters of --max-memory
+// (768 MiB by default), which is also the admission mark; past --max-memory the server
+// exits 2. The render cache keeps defaultCacheBytes at most, an eighth of the bound.
 const (
 	serverGCPercent   = 400
-	serverMemoryLimit = 768 << 20
+	defaultMaxMemory  = 1 << 30
+	defaultCacheBytes = 128 << 20
 )
 
+// byteQuantity is a flag of bytes written as a Kubernetes quantity (1Gi, 512Mi,
+// 1073741824), as a container's memory limit is.
+type byteQuantity uint64
+
+func (q *byteQuantity) String() string {
+	return resource.NewQuantity(int64(*q), resource.BinarySI).String()
+}
+
+func (q *byteQuantity) Set(s string) error {
+	v, err := resource.ParseQuantity(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a quantity of bytes like 1Gi or 512Mi", s)
+	}
+	n, ok := v.AsInt64()
+	if !ok || n <= 0 {
+		return fmt.Errorf("%q is not a positive whole number of bytes", s)
+	}
+	*q = byteQuantity(n)
+	return nil
+}
+
+func (q *byteQuantity) Type() string { return "quantity" }
+
+// runCMPServer runs `floe cmp-server`: a server, so it has its own signal handling (the
+// drain) instead of runMain's short grace for one-shot commands. Exit 0 after a clean
+// drain, 143 (SIGTERM) when requests had to be cut short, 2 when the memory in use
+// passed --max-memory (one line on stderr naming the bound and the requests cancelled).
 func runCMPServer(args []string, stdout, stderr io.Writer) int {
-	gcdefer.LongLived(os.Getenv, serverGCPercent, serverMemoryLimit)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := &streams{Out: new(bytes.Buffer), Err: stderr}
@@ -122,6 +166,10 @@ func runCMPServer(args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	stdout.Write(s.Out.Bytes()) // --help
+	if errors.Is(err, cmpserver.ErrMemoryBound) {
+		fmt.Fprintf(stderr, "floe: cmp-server: %v; exiting for a clean restart\n", err)
+		return 2
+	}
 	if errors.Is(err, cmpserver.ErrCutShort) {
 		fmt.Fprintln(stderr, "floe: cmp-server:", err)
 		return 128 + int(syscall.SIGTERM)
