@@ -127,7 +127,7 @@ naming the bound and the server exits 2, for the kubelet to restart a clean proc
 // exits 2. The render cache keeps defaultCacheBytes at most, an eighth of the bound.
 const (
 	serverGCPercent   = 400
-	defaultMaxMemory  = 1 << 30
+	defaultMaxMemory  = membound.ServerLimit
 	defaultCacheBytes = 128 << 20
 )
 

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/floe-dev/floe/deploy"
+	"github.com/floe-dev/floe/internal/membound"
 )
 
 const (
@@ -86,7 +87,8 @@ func componentSidecar(t *testing.T) (corev1.Container, []corev1.Volume) {
 // TestHelmValues (D-ARGO-06): the chart's repo-server gets the floe sidecar running the `make image`
 // image's entrypoint (floe cmp-server) as non-root uid 999 with a read-only root and no
 // capabilities, mounting the chart's plugins volume at the socket dir and its own tmp
-// emptyDir; every volume it mounts exists once; it is the kustomize component's sidecar;
+// emptyDir; its memory limit is above cmp-server's default bound by the headroom
+// (D-ARGO-07); every volume it mounts exists once; it is the kustomize component's sidecar;
 // .git stays out of the plugin tarball.
 func TestHelmValues(t *testing.T) {
 	files := render(t)
@@ -119,6 +121,11 @@ func TestHelmValues(t *testing.T) {
 		sc.AllowPrivilegeEscalation == nil || *sc.AllowPrivilegeEscalation ||
 		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) {
 		t.Errorf("sidecar must run as non-root uid 999, read-only root, no escalation, no capabilities: %+v", sc)
+	}
+
+	// D-ARGO-07: the server's own bound ends it before the kubelet's OOM killer does.
+	if limit, want := floe.Resources.Limits.Memory().Value(), int64(membound.ServerLimit+membound.ServerHeadroom); limit < want {
+		t.Errorf("sidecar memory limit %d bytes, want at least the default --max-memory and its headroom (%d)", limit, want)
 	}
 
 	volumes := map[string]corev1.Volume{}

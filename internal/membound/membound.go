@@ -16,6 +16,18 @@ import (
 // must stay under.
 const Limit = 448 << 20
 
+// ServerLimit is a long-lived server's default bound (floe cmp-server --max-memory,
+// D-ARGO-07): a server keeps its compiled policies and render cache and serves several
+// requests at once, each with its tarball unpacked in memory. Its container's memory limit
+// must be above it, by ServerHeadroom at least, so that the server, not the kernel's OOM
+// killer, ends a process that grows past it.
+const ServerLimit = 1 << 30
+
+// ServerHeadroom is what a server's container limit holds beyond its bound: memory the
+// runtime does not count (the executable's pages, kernel buffers) and growth between
+// two samples.
+const ServerHeadroom = 256 << 20
+
 // Every is how often the watch samples the runtime's memory.
 const Every = 10 * time.Millisecond
 
