@@ -14,8 +14,8 @@ import (
 // renderCache keeps renders by their options and the digests of every input they read
 // (render.ReadSet, D-DIFF-05): a render whose reads all answer alike in a new tarball
 // is served again after hashing just those inputs. An entry lives ttl at most, since the
-// policy gate reads the clock (exception expiry); the cache holds max entries, oldest
-// dropped first.
+// policy gate reads the clock (exception expiry); the cache holds max entries and
+// maxBytes bytes of them (0: no byte bound; D-ARGO-09), oldest dropped first.
 type renderCache struct {
 	mu     sync.Mutex
 	ttl    time.Duration
@@ -30,6 +30,9 @@ type renderCache struct {
 	// no entry's product file: the platform's files, shared by every product; a request
 	// adds its own product file. Both are bounded with the entries.
 	reads, products map[string]int
+
+	// maxBytes bounds the entries' size (manifests and read sets), bytes counts it.
+	maxBytes, bytes int64
 }
 
 type cached struct {
@@ -38,10 +41,23 @@ type cached struct {
 	product   string // the product file, clean
 	manifests []string
 	at        time.Time
+	size      int64
 }
 
-func newRenderCache(ttl time.Duration, max int, now func() time.Time) *renderCache {
-	return &renderCache{ttl: ttl, max: max, byKey: map[string][]*cached{}, now: now,
+// entrySize estimates an entry's bytes: its strings plus a word-sized overhead for each.
+func entrySize(key string, reads *render.ReadSet, manifests []string) int64 {
+	n := int64(len(key) + 128)
+	for _, m := range manifests {
+		n += int64(len(m) + 16)
+	}
+	for _, r := range reads.Reads {
+		n += int64(len(r.Op) + len(r.Path) + len(r.Answer) + 48)
+	}
+	return n
+}
+
+func newRenderCache(ttl time.Duration, max int, maxBytes int64, now func() time.Time) *renderCache {
+	return &renderCache{ttl: ttl, max: max, maxBytes: maxBytes, byKey: map[string][]*cached{}, now: now,
 		reads: map[string]int{}, products: map[string]int{}}
 }
 
@@ -152,13 +168,17 @@ func (c *renderCache) put(key, product string, reads *render.ReadSet, manifests 
 	if p, err := config.CleanRel(product); err == nil {
 		product = p
 	}
-	e := &cached{key: key, product: product, reads: reads, manifests: manifests, at: c.now()}
+	e := &cached{key: key, product: product, reads: reads, manifests: manifests, at: c.now(), size: entrySize(key, reads, manifests)}
+	if c.maxBytes > 0 && e.size > c.maxBytes {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	list := slices.DeleteFunc(c.byKey[key], func(old *cached) bool {
 		if slices.Equal(old.reads.Reads, reads.Reads) || c.now().Sub(old.at) > c.ttl {
 			c.order = slices.DeleteFunc(c.order, func(o *cached) bool { return o == old })
 			c.track(old, -1)
+			c.bytes -= old.size
 			return true
 		}
 		return false
@@ -166,10 +186,12 @@ func (c *renderCache) put(key, product string, reads *render.ReadSet, manifests 
 	c.byKey[key] = append(list, e)
 	c.order = append(c.order, e)
 	c.track(e, +1)
-	for len(c.order) > c.max {
+	c.bytes += e.size
+	for len(c.order) > c.max || c.maxBytes > 0 && c.bytes > c.maxBytes {
 		old := c.order[0]
 		c.order = c.order[1:]
 		c.track(old, -1)
+		c.bytes -= old.size
 		c.byKey[old.key] = slices.DeleteFunc(c.byKey[old.key], func(o *cached) bool { return o == old })
 		if len(c.byKey[old.key]) == 0 {
 			delete(c.byKey, old.key)

@@ -26,6 +26,8 @@ type Config struct {
 	MaxConcurrent int           // requests served at once; the rest wait (under their deadline)
 	CacheTTL      time.Duration // how long a cached render is served
 	CacheEntries  int           // renders kept; 0 disables the cache
+	CacheBytes    int64         // bytes of renders kept at most; 0: no byte bound
+	Memory        MemoryBound   // the server's memory bound (D-ARGO-09)
 	// Getenv is the sidecar's own environment, under the variables each request sends
 	// (as argocd-cmp-server runs a plugin command with its environment plus the request's).
 	Getenv func(string) string
@@ -69,7 +71,7 @@ func New(cfg Config) (*Service, error) {
 		cfg:      cfg,
 		plugin:   p,
 		slots:    make(chan struct{}, cfg.MaxConcurrent),
-		cache:    newRenderCache(cfg.CacheTTL, cfg.CacheEntries, cfg.Clock),
+		cache:    newRenderCache(cfg.CacheTTL, cfg.CacheEntries, cfg.CacheBytes, cfg.Clock),
 		attested: attestedStreams{max: cfg.CacheEntries},
 	}, nil
 }

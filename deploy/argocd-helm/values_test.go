@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/floe-dev/floe/deploy"
+	"github.com/floe-dev/floe/internal/membound"
 )
 
 const (
@@ -95,7 +96,8 @@ func componentSidecar(t *testing.T) (corev1.Container, []corev1.Volume) {
 // chart's plugins volume at the socket dir the repo-server container mounts it at, and
 // a tmp emptyDir of its own; every volume it mounts exists once; it is the kustomize
 // component's sidecar; .git stays out of the plugin tarball, merged with the chart's
-// presets. Under every chart setting that changes the repo-server's volumes.
+// presets; its memory limit is above cmp-server's default bound by the headroom
+// (D-ARGO-09). Under every chart setting that changes the repo-server's volumes.
 func TestHelmValues(t *testing.T) {
 	for _, tc := range []struct {
 		name, override string
@@ -148,6 +150,11 @@ func checkHelmValues(t *testing.T, files map[string]string, plugins corev1.Volum
 		sc.Capabilities == nil || !slices.Equal(sc.Capabilities.Drop, []corev1.Capability{"ALL"}) ||
 		sc.SeccompProfile == nil || sc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
 		t.Errorf("sidecar must run as non-root uid 999, read-only root, no escalation, no capabilities, RuntimeDefault seccomp: %+v", sc)
+	}
+
+	// D-ARGO-09: the server's own bound ends it before the kubelet's OOM killer does.
+	if limit, want := floe.Resources.Limits.Memory().Value(), int64(membound.ServerLimit+membound.ServerHeadroom); limit < want {
+		t.Errorf("sidecar memory limit %d bytes, want at least the default --max-memory and its headroom (%d)", limit, want)
 	}
 
 	volumes := map[string]corev1.Volume{}

@@ -27,6 +27,8 @@ import (
 	"github.com/argoproj/argo-cd/v3/util/cmp"
 	"github.com/golang/protobuf/ptypes/empty"
 	grpc_retry "github.com/grpc-ecosystem/go-grpc-middleware/v2/interceptors/retry"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // envRunArgoCMPServer re-runs the test binary as argocd-cmp-server: Argo CD's own plugin
@@ -531,5 +533,74 @@ func TestCMPServerSIGTERM(t *testing.T) {
 	}
 	if _, err := generateOn(t, c, a, repoDir); err == nil {
 		t.Errorf("a request after SIGTERM succeeded")
+	}
+}
+
+// hungryBundle is a contract's rego bundle that keeps allocating: every builtin call
+// stays under its own bound (D-SEC-07), but together they hold hundreds of megabytes.
+const hungryBundle = `package floe.hostile
+
+import rego.v1
+
+rules["ACME-EVIL-01"] := {"title": "hostile", "severity": "warn", "remediation": "none"}
+
+violation contains {"rule": "ACME-EVIL-01", "i": 0, "msg": msg} if {
+	s := concat("", [x | some _ in numbers.range(1, 100000); x := "xxxxxxxxxx"])
+	big := [concat("", [s, s, s, sprintf("%d", [i])]) | some i in numbers.range(1, 300)]
+	msg := sprintf("%d", [count(big)])
+}
+`
+
+// TestCMPServerMemoryBound (D-ARGO-09): a contract's rego bundle that keeps allocating
+// takes `floe cmp-server` past a low --max-memory: through Argo CD's client the request
+// gets ResourceExhausted naming the bound and the app, never manifests; the server exits
+// 2 with one line naming them; started again (as the kubelet restarts the container),
+// a clean server renders the next request.
+func TestCMPServerMemoryBound(t *testing.T) {
+	repoDir, apps := monorepo(t, 1)
+	contract, err := os.ReadFile(filepath.Join(repoDir, "platform", "contract.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, body := range map[string]string{
+		"platform/contract-evil.yaml": string(contract) + "policy:\n  bundles: [platform/evil]\n",
+		"platform/evil/hungry.rego":   hungryBundle,
+	} {
+		if err := writeFile(filepath.Join(repoDir, p), body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := apps[0]
+	evil := good
+	evil.plugin = &v1alpha1.ApplicationSourcePlugin{Name: pluginName,
+		Env: v1alpha1.Env{{Name: "FLOE_CONTRACT", Value: "platform/contract-evil.yaml"}}}
+	args := []string{"--max-memory", "160Mi"}
+
+	floe := startFloeCMPServer(t, args...)
+	manifests, err := generateOn(t, floe.client(t), evil, repoDir)
+	if status.Code(err) != codes.ResourceExhausted || manifests != nil {
+		t.Fatalf("%d manifests, error %v; want none and ResourceExhausted\n%s", len(manifests), err, floe.err)
+	}
+	for _, want := range []string{"memory bound", "--max-memory 160 MiB", `GenerateManifest "` + evil.path + `"`, "nothing rendered"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("client error %q does not say %q", err, want)
+		}
+	}
+	werr := floe.cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(werr, &exit) || exit.ExitCode() != 2 {
+		t.Errorf("floe cmp-server ended with %v; want exit 2\n%s", werr, floe.err)
+	}
+	for _, want := range []string{"floe: cmp-server: memory bound exceeded: ", "past --max-memory 160 MiB",
+		`GenerateManifest "` + evil.path + `"`, "exiting for a clean restart"} {
+		if !strings.Contains(floe.err.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, floe.err)
+		}
+	}
+
+	again := startFloeCMPServer(t, args...)
+	manifests, err = generateOn(t, again.client(t), good, repoDir)
+	if err != nil || len(manifests) == 0 {
+		t.Errorf("after the restart: %d manifests, error %v; want the product's manifests\n%s", len(manifests), err, again.err)
 	}
 }

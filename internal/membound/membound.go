@@ -16,6 +16,18 @@ import (
 // must stay under.
 const Limit = 448 << 20
 
+// ServerLimit is a long-lived server's default bound (floe cmp-server --max-memory,
+// D-ARGO-09): a server keeps its compiled policies and render cache and serves several
+// requests at once, each with its tarball unpacked in memory. Its container's memory limit
+// must be above it, by ServerHeadroom at least, so that the server, not the kernel's OOM
+// killer, ends a process that grows past it.
+const ServerLimit = 1 << 30
+
+// ServerHeadroom is what a server's container limit holds beyond its bound: memory the
+// runtime does not count (the executable's pages, kernel buffers) and growth between
+// two samples.
+const ServerHeadroom = 256 << 20
+
 // Every is how often the watch samples the runtime's memory.
 const Every = 10 * time.Millisecond
 
@@ -45,6 +57,12 @@ func InUse() uint64 {
 // Watch samples InUse every interval and sends the first sample past limit on the
 // returned channel; it stops when stop is closed.
 func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint64 {
+	return WatchReading(InUse, limit, every, stop)
+}
+
+// WatchReading is Watch sampling read instead of InUse: a server's tests give it the
+// reading they need instead of allocating it.
+func WatchReading(read func() uint64, limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint64 {
 	over := make(chan uint64, 1)
 	go func() {
 		t := time.NewTicker(every)
@@ -54,7 +72,7 @@ func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint6
 			case <-stop:
 				return
 			case <-t.C:
-				if n := InUse(); n > limit {
+				if n := read(); n > limit {
 					over <- n
 					return
 				}
@@ -63,3 +81,8 @@ func Watch(limit uint64, every time.Duration, stop <-chan struct{}) <-chan uint6
 	}()
 	return over
 }
+
+// HighWater is the admission mark of a long-lived server bounded by limit (D-ARGO-09):
+// three quarters of it. Above it a server takes no new work; its collector's soft limit
+// is the same mark, so memory in use stays above it only while live data does.
+func HighWater(limit uint64) uint64 { return limit / 4 * 3 }

@@ -34,3 +34,41 @@ func TestWatchFiresPastLimit(t *testing.T) {
 	}
 	_ = hold[len(hold)-1]
 }
+
+// TestWatchReading: the injected reading is what the watch compares; the first sample past
+// the limit is reported once, samples at the limit are not.
+func TestWatchReading(t *testing.T) {
+	readings := make(chan uint64, 8)
+	for _, n := range []uint64{10, 100, 101, 500} {
+		readings <- n
+	}
+	read := func() uint64 {
+		select {
+		case n := <-readings:
+			return n
+		default:
+			return 0
+		}
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	select {
+	case n := <-WatchReading(read, 100, time.Millisecond, stop):
+		if n != 101 {
+			t.Fatalf("reported %d, want the first sample past 100 (101)", n)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a reading past the limit was not reported")
+	}
+	if got := len(readings); got != 1 {
+		t.Errorf("%d readings left, want 1 (the watch stops at the first past the limit)", got)
+	}
+}
+
+func TestHighWater(t *testing.T) {
+	for _, tc := range []struct{ limit, want uint64 }{{1 << 30, 768 << 20}, {448 << 20, 336 << 20}, {0, 0}} {
+		if got := HighWater(tc.limit); got != tc.want {
+			t.Errorf("HighWater(%d) = %d, want %d", tc.limit, got, tc.want)
+		}
+	}
+}
