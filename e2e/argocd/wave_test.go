@@ -42,6 +42,7 @@ func TestRefreshWave(t *testing.T) {
 	rows = append(rows, row)
 	got2, row := wave(t, "floe cmp-server, same commit again (cache)", floeSrv, apps, repoDir, parallel)
 	rows = append(rows, row, perApp(t, "floe cmp-server, cached, one app at a time", floeSrv, apps, repoDir, want))
+	peak := peakRSS(t, floeSrv.cmd.Process.Pid)
 	cold := startFloeCMPServer(t, "--cache-entries", "0")
 	rows = append(rows, perApp(t, "floe cmp-server, no cache, one app at a time", cold, apps, repoDir, want))
 	for i, a := range apps {
@@ -60,6 +61,7 @@ func TestRefreshWave(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.name, rate, ms(r.median), ms(r.p95))
 	}
+	fmt.Fprintf(&b, "\nfloe cmp-server's peak RSS over both waves and the cached one-at-a-time pass: %.1f MB\n", float64(peak)/1e6)
 	t.Log("\n" + b.String())
 	if out := os.Getenv("FLOE_BENCH_OUT"); out != "" {
 		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
@@ -175,4 +177,24 @@ func processCPU(t *testing.T, pid int) time.Duration {
 	cutime, _ := strconv.ParseInt(f[13], 10, 64)             // field 16
 	cstime, _ := strconv.ParseInt(f[14], 10, 64)             // field 17
 	return total + time.Duration(cutime+cstime)*10*time.Millisecond
+}
+
+// peakRSS is process pid's resident high-water mark (VmHWM in /proc/PID/status), in bytes.
+func peakRSS(t *testing.T, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatalf("/proc/%d/status: VmHWM %q: %v", pid, v, err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatalf("/proc/%d/status has no VmHWM", pid)
+	return 0
 }
