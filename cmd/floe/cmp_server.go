@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/floe-dev/floe/argocd/cmpserver"
 	"github.com/floe-dev/floe/diag"
@@ -145,21 +144,15 @@ const (
 )
 
 // byteQuantity is a flag of bytes written as a Kubernetes quantity (1Gi, 512Mi,
-// 1073741824), as a container's memory limit is.
+// 1073741824), as a container's memory limit is (membound.ParseQuantity).
 type byteQuantity uint64
 
-func (q *byteQuantity) String() string {
-	return resource.NewQuantity(int64(*q), resource.BinarySI).String()
-}
+func (q *byteQuantity) String() string { return membound.FormatQuantity(uint64(*q)) }
 
 func (q *byteQuantity) Set(s string) error {
-	v, err := resource.ParseQuantity(s)
+	n, err := membound.ParseQuantity(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a quantity of bytes like 1Gi or 512Mi", s)
-	}
-	n, ok := v.AsInt64()
-	if !ok || n <= 0 {
-		return fmt.Errorf("%q is not a positive whole number of bytes", s)
+		return err
 	}
 	*q = byteQuantity(n)
 	return nil

@@ -38,9 +38,21 @@ const signalGrace = 300 * time.Millisecond
 // the staged files are removed and the process exits with 128+signal (130 for SIGINT,
 // 143 for SIGTERM): what a shell reports for a process the signal killed, so callers
 // see the same code however floe ended, and never 1 ("no") or 2 ("invalid input").
+//
+// The command runs under a memory bound (D-SEC-03, D-SEC-08): membound.Limit, or the
+// platform's FLOE_MAX_MEMORY, read before the command starts (a value that is not a
+// quantity within membound's floor and ceiling is refused, exit 2). It is an environment
+// variable, not a flag: the watch starts before cobra parses the arguments, so that
+// parsing is bounded too, and a flag would need argv read twice, by two parsers that
+// could disagree. floe cmp-server's bound is its own --max-memory (D-ARGO-09).
 func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "cmp-server" {
-		return runCMPServer(args, stdout, stderr)
+		return runCMPServer(args, stdout, stderr) // its bound is --max-memory (D-ARGO-09)
+	}
+	limit, err := membound.LimitFrom(os.Getenv, memoryFloor)
+	if err != nil { // before anything runs: a bound that cannot be read is no bound
+		fmt.Fprintf(stderr, "floe: %s; see floe --help\n", secretshape.Redact(err.Error()))
+		return 2
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
@@ -52,7 +64,7 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	go func() { done <- run(ctx, args, stdin, out, stderr) }()
 	stopWatch := make(chan struct{})
 	defer close(stopWatch)
-	over := membound.Watch(membound.Limit, membound.Every, stopWatch)
+	over := membound.Watch(limit, membound.Every, stopWatch)
 	select {
 	case code := <-done:
 		return code
@@ -65,8 +77,8 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return <-done
 		}
 		atomicwrite.RemoveStaged()
-		fmt.Fprintf(stderr, "floe: the input needs more than %d MiB of memory (%d MiB in use); refusing, nothing written\n",
-			membound.Limit>>20, n>>20)
+		fmt.Fprintf(stderr, "floe: the input needs more than %d MiB of memory (%d MiB in use); refusing, nothing written (the platform may raise the bound with %s, e.g. %s=1Gi)\n",
+			limit>>20, n>>20, membound.LimitEnv, membound.LimitEnv)
 		return 2
 	case sig := <-sigs:
 		cause := interrupted{sig}
@@ -93,6 +105,10 @@ func runMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cause.code()
 	}
 }
+
+// memoryFloor is the least bound FLOE_MAX_MEMORY may set (D-SEC-08); tests lower it to
+// pass a bound with a small input.
+var memoryFloor uint64 = membound.MinLimit
 
 // errMemoryBound is the cause of a command's context cancelled by the memory bound.
 var errMemoryBound = errors.New("memory bound exceeded")

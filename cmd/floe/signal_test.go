@@ -13,6 +13,7 @@ import (
 
 	"github.com/floe-dev/floe/golden"
 	"github.com/floe-dev/floe/internal/atomicwrite"
+	"github.com/floe-dev/floe/internal/membound"
 )
 
 // mainArgsEnv makes the test binary run main with these arguments (separated by the
@@ -22,6 +23,13 @@ const mainArgsEnv = "FLOE_TEST_MAIN_ARGS"
 
 func TestMain(m *testing.M) {
 	if args, ok := os.LookupEnv(mainArgsEnv); ok {
+		if floor, ok := os.LookupEnv(memoryFloorEnv); ok {
+			n, err := membound.ParseQuantity(floor)
+			if err != nil {
+				panic(err)
+			}
+			memoryFloor = n
+		}
 		os.Args = append([]string{"floe"}, strings.Split(args, "\x1f")...)
 		main()
 	}
