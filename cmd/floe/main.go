@@ -229,8 +229,13 @@ func prefixLines(msg string) string {
 
 func newRootCmd(s *streams) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "floe",
-		Short:         "Render floe data products into Kubernetes manifests",
+		Use:   "floe",
+		Short: "Render floe data products into Kubernetes manifests",
+		Long: `Render floe data products into Kubernetes manifests.
+
+Every command but cmp-server runs under a memory bound: 448Mi of memory held by the Go
+runtime, or FLOE_MAX_MEMORY from the environment (a quantity, 64Mi to 64Gi, like 1Gi).
+Past it the command stops with nothing written (exit 2).`,
 		Version:       floeVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,

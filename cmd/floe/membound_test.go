@@ -98,6 +98,14 @@ func TestMaxMemoryEnv(t *testing.T) {
 					t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
 				}
 			}
+			if tc.name == "not a quantity" { // what the message points to says it
+				help := exec.Command(os.Args[0], "-test.run=^$")
+				help.Env = append(os.Environ(), mainArgsEnv+"=--help")
+				out, err := help.Output()
+				if err != nil || !strings.Contains(string(out), "FLOE_MAX_MEMORY from the environment (a quantity, 64Mi to 64Gi") {
+					t.Errorf("floe --help: %v, does not say FLOE_MAX_MEMORY's range:\n%s", err, out)
+				}
+			}
 			if tc.code == 2 && strings.Count(stderr.String(), "\n") != 1 {
 				t.Errorf("stderr has %d lines, want one:\n%s", strings.Count(stderr.String(), "\n"), stderr.String())
 			}
