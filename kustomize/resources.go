@@ -1,9 +1,11 @@
 package kustomize
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -89,7 +91,7 @@ func fillQuantities(res *yaml.Node, key, other string, defs []quantity, dir int)
 		}
 		v := ynStr(d.text)
 		if b := ynScalar(ynGet(bounds, d.name)); b != "" {
-			bq, err := resource.ParseQuantity(b)
+			bq, err := parseQuantity(b)
 			if err != nil {
 				return fmt.Errorf("%s.%s: %w", other, d.name, err)
 			}
@@ -106,7 +108,7 @@ func fillQuantities(res *yaml.Node, key, other string, defs []quantity, dir int)
 func parseQuantities(field string, m map[string]string) ([]quantity, error) {
 	out := make([]quantity, 0, len(m))
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		q, err := resource.ParseQuantity(m[k])
+		q, err := parseQuantity(m[k])
 		if err != nil {
 			return nil, fmt.Errorf("resources: %s.%s: %q: %w", field, k, m[k], err)
 		}
@@ -114,3 +116,28 @@ func parseQuantities(field string, m map[string]string) ([]quantity, error) {
 	}
 	return out, nil
 }
+
+// maxQuantityLen and maxExponentDigits bound a quantity before apimachinery parses it:
+// its parser works through a decimal exponent digit by digit of the value it denotes,
+// so "1000000E60000000001" (a bound read from a chart's or an overlay's object) would
+// hold the render for minutes, and a large exponent makes every comparison slow too.
+// Real quantities are short and their exponents small (1e3, 5E6).
+const (
+	maxQuantityLen    = 64
+	maxExponentDigits = 2
+)
+
+// parseQuantity is resource.ParseQuantity for a value of bounded length and exponent.
+func parseQuantity(s string) (resource.Quantity, error) {
+	if len(s) > maxQuantityLen {
+		return resource.Quantity{}, fmt.Errorf("quantity longer than %d characters", maxQuantityLen)
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		if exp := strings.TrimLeft(s[i+1:], "+-"); len(exp) > maxExponentDigits { // "Ei" leaves "i"
+			return resource.Quantity{}, errExponent
+		}
+	}
+	return resource.ParseQuantity(s)
+}
+
+var errExponent = errors.New("quantity's decimal exponent has more than 2 digits")
