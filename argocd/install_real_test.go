@@ -335,7 +335,8 @@ func TestInstallOverRealArgoCD(t *testing.T) {
 // checkOnlyRepoServerChanged compares the build with the build without the component,
 // object by object: the same objects (plus, in exec mode, the plugin.yaml ConfigMap,
 // whose keys it returns), each equal but the repo-server Deployment (checkRealSidecar)
-// and argocd-cmd-params-cm, which gains exactly the tar exclusion.
+// and argocd-cmd-params-cm, which gains exactly the tar exclusion (and, in exec mode,
+// the repo-server's parallelism limit).
 func checkOnlyRepoServerChanged(t *testing.T, released map[string]map[string]any, order []string, built map[string]map[string]any, exec bool) []string {
 	t.Helper()
 	var added []string
@@ -372,6 +373,12 @@ func checkOnlyRepoServerChanged(t *testing.T, released map[string]map[string]any
 				t.Fatalf("the release sets reposerver.plugin.tar.exclusions already: merge it with floe's .git/*")
 			}
 			data["reposerver.plugin.tar.exclusions"] = ".git/*"
+			if exec { // the generates at once the sidecar's memory limit is sized for
+				if _, ok := data["reposerver.parallelism.limit"]; ok {
+					t.Fatalf("the release sets reposerver.parallelism.limit already: size the exec sidecar's memory for it")
+				}
+				data["reposerver.parallelism.limit"] = "2"
+			}
 			want["data"] = data
 		}
 		if !reflect.DeepEqual(got, want) {

@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/floe-dev/floe/deploy"
 	"github.com/floe-dev/floe/golden"
+	"github.com/floe-dev/floe/internal/membound"
 )
 
 const (
@@ -86,6 +90,9 @@ type container struct {
 		MountPath string `json:"mountPath"`
 		SubPath   string `json:"subPath"`
 	} `json:"volumeMounts"`
+	Resources struct {
+		Limits map[string]string `json:"limits"`
+	} `json:"resources"`
 }
 
 type volume struct {
@@ -242,6 +249,35 @@ func TestInstallOverlayExec(t *testing.T) {
 	}
 	if cm.Metadata.Namespace != "argocd" {
 		t.Errorf("ConfigMap %s in namespace %q", cmRef.Name, cm.Metadata.Namespace)
+	}
+}
+
+// execGenerateHeadroom is what one `floe argocd generate` may hold beyond its bound
+// (membound.Limit): growth between two samples and memory the runtime does not count.
+const execGenerateHeadroom = 64 << 20
+
+// TestInstallOverlayExecMemory (D-ARGO-06): the exec sidecar's memory limit holds as many
+// `floe argocd generate` processes at their bound as the repo-server may run at once
+// (reposerver.parallelism.limit, set by the component), plus argocd-cmp-server's share,
+// so floe's bound, not the OOM killer, ends a render that grows.
+func TestInstallOverlayExecMemory(t *testing.T) {
+	in := checkInstall(t, buildTestInstall(t, execOverlayDir))
+	raw := in.objs["ConfigMap/argocd-cmd-params-cm"].Data["reposerver.parallelism.limit"]
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		t.Fatalf("reposerver.parallelism.limit = %q; the exec component must bound the generates at once", raw)
+	}
+	q, err := resource.ParseQuantity(in.floe.Resources.Limits["memory"])
+	if err != nil {
+		t.Fatalf("exec sidecar memory limit %q: %v", in.floe.Resources.Limits["memory"], err)
+	}
+	want := int64(n)*(membound.Limit+execGenerateHeadroom) + membound.ServerHeadroom
+	if q.Value() < want {
+		t.Errorf("exec sidecar memory limit %s for %d generates at once; want at least %d MiB (%d x (%d + %d) + %d MiB)",
+			q.String(), n, want>>20, n, membound.Limit>>20, execGenerateHeadroom>>20, membound.ServerHeadroom>>20)
+	}
+	if q.Value() > want+membound.ServerHeadroom {
+		t.Errorf("exec sidecar memory limit %s is far above what %d generates need (%d MiB): raise reposerver.parallelism.limit with it", q.String(), n, want>>20)
 	}
 }
 

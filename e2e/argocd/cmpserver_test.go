@@ -122,6 +122,14 @@ func start(t testing.TB, cmd *exec.Cmd, sock string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	s.ready(t)
+	return s
+}
+
+// ready registers the started server's end with the test and waits for its socket.
+func (s *server) ready(t testing.TB) {
+	t.Helper()
+	cmd := s.cmd
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			_ = cmd.Process.Kill()
@@ -129,13 +137,12 @@ func start(t testing.TB, cmd *exec.Cmd, sock string) *server {
 		}
 	})
 	for range 600 { // ready when the socket exists
-		if _, err := os.Stat(sock); err == nil {
-			return s
+		if _, err := os.Stat(s.sock); err == nil {
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s: no socket after 30 s\n%s", cmd.Path, s.err)
-	return nil
 }
 
 func (s *server) client(t testing.TB) apiclient.ConfigManagementPluginServiceClient {
@@ -371,6 +378,12 @@ func sendRaw(t testing.TB, c apiclient.ConfigManagementPluginServiceClient, a ap
 	if err != nil {
 		return nil, err
 	}
+	return sendTarball(t, stream, a, tarball, checksum, nil)
+}
+
+// sendTarball sends the metadata on stream, calls afterMeta (if any), then sends the
+// tarball in 1 MiB chunks and returns the answer.
+func sendTarball(t testing.TB, stream apiclient.ConfigManagementPluginService_GenerateManifestClient, a app, tarball []byte, checksum string, afterMeta func()) ([]string, error) {
 	if checksum == "" {
 		sum := sha256.Sum256(tarball)
 		checksum = hex.EncodeToString(sum[:])
@@ -385,6 +398,9 @@ func sendRaw(t testing.TB, c apiclient.ConfigManagementPluginServiceClient, a ap
 		AppName: a.name, AppRelPath: a.path, Checksum: checksum, Size_: int64(len(tarball)), Env: entries,
 	}}}); err != nil {
 		return nil, err
+	}
+	if afterMeta != nil {
+		afterMeta()
 	}
 	for off := 0; off < len(tarball); off += 1 << 20 {
 		end := min(off+1<<20, len(tarball))
