@@ -224,6 +224,9 @@ func (e *Engine) Render(ctx context.Context, opts Options) (*Result, error) {
 
 	// 7. filters
 	if objs, err = kustomize.Pipeline(r.filters()...).Filter(objs); err != nil {
+		if len(in.Contract.Overlays) > 0 { // what the overlays made of the objects: an input error
+			return nil, diag.Usage(fmt.Errorf("render %s: after the overlays: %w", r.productName, err))
+		}
 		return nil, fmt.Errorf("render %s: %w", r.productName, err)
 	}
 	// 8. emit

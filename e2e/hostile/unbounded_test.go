@@ -104,6 +104,12 @@ func TestUnboundedInputsAreRefusedEarly(t *testing.T) {
 			wants: []string{productFile, "depth|deep|nest"}},
 		{name: "oversized-floe.yaml", doors: productDoors, setup: inProduct("# " + strings.Repeat("padding ", 2<<20) + "\n"),
 			wants: []string{productFile, "limit|large|size|MiB"}},
+		// apimachinery's quantity parser works through the exponent: an overlay's limit
+		// would hold floe's resources defaults for minutes.
+		{name: "huge-exponent-quantity-in-overlay", doors: renderDoors, setup: overlayFiles(map[string]string{
+			"kustomization.yaml": "patches:\n- path: patch.yaml\n  target:\n    kind: Deployment\n",
+			"patch.yaml":         "- op: add\n  path: /spec/template/spec/containers/0/resources\n  value: {limits: {cpu: 1000000E60000000001}}\n",
+		}), wants: []string{"limits.cpu", "exponent"}},
 		{name: "symlink-fan-out-in-overlay", doors: renderDoors, setup: func(s *sandbox, r *repo) via {
 			r.overlay(map[string]string{
 				"kustomization.yaml": "resources:\n- fan\n",
