@@ -13,9 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
-	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
@@ -93,14 +91,7 @@ func buildOverInstall(t *testing.T, manifest []byte, component string) resmap.Re
 	if err := fs.WriteFile("/floe/install/kustomization.yaml", []byte(k)); err != nil {
 		t.Fatal(err)
 	}
-	opts := krusty.MakeDefaultOptions()
-	opts.PluginConfig = types.DisabledPluginConfig()
-	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
-	rm, err := krusty.MakeKustomizer(opts).Run(fs, "/floe/install")
-	if err != nil {
-		t.Fatalf("kustomize build (%s over Argo CD %s): %v", component, argoCDVersion, err)
-	}
-	return rm
+	return kustomizeOffline(t, fs, "/floe/install", component+" over Argo CD "+argoCDVersion)
 }
 
 // copyDir copies the files under src to dst in fs, leaving out the directory skip.

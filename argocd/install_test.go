@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
@@ -56,13 +57,7 @@ func buildTestInstall(t *testing.T, component string) []byte {
 	if err := fs.WriteFile("/floe/install/kustomization.yaml", []byte(installKustomization)); err != nil {
 		t.Fatal(err)
 	}
-	opts := krusty.MakeDefaultOptions()
-	opts.PluginConfig = types.DisabledPluginConfig()
-	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
-	rm, err := krusty.MakeKustomizer(opts).Run(fs, "/floe/install")
-	if err != nil {
-		t.Fatalf("kustomize build (%s over %s): %v", component, testBaseDir, err)
-	}
+	rm := kustomizeOffline(t, fs, "/floe/install", component+" over "+testBaseDir)
 	out, err := rm.AsYaml()
 	if err != nil {
 		t.Fatal(err)
@@ -310,4 +305,19 @@ func TestOverlayIsComponent(t *testing.T) {
 				dir, k.Kind, k.Resources, k.Components)
 		}
 	}
+}
+
+// kustomizeOffline builds dir of fs as the README's recipe does, offline: root-only load
+// restrictions, plugins (exec and container functions) disabled. what names the build
+// in a failure.
+func kustomizeOffline(t *testing.T, fs filesys.FileSystem, dir, what string) resmap.ResMap {
+	t.Helper()
+	opts := krusty.MakeDefaultOptions()
+	opts.PluginConfig = types.DisabledPluginConfig()
+	opts.LoadRestrictions = types.LoadRestrictionsRootOnly
+	rm, err := krusty.MakeKustomizer(opts).Run(fs, dir)
+	if err != nil {
+		t.Fatalf("kustomize build (%s): %v", what, err)
+	}
+	return rm
 }
