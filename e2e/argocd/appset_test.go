@@ -160,9 +160,10 @@ func gitFilesParams(t *testing.T, as *v1alpha1.ApplicationSet, repos diskRepos) 
 // does (controllers/template GenerateApplications: the template as an Application, each
 // string in it executed as a Go template with the parameters, the ApplicationSet's
 // namespace). Argo CD's renderer (applicationset/utils Render) cannot be imported:
-// at v3.3.19 that package reaches util/kube, which does not build against any published
-// gitops-engine (Argo CD builds it with a replace to its in-repo copy, and a dependency's
-// replace is ignored). So this is the test's own: text/template without sprig and with
+// at v3.3.19 that package reaches util/kube, which does not build against the
+// gitops-engine module Argo CD's go.mod requires (KubectlCmd.ManageServerSideDiffDryRuns
+// is missing: Argo CD builds with a replace to its in-repo copy, and a dependency's
+// replace is ignored; the standalone module is archived). So this is the test's own: text/template without sprig and with
 // missingkey=error (stricter than the controller's default), so a README template using a
 // function or a missing field fails here instead of rendering differently.
 func generateApplications(t *testing.T, as *v1alpha1.ApplicationSet, params []map[string]any) []v1alpha1.Application {
