@@ -8,4 +8,7 @@
 // the repo-server does: discovery by socket, a repository tarball streamed with
 // cmp.SendRepoStream, the build environment and plugin parameters encoded by Argo CD's
 // own types.
+//
+// TestREADMEApplicationSet generates the README's ApplicationSet's Applications with
+// Argo CD's types, git client (util/git) and refresh-path check (util/app/path).
 package argocde2e
