@@ -96,8 +96,9 @@ func startFloeCMPServer(t testing.TB, args ...string) *server {
 	return start(t, cmd, sock)
 }
 
-// startArgoCMPServer runs argocd-cmp-server (exec mode) on a plugins directory of its own.
-func startArgoCMPServer(t testing.TB) *server {
+// startArgoCMPServer runs argocd-cmp-server (exec mode) on a plugins directory of its own,
+// with env added to its environment (which the plugin command it starts inherits).
+func startArgoCMPServer(t testing.TB, env ...string) *server {
 	t.Helper()
 	serverCount++
 	dir := filepath.Join(tmpDir, fmt.Sprintf("a%d", serverCount))
@@ -112,6 +113,7 @@ func startArgoCMPServer(t testing.TB) *server {
 	cmd.Env = append(os.Environ(), envRunArgoCMPServer+"=1",
 		"ARGOCD_PLUGINSOCKFILEPATH="+filepath.Join(dir, "plugins"), "ARGOCD_CMP_WORKDIR="+filepath.Join(dir, "work"),
 		"ARGOCD_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
 	return start(t, cmd, filepath.Join(dir, "plugins", pluginName+".sock"))
 }
 
