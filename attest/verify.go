@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
@@ -41,9 +42,14 @@ func NewVerifier(pemBytes []byte) (*Verifier, error) {
 	return &Verifier{v: v}, nil
 }
 
+// ErrSignature: the envelope is well formed but its signature does not verify with the
+// key (a "no", unlike a malformed envelope).
+var ErrSignature = errors.New("signature does not verify")
+
 // Open checks the envelope's signature (over the PAE of its payload type and payload)
 // and returns the statement it carries. Only an in-toto payload type with an in-toto
 // Statement v1 of SLSA Provenance v1 is accepted.
+
 func (v *Verifier) Open(envelope []byte) (*render.Statement, error) {
 	if len(envelope) > MaxEnvelopeBytes {
 		return nil, fmt.Errorf("attestation: larger than %d bytes", MaxEnvelopeBytes)
@@ -56,7 +62,7 @@ func (v *Verifier) Open(envelope []byte) (*render.Statement, error) {
 		return nil, fmt.Errorf("attestation: payloadType %q: want %q", env.PayloadType, PayloadType)
 	}
 	if err := sigdsse.WrapVerifier(v.v).VerifySignature(bytes.NewReader(envelope), nil); err != nil {
-		return nil, fmt.Errorf("attestation: signature: %w", err)
+		return nil, fmt.Errorf("attestation: %w: %w", ErrSignature, err)
 	}
 	payload, err := env.DecodeB64Payload()
 	if err != nil {

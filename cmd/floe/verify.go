@@ -81,7 +81,7 @@ func runVerify(cmd *cobra.Command, s *streams, o *verifyOptions, stream string) 
 	}
 	st, err := verifier.Open(envelope)
 	if err != nil {
-		if strings.Contains(err.Error(), "signature") {
+		if errors.Is(err, attest.ErrSignature) {
 			return diag.No(fmt.Errorf("verify: %s: %w", o.attestation, err))
 		}
 		return diag.Usage(fmt.Errorf("verify: %s: %w", o.attestation, err))

@@ -60,8 +60,10 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 		stream string // "" = no STREAM argument
 		root   func(t *testing.T) string
 		key    string
-		code   int
-		want   []string // on stdout for 0, on stderr otherwise
+		// envelope replaces the attestation's contents ("" = the real one)
+		envelope string
+		code     int
+		want     []string // on stdout for 0, on stderr otherwise
 	}{
 		{name: "untouched", stream: stream, code: 0, want: []string{"ok: signature"}},
 		{name: "untouched with its inputs", stream: stream, root: func(*testing.T) string { return root }, code: 0, want: []string{"inputs and re-render"}},
@@ -78,9 +80,18 @@ func TestVerifyNamesWhatDiffers(t *testing.T) {
 		}, code: 1, want: []string{"input demo/" + name + "/floe.yaml: changed"}},
 		{name: "another key", stream: stream, key: keys[2].public, code: 1, want: []string{"signature"}},
 		{name: "not a stream", stream: "kind: [", code: 2, want: []string{"verify"}},
+		// A malformed envelope is not a "no", whatever its fields are called.
+		{name: "malformed envelope", stream: stream, envelope: `{"signatures":"x"}`, code: 2, want: []string{"not a DSSE envelope"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			args := []string{"verify", "--attestation", attestation, "--key", key.public}
+			att := attestation
+			if tc.envelope != "" {
+				att = filepath.Join(t.TempDir(), "bad.intoto.jsonl")
+				if err := os.WriteFile(att, []byte(tc.envelope), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			args := []string{"verify", "--attestation", att, "--key", key.public}
 			if tc.key != "" {
 				args[4] = tc.key
 			}
