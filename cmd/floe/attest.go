@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/floe-dev/floe/attest"
@@ -86,10 +88,25 @@ func signAndStage(what, path, keyPath string, st *render.Statement, getenv func(
 	return f, nil
 }
 
-// checkAttestFlags: --attest and --signing-key go together.
-func checkAttestFlags(what, attestPath, keyPath string) error {
+// checkAttestFlags: --attest and --signing-key go together, and the attestation is not
+// written inside outDir (the output directory, replaced as a whole; "" for none).
+func checkAttestFlags(what, attestPath, keyPath, outDir string) error {
 	if (attestPath == "") != (keyPath == "") {
 		return diag.Usage(errors.New(what + ": --attest FILE and --signing-key KEY go together"))
 	}
+	if attestPath != "" && outDir != "" && inside(attestPath, outDir) {
+		return diag.Usage(fmt.Errorf("%s: --attest %s is inside --output %s, which is replaced as a whole; write it elsewhere", what, attestPath, outDir))
+	}
 	return nil
+}
+
+// inside reports whether path is dir or under it (both made absolute, not resolved).
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(path)
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

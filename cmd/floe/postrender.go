@@ -126,7 +126,7 @@ func runPostRender(cmd *cobra.Command, s *streams, o *postRenderOptions) (diag.L
 	if o.contract == "" {
 		return nil, diag.Usage(errors.New("post-render: --contract is required"))
 	}
-	if err := checkAttestFlags("post-render", o.attest, o.signingKey); err != nil {
+	if err := checkAttestFlags("post-render", o.attest, o.signingKey, ""); err != nil {
 		return nil, err
 	}
 	single, mapped, err := splitProducts(o.products)

@@ -96,6 +96,14 @@ func (o *renderOptions) checkCommon(what string) error {
 	return nil
 }
 
+// outDir is the output directory --output names ("" for stdout).
+func outDir(output string) string {
+	if output == "-" {
+		return ""
+	}
+	return output
+}
+
 func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string) error {
 	if err := o.checkCommon("render"); err != nil {
 		return err
@@ -103,7 +111,7 @@ func runRender(cmd *cobra.Command, s *streams, o *renderOptions, product string)
 	if o.check != "" && (o.output != "-" || o.evidence != "" || o.attest != "") {
 		return diag.Usage(errors.New("render: --check compares and writes nothing; it cannot be combined with --output DIR, --evidence or --attest"))
 	}
-	if err := checkAttestFlags("render", o.attest, o.signingKey); err != nil {
+	if err := checkAttestFlags("render", o.attest, o.signingKey, outDir(o.output)); err != nil {
 		return err
 	}
 	in, err := resolveRenderInputs("render", o.root, "PRODUCT", product, o.contract, o.imageTag)

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +40,7 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	if o.evidence != "" {
 		return diag.Usage(errors.New("render --all: --evidence works on one PRODUCT"))
 	}
-	if err := checkAttestFlags("render --all", o.attest, o.signingKey); err != nil {
+	if err := checkAttestFlags("render --all", o.attest, o.signingKey, outDir(o.output)); err != nil {
 		return err
 	}
 	if o.check != "" && (o.output != "-" || o.format == "json") {
@@ -62,9 +60,6 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 		return diag.Usage(errors.New("render --all: --check compares and writes nothing; it cannot be combined with --attest"))
 	}
 	opts.Provenance = o.attest != ""
-	if o.attest != "" && opts.OutDir != "" && inside(o.attest, opts.OutDir) {
-		return diag.Usage(fmt.Errorf("render --all: --attest %s is inside --output %s, which is replaced as a whole; write it elsewhere", o.attest, opts.OutDir))
-	}
 	// The attestation is signed and staged before anything is written (for -o, once
 	// every file is staged and before OUTDIR is renamed into place) and committed last,
 	// so a failure to sign writes neither (D-EVD-06, D-EVD-08).
@@ -107,15 +102,4 @@ func runRenderAll(cmd *cobra.Command, s *streams, o *renderOptions) error {
 	}
 	s.Out.Write(res.Stream)
 	return nil
-}
-
-// inside reports whether path is dir or under it (both made absolute, not resolved).
-func inside(path, dir string) bool {
-	p, err1 := filepath.Abs(path)
-	d, err2 := filepath.Abs(dir)
-	if err1 != nil || err2 != nil {
-		return false
-	}
-	rel, err := filepath.Rel(d, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -275,6 +275,16 @@ func TestAttestAllOutputDir(t *testing.T) {
 		})
 	}
 
+	// One product's render refuses the same (its -o DIR is replaced as a whole too).
+	one := filepath.Join(work, "one-out")
+	if code, stdout, stderr := runFloe("render", "--root", root, "--contract", contract, "--image-tag", "0123456789abcdef",
+		"-o", one, "--attest", filepath.Join(one, "x.jsonl"), "--signing-key", key.private, filepath.Join(root, "demo", name)); code != 2 || stdout != "" || !strings.Contains(stderr, "is inside --output") {
+		t.Errorf("render -o DIR --attest DIR/x.jsonl: exit %d, stdout %q, stderr %s; want 2, nothing, a refusal naming --output", code, stdout, stderr)
+	}
+	if _, err := os.Lstat(one); !os.IsNotExist(err) {
+		t.Errorf("%s was written: %v", one, err)
+	}
+
 	// A batch that cannot sign writes neither OUTDIR nor the attestation.
 	for _, tc := range []struct{ name, key, attest string }{
 		{"missing key", filepath.Join(work, "nokey"), filepath.Join(work, "x.jsonl")},
