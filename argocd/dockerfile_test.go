@@ -51,7 +51,7 @@ func parseDockerfile(t *testing.T, path string) []dockerInstr {
 func TestDockerfile(t *testing.T) {
 	instrs := parseDockerfile(t, "../deploy/Dockerfile")
 	var froms []string
-	var user string
+	var user, entrypoint string
 	copies := map[string]string{} // destination -> source (final stage)
 	var build string
 	for _, in := range instrs {
@@ -84,6 +84,8 @@ func TestDockerfile(t *testing.T) {
 			}
 		case "USER":
 			user = in.Args[0]
+		case "ENTRYPOINT":
+			entrypoint = strings.Join(in.Args, " ")
 		}
 	}
 	if len(froms) != 2 {
@@ -102,6 +104,11 @@ func TestDockerfile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("..", "cmd", "floe", "main.go")); err != nil {
 		t.Errorf("./cmd/floe: %v", err)
+	}
+	// deploy/argocd-cmp sets no command: the image's entrypoint must be floe cmp-server,
+	// as in the image `make image` builds.
+	if entrypoint != `["/usr/local/bin/floe", "cmp-server"]` {
+		t.Errorf("ENTRYPOINT %s, want [\"/usr/local/bin/floe\", \"cmp-server\"]", entrypoint)
 	}
 	if user != "999" {
 		t.Errorf("USER %q, want 999 (Argo CD runs CMP sidecars as uid 999)", user)
