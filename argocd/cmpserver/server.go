@@ -17,6 +17,7 @@ import (
 	"github.com/floe-dev/floe/argocd"
 	"github.com/floe-dev/floe/argocd/cmpapi"
 	"github.com/floe-dev/floe/config"
+	"github.com/floe-dev/floe/internal/secretshape"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -156,7 +157,7 @@ func (s *Service) receive(ctx context.Context, stream cmpapi.Stream, call string
 	}
 	if relErr != nil {
 		root.release()
-		return nil, fmt.Errorf("illegal appPath %q: %w", md.AppRelPath, relErr)
+		return nil, fmt.Errorf("illegal appPath %s: not a path inside the repository", quoteShort(md.AppRelPath))
 	}
 	return &request{md: md, root: root, getenv: getenv, cwd: cwd}, nil
 }
@@ -215,12 +216,12 @@ func (s *Service) GenerateManifest(stream cmpapi.Stream) (*cmpapi.ManifestRespon
 	defer done()
 	req, err := s.receive(ctx, stream, "GenerateManifest")
 	if err != nil {
-		return nil, fmt.Errorf("floe cmp-server: generate: %w", err)
+		return nil, redact(fmt.Errorf("floe cmp-server: generate: %w", err))
 	}
 	defer s.finish(req)
 	manifests, err := s.generate(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("floe cmp-server: generate %s: %w", req.md.AppRelPath, err)
+		return nil, redact(fmt.Errorf("floe cmp-server: generate %s: %w", quoteShort(req.md.AppRelPath), err))
 	}
 	return &cmpapi.ManifestResponse{Manifests: manifests}, nil
 }
@@ -301,7 +302,7 @@ func (s *Service) MatchRepository(stream cmpapi.Stream) (*cmpapi.RepositoryRespo
 	defer done()
 	req, err := s.receive(ctx, stream, "MatchRepository")
 	if err != nil {
-		return nil, fmt.Errorf("floe cmp-server: match repository: %w", err)
+		return nil, redact(fmt.Errorf("floe cmp-server: match repository: %w", err))
 	}
 	defer s.finish(req)
 	name := s.plugin.Spec.Discover.FileName
@@ -323,19 +324,19 @@ func (s *Service) GetParametersAnnouncement(stream cmpapi.Stream) (*cmpapi.Param
 	defer done()
 	req, err := s.receive(ctx, stream, "GetParametersAnnouncement")
 	if err != nil {
-		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
+		return nil, redact(fmt.Errorf("floe cmp-server: parameters: %w", err))
 	}
 	defer s.finish(req)
 	o, err := argocd.ReadEnv(req.getenv, req.cwd)
 	if err != nil {
-		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
+		return nil, redact(fmt.Errorf("floe cmp-server: parameters: %w", err))
 	}
 	if o.ContractPath != "" && o.Root != virtualBase {
 		return nil, errors.New("floe cmp-server: parameters: the tarball's root is not the repository's")
 	}
 	dynamic, err := argocd.Announce(o, req.root)
 	if err != nil {
-		return nil, fmt.Errorf("floe cmp-server: parameters: %w", err)
+		return nil, redact(fmt.Errorf("floe cmp-server: parameters: %w", err))
 	}
 	out := &cmpapi.ParametersAnnouncementResponse{}
 	for _, a := range append(dynamic, argocd.StaticAnnouncements()...) {
@@ -356,3 +357,12 @@ func (s *Service) CheckPluginConfiguration(context.Context) (*cmpapi.CheckPlugin
 }
 
 var _ cmpapi.Server = (*Service)(nil)
+
+// redact is err with secret-shaped values masked in its message, as every door masks
+// what it prints (exec mode's stderr reaches Argo CD the same way); the chain is kept.
+func redact(err error) error { return redactedError{err} }
+
+type redactedError struct{ err error }
+
+func (e redactedError) Error() string { return secretshape.Redact(e.err.Error()) }
+func (e redactedError) Unwrap() error { return e.err }

@@ -178,6 +178,19 @@ func TestGenerateFailsClosed(t *testing.T) {
 	}
 }
 
+// TestErrorsAreRedacted: what a request sent comes back in an error masked as every door
+// masks it (a credential-shaped app path here), and cut short.
+func TestErrorsAreRedacted(t *testing.T) {
+	renders := 0
+	svc := newTestService(t, &renders)
+	md := generateMD("products/hello-orders")
+	md.AppRelPath = "../postgres://floe:pw-1234@db:5432/" + strings.Repeat("x", 500)
+	_, err := svc.GenerateManifest(newStream(tgz(t, repoEntries(t, nil)), md, 4096))
+	if err == nil || !strings.Contains(err.Error(), "illegal appPath") || strings.Contains(err.Error(), "pw-1234") || len(err.Error()) > 400 {
+		t.Errorf("error %q: want the illegal appPath refusal, short, without the credential", err)
+	}
+}
+
 // TestDeadlineFromRequest: a request whose deadline has passed fails; nothing renders.
 func TestDeadlineFromRequest(t *testing.T) {
 	renders := 0

@@ -19,6 +19,7 @@ import (
 	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/gcdefer"
 	"github.com/floe-dev/floe/internal/membound"
+	"github.com/floe-dev/floe/internal/secretshape"
 	"github.com/floe-dev/floe/render"
 )
 
@@ -181,7 +182,7 @@ func runCMPServer(args []string, stdout, stderr io.Writer) int {
 		return 128 + int(syscall.SIGTERM)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, prefixLines(err.Error()))
+		fmt.Fprintln(stderr, prefixLines(secretshape.Redact(err.Error())))
 	}
 	return exitCode(err)
 }
