@@ -263,8 +263,13 @@ func (s *Service) generate(ctx context.Context, req *request) ([]string, error) 
 		return nil, fmt.Errorf("attest: %w", err) // fail closed: no manifests without their attestation
 	}
 	if s.cache.max > 0 {
-		reads, err := render.ProductReadSet(ctx, opts)
-		if err == nil { // a read set that cannot be taken only means no cache entry
+		var reads *render.ReadSet
+		if res.Provenance != nil { // an attested render recorded its read set already
+			reads = res.Provenance.Reads
+		} else if reads, err = render.ProductReadSet(ctx, opts); err != nil {
+			reads = nil // a read set that cannot be taken only means no cache entry
+		}
+		if reads != nil {
 			s.cache.put(key, opts.ProductPath, reads, manifests)
 		}
 	}
