@@ -77,12 +77,10 @@ naming the bound and the server exits 2, for the kubelet to restart a clean proc
 				CacheBytes:    int64(cacheB),
 				Memory:        cmpserver.MemoryBound{Max: uint64(mem)},
 				Getenv:        os.Getenv,
-				Now: func(getenv func(string) string) (time.Time, bool) {
-					return renderTime(getenv), getenv("SOURCE_DATE_EPOCH") != ""
-				},
-				FloeVersion: floeVersion(),
-				Render:      render.Render,
-				Attest:      attestor(att),
+				Now:           fixedRenderTime,
+				FloeVersion:   floeVersion(),
+				Render:        render.Render,
+				Attest:        attestor(att),
 				Logf: func(format string, args ...any) {
 					if verbose {
 						fmt.Fprintf(s.Err, "floe cmp-server: "+format+"\n", args...)

@@ -198,10 +198,17 @@ func writeRender(w io.Writer, format string, res *render.Result) error {
 // clock. It only reaches the evidence record, the expiry of policy exceptions and the
 // policies' clock (time.now_ns).
 func renderTime(getenv func(string) string) time.Time {
+	t, _ := fixedRenderTime(getenv)
+	return t
+}
+
+// fixedRenderTime is renderTime and whether SOURCE_DATE_EPOCH fixed it (an unparsable
+// value leaves the clock, and the time not fixed).
+func fixedRenderTime(getenv func(string) string) (time.Time, bool) {
 	if v := getenv("SOURCE_DATE_EPOCH"); v != "" {
 		if sec, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return time.Unix(sec, 0).UTC()
+			return time.Unix(sec, 0).UTC(), true
 		}
 	}
-	return time.Now()
+	return time.Now(), false
 }
