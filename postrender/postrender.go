@@ -82,10 +82,24 @@ func New(opts Options) (*Renderer, error) {
 		if p == nil {
 			return nil, errors.New("post-render: a code location is mapped to no product")
 		}
+		// Plans are keyed by product name: two different products of one name would
+		// give both locations the last one's identity.
+		if prev := r.specs[p.Metadata.Name]; prev != nil && sourcePath(prev) != sourcePath(p) {
+			return nil, diag.Usage(fmt.Errorf("post-render: code locations map to two products named %q (%s and %s)",
+				p.Metadata.Name, sourcePath(prev), sourcePath(p)))
+		}
 		r.products[p.Metadata.Name] = derive(opts.Contract, opts.Manifest, p)
 		r.specs[p.Metadata.Name] = p
 	}
 	return r, nil
+}
+
+// sourcePath is the file a product was read from ("" when built in memory).
+func sourcePath(p *config.FloeSpec) string {
+	if p.Source == nil {
+		return ""
+	}
+	return p.Source.Path
 }
 
 // Level is the effective enforcement level of this renderer.

@@ -647,3 +647,23 @@ func laughs() string {
 	}
 	return b.String()
 }
+
+// TestTwoProductsOfOneName: code locations mapped to two different products that share a
+// name are refused (plans are per product name), naming both files; one product mapped
+// from two locations is fine.
+func TestTwoProductsOfOneName(t *testing.T) {
+	in := platformInputs(t, platformLocations)
+	orders := in.Locations["orders"]
+	twin := *orders
+	twin.Source = &config.Source{Path: "elsewhere/floe.yaml"}
+	_, err := New(Options{Contract: in.Contract, Manifest: in.Manifest, MapLocations: true,
+		Locations: map[string]*config.FloeSpec{"orders": orders, "orders-2": &twin}})
+	var c diag.ExitCode
+	if err == nil || !errors.As(err, &c) || c.ExitCode() != 2 || !strings.Contains(err.Error(), "elsewhere/floe.yaml") {
+		t.Fatalf("err = %v, want a usage error naming both files", err)
+	}
+	if _, err := New(Options{Contract: in.Contract, Manifest: in.Manifest, MapLocations: true,
+		Locations: map[string]*config.FloeSpec{"orders": orders, "orders-2": orders}}); err != nil {
+		t.Fatalf("one product from two locations: %v", err)
+	}
+}
