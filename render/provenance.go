@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/floe-dev/floe/charts"
+	"github.com/floe-dev/floe/diag"
 	"github.com/floe-dev/floe/internal/secretshape"
 )
 
@@ -360,7 +361,7 @@ func newStatement(products []AttestedProduct, stream []byte, ext ExternalParamet
 	slices.SortFunc(subjects, func(a, b Subject) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(subjects); i++ {
 		if subjects[i].Name == subjects[i-1].Name {
-			return nil, fmt.Errorf("attest: two objects named %s", subjects[i].Name)
+			return nil, diag.Usage(fmt.Errorf("attest: two products render an object named %s; an attestation names each object once", subjects[i].Name))
 		}
 	}
 	if stream != nil {
@@ -432,7 +433,7 @@ func ObjectSubjects(objects []*yaml.RNode, stream []byte) ([]Subject, error) {
 	slices.SortFunc(out, func(a, b Subject) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(out); i++ {
 		if out[i].Name == out[i-1].Name {
-			return nil, fmt.Errorf("attest: two objects named %s", out[i].Name)
+			return nil, diag.Usage(fmt.Errorf("attest: two objects named %s; an attestation names each object once", out[i].Name))
 		}
 	}
 	return out, nil

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/floe-dev/floe/diag"
 )
 
 // PostRenderBuildType is the buildType of a post-render's attestation (D-EVD-09).
@@ -51,7 +53,7 @@ func (p *PostRenderAttestation) Statement(builder map[string]string, now time.Ti
 	slices.SortFunc(subjects, func(a, b Subject) int { return strings.Compare(a.Name, b.Name) })
 	for i := 1; i < len(subjects); i++ {
 		if subjects[i].Name == subjects[i-1].Name {
-			return nil, fmt.Errorf("attest: two objects named %s", subjects[i].Name)
+			return nil, diag.Usage(fmt.Errorf("attest: two objects named %s; an attestation names each object once", subjects[i].Name))
 		}
 	}
 	subjects = append(subjects, Subject{Name: StreamSubject, Digest: map[string]string{"sha256": sha256Hex(p.Output)}})

@@ -1,9 +1,12 @@
 package render
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/floe-dev/floe/diag"
 )
 
 // TestPostRenderStatement (D-EVD-09): the statement names each object and the stream,
@@ -51,7 +54,9 @@ func TestPostRenderStatement(t *testing.T) {
 		}
 	}
 	a.Subjects = append(a.Subjects, Subject{Name: "Service//web"})
-	if _, err := a.Statement(nil, time.Time{}); err == nil || !strings.Contains(err.Error(), "two objects named Service//web") {
-		t.Errorf("two objects of one name: %v", err)
+	var code diag.ExitCode
+	if _, err := a.Statement(nil, time.Time{}); err == nil || !strings.Contains(err.Error(), "two objects named Service//web") ||
+		!errors.As(err, &code) || code.ExitCode() != 2 {
+		t.Errorf("two objects of one name: %v; want an input error (exit 2)", err)
 	}
 }
