@@ -52,6 +52,8 @@ func TestCappedBuiltinsStopBeforeAllocating(t *testing.T) {
 		{"sprintf widths from arguments", `x := sprintf("%*d%*d%*d%*d%*d", [999999, 1, 999999, 1, 999999, 1, 999999, 1, 999999, 1])`, "sprintf: the result would have more than 4 MiB", ""},
 		{"sprintf precisions", `x := sprintf("%.999999f%.999999f%.999999f%.999999f%.999999f", [1, 2, 3, 4, 5])`, "sprintf: the result would have more than 4 MiB", ""},
 		{"sprintf of a shared value", shared + `x := sprintf("%v", [shared])`, "sprintf: the result would have more than 4 MiB", ""},
+		// -9223372036854775808 has no positive twin: the width must not wrap to a negative cost.
+		{"sprintf width of the least int64", big100K + `x := sprintf(concat("", ["%*d", concat("", ["%[2]s" | some _ in numbers.range(1, 100)])]), [-9223372036854775808, s])`, "sprintf: the result would have more than 4 MiB", ""},
 		{"sprintf repeating an argument", big100K + `x := sprintf(concat("", ["%[1]s" | some _ in numbers.range(1, 100)]), [s])`, "sprintf: the result would have more than 4 MiB", ""},
 		{"sprintf ordinary", `x := sprintf("%-4s|%.2f|%d|%v", ["a", 1.5, 7, {"k": [1]}])`, "", `"a   |1.50|7|{\"k\": [1]}"`},
 		{"template string of a shared value", shared + `x := $"{shared}"`, "internal.template_string: the result would have more than 4 MiB", ""},
