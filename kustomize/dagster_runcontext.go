@@ -66,14 +66,6 @@ func (f DagsterRunContext) Filter(nodes []*yaml.RNode) ([]*yaml.RNode, error) {
 	return nodes, nil
 }
 
-// BuildDagsterRunContext returns the container context raw of container c of workload w
-// extended as DagsterRunContext extends it; other doors (post-render over a platform
-// chart) call it for one container.
-func BuildDagsterRunContext(raw string, w Workload, c *yaml.RNode, labels map[string]string) (string, error) {
-	ww := workload{obj: w.Object.YNode(), tmpl: w.Template.YNode(), spec: w.Spec.YNode()}
-	return buildRunContext(raw, ww, c.YNode(), labels)
-}
-
 // runContextVolumes are the volume sources copied from the code server to its runs:
 // per-pod scratch and configuration, never a claim or a host path.
 var runContextVolumes = []string{"emptyDir", "configMap", "secret", "projected", "downwardAPI"}
