@@ -73,7 +73,14 @@ var boundBuiltins = sync.OnceFunc(func() {
 			panic("policies: OPA has no builtin " + name)
 		}
 		topdown.RegisterBuiltinFunc(name, func(bctx topdown.BuiltinContext, operands []*ast.Term, iter func(*ast.Term) error) error {
-			if problem := check(operands); problem != "" {
+			switch problem := check(operands); problem {
+			case "":
+			case yamlUnreadable:
+				if answer := unreadableAnswer(name); answer != nil {
+					return iter(answer)
+				}
+				return nil // undefined
+			default:
 				// A Halt ends the evaluation even where builtin errors only make a call undefined.
 				return topdown.Halt{Err: (&topdown.Error{Code: topdown.BuiltinErr, Message: name + ": " + problem, Location: bctx.Location}).Wrap(ErrBuiltinLimit)}
 			}
@@ -246,20 +253,35 @@ func textCheck(l textLayout) sizeCheck {
 }
 
 // yamlCheck: yaml.unmarshal and yaml.is_valid decode their text with aliases expanded
-// and copied out, so it passes floe's YAML guard first (text the guard cannot read is
-// refused: OPA's decoder is not the guard's).
+// and copied out, so it passes floe's YAML guard first. Text the guard cannot read never
+// reaches OPA's decoder (which is not the guard's): the check answers yamlUnreadable,
+// and the call answers as OPA does for text it cannot parse (unreadableAnswer).
 func yamlCheck(operands []*ast.Term) string {
 	s, ok := operands[0].Value.(ast.String)
 	if !ok {
 		return ""
 	}
-	if len(s) > yamlLimits.MaxBytes {
-		return fmt.Sprintf("the text has more than %d MiB, the most one call may read", yamlLimits.MaxBytes>>20)
-	}
 	if err := yamlLimits.CheckReadable("the YAML text", []byte(s)); err != nil {
+		var ge *yamlguard.Error
+		if errors.As(err, &ge) && ge.Unreadable {
+			return yamlUnreadable
+		}
 		return err.Error()
 	}
 	return ""
+}
+
+// yamlUnreadable is yamlCheck's answer for a text the guard cannot parse: not a bound
+// passed, so no halt.
+const yamlUnreadable = "\x00unreadable"
+
+// unreadableAnswer is what name answers for a text yamlCheck found unreadable:
+// yaml.is_valid false, yaml.unmarshal nothing (undefined).
+func unreadableAnswer(name string) *ast.Term {
+	if name == ast.YAMLIsValid.Name {
+		return ast.BooleanTerm(false)
+	}
+	return nil
 }
 
 // productCheck: a product has about as many digits as its factors together.

@@ -54,6 +54,9 @@ type Error struct {
 	Name         string
 	Line, Column int
 	Message      string
+	// Unreadable: the text is not YAML the guard can parse (CheckReadable), rather than
+	// YAML past a bound.
+	Unreadable bool
 }
 
 func (e *Error) Error() string {
@@ -90,7 +93,7 @@ func (l Limits) check(name string, data []byte, readable bool) error {
 		var doc yaml.Node
 		if err := decode(dec, &doc); err != nil {
 			if readable && !errors.Is(err, io.EOF) {
-				return &Error{Name: name, Message: "not YAML the guard can read: " + err.Error()}
+				return &Error{Name: name, Message: "not YAML the guard can read: " + err.Error(), Unreadable: true}
 			}
 			return nil // end of input, or a syntax error the caller's parser reports
 		}
