@@ -163,7 +163,7 @@ func (f *fmtScan) intArg() int {
 	num := 0
 	if n, ok := f.args[f.argNum].Value.(ast.Number); ok {
 		if i, ok := n.Int64(); ok {
-			num = fmtMaxNum // fmt ignores a width it cannot honour; counting the most is safe
+			num = fmtMaxNum                      // fmt ignores a width it cannot honour; counting the most is safe
 			if i > -fmtMaxNum && i < fmtMaxNum { // so -i cannot overflow (math.MinInt64)
 				num = int(max(i, -i))
 			}
