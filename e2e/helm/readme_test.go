@@ -51,6 +51,9 @@ func readmeSnippets(t *testing.T, p string) []snippet {
 			cur.body += strings.TrimPrefix(l, indent) + "\n"
 		}
 	}
+	if err := sc.Err(); err != nil { // a line past the scanner's buffer would end the scan early
+		t.Fatalf("%s: %v", p, err)
+	}
 	if cur != nil {
 		t.Fatalf("%s:%d: unclosed fence", p, cur.line)
 	}
@@ -92,6 +95,9 @@ func TestREADME(t *testing.T) {
 			}
 			ran++
 			t.Run(strings.ReplaceAll(first, "/", "_"), func(t *testing.T) { runSnippet(t, repo, floe, s) })
+		case "console": // a transcript: "$ floe ARGS" from the repository's top, then its output
+			ran++
+			t.Run(strings.ReplaceAll(first, "/", "_"), func(t *testing.T) { runTranscript(t, repo, floe, s) })
 		case "yaml", "":
 			if _, skip := readmeNotYAML[first]; skip {
 				continue
@@ -108,7 +114,7 @@ func TestREADME(t *testing.T) {
 				}
 			}
 		default:
-			t.Errorf("README.md:%d: fence language %q: the test runs sh and parses yaml; add it here", s.line, s.lang)
+			t.Errorf("README.md:%d: fence language %q: the test runs sh and console and parses yaml; add it here", s.line, s.lang)
 		}
 	}
 	for first := range readmeNotRun {
@@ -291,5 +297,27 @@ func copyTree(t *testing.T, src, dst string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// runTranscript runs a console snippet's one "$ floe ARGS" line (ARGS split on spaces, no
+// quoting) in the repository's top directory and requires exactly the output it shows.
+func runTranscript(t *testing.T, repo, floe string, s snippet) {
+	t.Helper()
+	first, want, _ := strings.Cut(s.body, "\n")
+	args := strings.Fields(strings.TrimPrefix(first, "$ "))
+	if !strings.HasPrefix(first, "$ ") || len(args) == 0 || args[0] != "floe" {
+		t.Fatalf("README.md:%d: a console snippet is one \"$ floe ...\" line and its output", s.line)
+	}
+	cmd := exec.Command(floe, args[1:]...)
+	cmd.Dir = repo
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	got, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("README.md:%d: %s: %v\n%s", s.line, first, err, stderr.String())
+	}
+	if string(got) != want {
+		t.Errorf("README.md:%d: %s prints\n%s\nthe README shows\n%s", s.line, first, got, want)
 	}
 }
