@@ -6,10 +6,6 @@ import (
 	"strings"
 )
 
-// AnnotationGeneratePaths is the Application annotation naming the paths whose change
-// makes Argo CD generate the app's manifests again.
-const AnnotationGeneratePaths = "argocd.argoproj.io/manifest-generate-paths"
-
 // GeneratePaths is the manifest-generate-paths value covering paths, the root-relative
 // paths a product's render reads (render.ReadSet.Paths, D-ARGO-05): each written from
 // the repository root ("/platform/contract.yaml"), a path under another one left out,

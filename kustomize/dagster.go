@@ -157,13 +157,9 @@ func extendContainerContext(raw string, vars []ctxVar, configMap string) (string
 			return "", fmt.Errorf("container context is a JSON %s, want an object", jsonType(v))
 		}
 	}
-	k8s := map[string]any{}
-	switch t := root["k8s"].(type) {
-	case map[string]any:
-		k8s = t
-	case nil:
-	default:
-		return "", fmt.Errorf("container context k8s is a JSON %s, want an object", jsonType(t))
+	k8s, err := jsonObject(root, "k8s")
+	if err != nil {
+		return "", err
 	}
 	envList, err := jsonList(k8s, "env")
 	if err != nil {
